@@ -1,0 +1,42 @@
+import type { Argv } from 'yargs';
+import { LockManager } from '../lock/lock-manager.js';
+import { locateLoopsDir, type LoopsDirLocation } from '../lock/loops-dir.js';
+import type { Io } from './io.js';
+
+/** What every command handler receives besides its parsed arguments. */
+export interface CommandContext {
+  io: Io;
+  /** Find the loops directory (flags, env, little-loops config) and open the lock core on it. */
+  openLocks(
+    loopsDirFlag: string | undefined,
+  ): Promise<{ manager: LockManager; location: LoopsDirLocation }>;
+}
+
+/** One CLI command: its yargs shape and a handler that returns the exit code. */
+export interface CommandSpec<Args = Record<string, unknown>> {
+  command: string;
+  describe: string;
+  builder: (yargs: Argv) => Argv;
+  run: (args: Args, context: CommandContext) => Promise<number>;
+}
+
+/** Build the context for one invocation. */
+export function createContext(io: Io): CommandContext {
+  return {
+    io,
+    async openLocks(loopsDirFlag) {
+      const location = await locateLoopsDir({ flag: loopsDirFlag, cwd: io.cwd, env: io.env });
+      const manager = new LockManager({
+        loopsDir: location.loopsDir,
+        projectRoot: location.projectRoot,
+        cwd: io.cwd,
+      });
+      return { manager, location };
+    },
+  };
+}
+
+/** Declare a command with typed arguments; the cast is the one place argv meets our types. */
+export function defineCommand<Args>(spec: CommandSpec<Args>): CommandSpec {
+  return spec as unknown as CommandSpec;
+}

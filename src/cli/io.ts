@@ -1,0 +1,22 @@
+/** A place to write text, with whether it is a terminal (for progress lines and colour). */
+export interface OutputStream {
+  write(text: string): void;
+  isTTY?: boolean;
+}
+
+/**
+ * Everything a command may take from the process. Only `bin/` builds one from the real process;
+ * tests build their own.
+ */
+export interface Io {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: OutputStream;
+  stderr: OutputStream;
+  /** The process that started us: the default holder of `locks acquire`. */
+  parentPid: number;
+  /** Whether standard input is a terminal (an interactive session). */
+  stdinIsTTY: boolean;
+  /** Subscribe to a signal sent to this process; returns the unsubscribe function. */
+  onSignal(signal: NodeJS.Signals, handler: () => void): () => void;
+}

@@ -1,0 +1,74 @@
+import type { Argv } from 'yargs';
+import { UsageError } from '../errors.js';
+import type { LockManager } from '../lock/lock-manager.js';
+import type { AcquireResult } from '../lock/lock-store.js';
+import type { Io } from './io.js';
+import { waitProgress } from './wait-progress.js';
+
+/** Arguments shared by `locks acquire` and `run`. */
+export interface LockRequestArgs {
+  name: string;
+  scope: string[];
+  instance?: string;
+  singleton: boolean;
+  wait: number;
+  loopsDir?: string;
+}
+
+/** The options that describe a lock request. */
+export function lockRequestOptions(yargs: Argv): Argv {
+  return yargs
+    .option('name', {
+      type: 'string',
+      demandOption: true,
+      describe: 'Loop name written into the record',
+    })
+    .option('scope', {
+      type: 'string',
+      array: true,
+      default: [],
+      describe:
+        'Paths the loop owns (directories own everything below); none means the whole project',
+    })
+    .option('instance', {
+      type: 'string',
+      describe: 'Record name (default: the loop name, numbered if taken)',
+    })
+    .option('singleton', {
+      type: 'boolean',
+      default: false,
+      describe: 'At most one live lock of this loop name',
+    })
+    .option('wait', {
+      type: 'number',
+      default: 0,
+      describe: 'Seconds to wait for the scope to become free',
+    });
+}
+
+/** Acquire as the arguments say, waiting with a progress line on a terminal. */
+export async function acquireFromArgs(
+  manager: LockManager,
+  args: LockRequestArgs,
+  io: Io,
+  pid: number | undefined,
+): Promise<AcquireResult> {
+  if (!Number.isFinite(args.wait) || args.wait < 0) {
+    throw new UsageError(
+      `--wait takes a number of seconds >= 0, not ${String(args.wait)}`,
+      'bad-wait',
+    );
+  }
+  const options = { instanceId: args.instance, singleton: args.singleton, pid };
+  if (args.wait === 0) return manager.acquire(args.name, args.scope, options);
+  const progress = waitProgress(io.stderr, args.wait * 1000);
+  try {
+    return await manager.acquireWaiting(args.name, args.scope, {
+      ...options,
+      timeoutMs: args.wait * 1000,
+      onWaiting: progress.onWaiting,
+    });
+  } finally {
+    progress.done();
+  }
+}

@@ -1,0 +1,33 @@
+import { defineCommand } from './command-context.js';
+import { describeConflict, reportReaped } from './lock-messages.js';
+import { acquireFromArgs, lockRequestOptions, type LockRequestArgs } from './lock-request.js';
+
+interface AcquireArgs extends LockRequestArgs {
+  pid?: number;
+}
+
+export const locksAcquireCommand = defineCommand<AcquireArgs>({
+  command: 'acquire',
+  describe: 'Take a scope lock held by a long-lived process (prints the instance)',
+  builder: (yargs) =>
+    lockRequestOptions(yargs).option('pid', {
+      type: 'number',
+      describe:
+        'The holder process (default: the parent process, such as the calling shell; in scripts use --pid $$)',
+    }),
+  async run(args, { io, openLocks }) {
+    const pid = args.pid ?? io.parentPid;
+    const { manager, location } = await openLocks(args.loopsDir);
+    const result = await acquireFromArgs(manager, args, io, pid);
+    const now = Date.now();
+    reportReaped(io.stderr, result.reaped, now);
+    if (!result.acquired) {
+      io.stderr.write(
+        `scopeguard: not acquired: ${describeConflict(result.conflict, result.reason, location.projectRoot, now)}\n`,
+      );
+      return 1;
+    }
+    io.stdout.write(`${result.lock.instance}\n`);
+    return 0;
+  },
+});

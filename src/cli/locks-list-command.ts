@@ -1,0 +1,106 @@
+import type { LockSnapshot } from '../lock/lock-store.js';
+import type { LoopsDirLocation } from '../lock/loops-dir.js';
+import { formatDuration } from '../report/duration.js';
+import { displayScopeEntry, lockAgeMs } from '../report/lock-summary.js';
+import { defineCommand } from './command-context.js';
+import { reportReaped } from './lock-messages.js';
+
+interface ListArgs {
+  json: boolean;
+  loopsDir?: string;
+}
+
+/** The JSON shape of `locks list --json`. */
+export const listSchemaVersion = 1;
+
+export const locksListCommand = defineCommand<ListArgs>({
+  command: 'list',
+  describe: 'List live scope locks (stale ones are reaped first) and unreadable records',
+  builder: (yargs) =>
+    yargs.option('json', {
+      type: 'boolean',
+      default: false,
+      describe: 'One JSON document on stdout',
+    }),
+  async run(args, { io, openLocks }) {
+    const { manager, location } = await openLocks(args.loopsDir);
+    const snapshot = await manager.listLocks();
+    const now = Date.now();
+    if (args.json) {
+      io.stdout.write(`${JSON.stringify(listJson(snapshot, location, now), null, 2)}\n`);
+      return 0;
+    }
+    reportReaped(io.stderr, snapshot.reaped, now);
+    io.stdout.write(listText(snapshot, location, now));
+    return 0;
+  },
+});
+
+function listJson(snapshot: LockSnapshot, location: LoopsDirLocation, now: number) {
+  return {
+    schemaVersion: listSchemaVersion,
+    loopsDir: location.loopsDir,
+    projectRoot: location.projectRoot,
+    locks: snapshot.locks.map((lock) => ({
+      instance: lock.instance,
+      loop_name: lock.record.loop_name,
+      pid: lock.record.pid,
+      host: lock.record.host ?? null,
+      started_at: lock.record.started_at,
+      ageSeconds: ageSeconds(lockAgeMs(lock, now)),
+      singleton: lock.record.singleton === true,
+      scope: lock.record.scope,
+      file: lock.location,
+    })),
+    problems: snapshot.problems.map((problem) => ({
+      instance: problem.stem,
+      file: problem.file,
+      reason: problem.reason,
+    })),
+    reaped: snapshot.reaped.map((lock) => ({
+      instance: lock.instance,
+      loop_name: lock.record.loop_name,
+      pid: lock.record.pid,
+      reason: lock.reason,
+      file: lock.location,
+    })),
+  };
+}
+
+function ageSeconds(ms: number | undefined): number | null {
+  return ms === undefined ? null : Math.floor(ms / 1000);
+}
+
+function listText(snapshot: LockSnapshot, location: LoopsDirLocation, now: number): string {
+  const lines: string[] = [];
+  const { locks, problems } = snapshot;
+  if (locks.length === 0) lines.push(`No live locks in ${location.loopsDir}.`);
+  else {
+    const rows = locks.map((lock) => {
+      const age = lockAgeMs(lock, now);
+      return [
+        lock.record.loop_name + (lock.record.singleton ? ' (singleton)' : ''),
+        lock.instance,
+        String(lock.record.pid),
+        lock.record.host ?? '-',
+        age === undefined ? '?' : formatDuration(age),
+        lock.record.scope.map((entry) => displayScopeEntry(entry, location.projectRoot)).join(' '),
+      ];
+    });
+    lines.push(...table([['LOOP', 'INSTANCE', 'PID', 'HOST', 'AGE', 'SCOPE'], ...rows]));
+  }
+  if (problems.length > 0) {
+    lines.push('', `Unreadable records (${problems.length}):`);
+    for (const problem of problems) lines.push(`  ${problem.file}: ${problem.reason}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!)))
+      .join('  '),
+  );
+}

@@ -1,0 +1,51 @@
+import { UsageError } from '../errors.js';
+import { defineCommand } from './command-context.js';
+import { waitProgress } from './wait-progress.js';
+
+interface WaitArgs {
+  scope: string[];
+  timeout: number;
+  loopsDir?: string;
+}
+
+export const locksWaitCommand = defineCommand<WaitArgs>({
+  command: 'wait',
+  describe: 'Wait until no live lock overlaps the scope (exit 1 on timeout)',
+  builder: (yargs) =>
+    yargs
+      .option('scope', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'Paths to wait for; none means the whole project',
+      })
+      .option('timeout', { type: 'number', default: 300, describe: 'Seconds to wait at most' }),
+  async run(args, { io, openLocks }) {
+    if (!Number.isFinite(args.timeout) || args.timeout < 0) {
+      throw new UsageError(
+        `--timeout takes a number of seconds >= 0, not ${String(args.timeout)}`,
+        'bad-timeout',
+      );
+    }
+    const { manager } = await openLocks(args.loopsDir);
+    const progress = waitProgress(io.stderr, args.timeout * 1000);
+    let blocker: string | undefined;
+    try {
+      const free = await manager.waitForScope(args.scope, {
+        timeoutMs: args.timeout * 1000,
+        onWaiting: (lock, waited) => {
+          blocker = lock.instance;
+          progress.onWaiting(lock, waited);
+        },
+      });
+      if (free) return 0;
+      progress.done();
+      io.stderr.write(
+        `scopeguard: timed out after ${args.timeout} s; still held by ${blocker ?? 'another loop'}\n`,
+      );
+      return 1;
+    } finally {
+      progress.done();
+    }
+  },
+});

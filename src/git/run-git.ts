@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process';
+
+/** The outcome of one git invocation; git's own exit status is data, not an exception. */
+export interface GitResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Run git with arguments passed as an array (never through a shell). The environment is the
+ * caller's, untouched: inside a hook git sets `GIT_INDEX_FILE` and friends, and they must reach
+ * the child git for `git commit -a` and `git commit <path>` to be seen correctly.
+ */
+export function runGit(
+  args: readonly string[],
+  cwd: string,
+  env?: NodeJS.ProcessEnv,
+): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      args,
+      { cwd, env, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') {
+          reject(error);
+          return;
+        }
+        resolve({ exitCode: error ? Number(error.code) : 0, stdout, stderr });
+      },
+    );
+  });
+}

@@ -1,0 +1,273 @@
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { LockRecordError } from '../errors.js';
+import { judgeHolder } from './holder-liveness.js';
+import {
+  pythonIsoTimestamp,
+  recordSchemaVersion,
+  serializeLockRecord,
+  type LockRecord,
+} from './lock-record.js';
+import type {
+  AcquireRequest,
+  AcquireResult,
+  LiveLock,
+  LockSnapshot,
+  LockStore,
+  ReapedLock,
+  ReleaseOptions,
+  ReleaseOutcome,
+} from './lock-store.js';
+import { isHeldByAncestry } from './own-locks.js';
+import { currentBootId, currentHost, processStart } from './process-identity.js';
+import {
+  isUnchanged,
+  listRecordNames,
+  readRecordFile,
+  type RecordFile,
+  type RecordProblem,
+} from './record-file.js';
+import { findScopeConflict } from './scope-conflict.js';
+import { holdSentinel, type HeldSentinel } from './sentinel.js';
+
+/** The folder inside the loops directory that holds the records, as in the Python original. */
+export const runningDirName = '.running';
+
+export interface FileLockStoreOptions {
+  /** The `.loops` directory (Python's `LockManager(loops_dir)`); records live in its `.running/`. */
+  loopsDir: string;
+  /** Relative scope entries in legacy records are resolved against this folder. */
+  projectRoot: string;
+  /** How long to wait for the sentinel before reporting a hung holder. */
+  sentinelTimeoutMs?: number;
+}
+
+interface Scan {
+  live: RecordFile[];
+  dead: { file: RecordFile; reason: string }[];
+  problems: RecordProblem[];
+}
+
+/**
+ * The directory store: one JSON record per lock in `<loopsDir>/.running/`, created under an
+ * exclusive flock(2) on `.acquire.lock`, byte-compatible with the Python original.
+ */
+export class FileLockStore implements LockStore {
+  readonly runningDir: string;
+  readonly description: string;
+  private readonly projectRoot: string;
+  private readonly sentinelTimeoutMs: number;
+
+  constructor(options: FileLockStoreOptions) {
+    this.runningDir = path.join(path.resolve(options.loopsDir), runningDirName);
+    this.projectRoot = options.projectRoot;
+    this.sentinelTimeoutMs = options.sentinelTimeoutMs ?? 30_000;
+    this.description = this.runningDir;
+  }
+
+  async acquire(request: AcquireRequest): Promise<AcquireResult> {
+    mkdirSync(this.runningDir, { recursive: true });
+    return this.underSentinel(async () => {
+      const scan = this.scan();
+      const reaped = this.reapUnderSentinel(scan.dead);
+      const holderPid = request.pid ?? process.pid;
+      const holderStart = processStart(holderPid)?.token;
+      const live = scan.live.map((file) => this.toLiveLock(file));
+      const conflict = findScopeConflict(live, {
+        scope: request.scope,
+        loopName: request.loopName,
+        singleton: request.singleton,
+        isSameHolder: (lock) =>
+          lock.record.pid === holderPid &&
+          (lock.record.host ?? currentHost()) === currentHost() &&
+          (lock.record.proc_start === undefined || lock.record.proc_start === holderStart),
+      });
+      if (conflict)
+        return { acquired: false, conflict: conflict.lock, reason: conflict.reason, reaped };
+
+      const record: LockRecord = {
+        loop_name: request.loopName,
+        scope: request.scope,
+        pid: holderPid,
+        started_at: pythonIsoTimestamp(new Date()),
+        ...(request.singleton ? { singleton: true as const } : {}),
+        schema: recordSchemaVersion,
+        host: currentHost(),
+        ...optional('boot_id', currentBootId()),
+        ...optional('proc_start', holderStart),
+      };
+      const existing = live.find((lock) => lock.instance === request.instance);
+      if (existing) return { acquired: false, conflict: existing, reason: 'instance', reaped };
+      const lock = this.publishUnderFreeName(record, request, [
+        ...live.map((held) => held.instance),
+        ...scan.problems.map((problem) => problem.stem),
+      ]);
+      return { acquired: true, lock, reaped };
+    });
+  }
+
+  async release(instance: string, options: ReleaseOptions): Promise<ReleaseOutcome> {
+    if (listRecordNames(this.runningDir).length === 0) return { status: 'missing', instance };
+    return this.underSentinel(async () => {
+      const read = readRecordFile(this.runningDir, `${instance}.lock`);
+      if (!read.ok) {
+        if ('gone' in read) return { status: 'missing', instance };
+        if (!options.force) return { status: 'unreadable', problem: read.problem };
+        unlinkSync(read.problem.file);
+        return { status: 'removed-unreadable', problem: read.problem };
+      }
+      const lock = this.toLiveLock(read.value);
+      const verdict = judgeHolder(read.value.record);
+      if (verdict.alive && !options.force && !isHeldByAncestry(read.value.record, options.caller)) {
+        return { status: 'refused', lock };
+      }
+      if (isUnchanged(this.runningDir, read.value)) unlinkSync(read.value.file);
+      return { status: 'released', lock };
+    });
+  }
+
+  async snapshot(): Promise<LockSnapshot> {
+    let scan = this.scan();
+    let reaped: ReapedLock[] = [];
+    // Python writes records in place under the sentinel, so a record that does not parse may be
+    // half written: look again while holding the sentinel, when no cooperating writer is active.
+    if (scan.dead.length > 0 || scan.problems.length > 0) {
+      ({ scan, reaped } = await this.underSentinel(async () => {
+        const again = this.scan();
+        return { scan: again, reaped: this.reapUnderSentinel(again.dead) };
+      }));
+    }
+    return {
+      locks: scan.live.map((file) => this.toLiveLock(file)),
+      problems: scan.problems,
+      reaped,
+    };
+  }
+
+  async reap(options: { dryRun?: boolean } = {}): Promise<ReapedLock[]> {
+    if (options.dryRun)
+      return this.scan().dead.map(({ file, reason }) => ({ ...this.toLiveLock(file), reason }));
+    return (await this.snapshot()).reaped;
+  }
+
+  private scan(): Scan {
+    const scan: Scan = { live: [], dead: [], problems: [] };
+    for (const name of listRecordNames(this.runningDir)) {
+      const read = readRecordFile(this.runningDir, name);
+      if (read.ok) {
+        const verdict = judgeHolder(read.value.record);
+        if (verdict.alive) scan.live.push(read.value);
+        else scan.dead.push({ file: read.value, reason: verdict.reason });
+      } else if (!('gone' in read)) {
+        scan.problems.push(read.problem);
+      }
+    }
+    return scan;
+  }
+
+  /** Remove dead holders' records that are unchanged since they were judged. Sentinel held. */
+  private reapUnderSentinel(dead: Scan['dead']): ReapedLock[] {
+    const reaped: ReapedLock[] = [];
+    for (const { file, reason } of dead) {
+      if (!isUnchanged(this.runningDir, file)) continue;
+      try {
+        unlinkSync(file.file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw error;
+      }
+      reaped.push({ ...this.toLiveLock(file), reason });
+    }
+    return reaped;
+  }
+
+  private async underSentinel<T>(work: () => Promise<T>): Promise<T> {
+    let sentinel: HeldSentinel | undefined;
+    try {
+      sentinel = await holdSentinel(this.runningDir, this.sentinelTimeoutMs);
+      return await work();
+    } finally {
+      sentinel?.release();
+    }
+  }
+
+  /**
+   * Publish under the requested instance name, or under the loop name (numbered when taken).
+   * An explicit name that an unreadable record or an outside writer occupies is an error: we never
+   * overwrite what we cannot judge.
+   */
+  private publishUnderFreeName(
+    record: LockRecord,
+    request: AcquireRequest,
+    taken: string[],
+  ): LiveLock {
+    const occupied = new Set(taken);
+    for (let n = 1; ; n++) {
+      const instance =
+        request.instance ?? (n === 1 ? request.loopName : `${request.loopName}-${n}`);
+      const location = this.recordPath(instance);
+      if (!occupied.has(instance)) {
+        const published: LockRecord = { ...record, instance };
+        if (this.publish(location, serializeLockRecord(published))) {
+          return { instance, location, record: published };
+        }
+      }
+      if (request.instance !== undefined) {
+        throw new LockRecordError(
+          `cannot take instance "${instance}": ${location} already exists and cannot be read as a ` +
+            'live lock. Choose another --instance, or inspect it with `scopeguard locks list`.',
+          'instance-occupied',
+        );
+      }
+    }
+  }
+
+  /**
+   * Publish a record atomically and without overwriting: write a dot-named temp file, then
+   * hard-link it to its final name, which fails if that name exists. Readers see all or nothing.
+   */
+  private publish(target: string, text: string): boolean {
+    const temp = path.join(
+      this.runningDir,
+      `.${path.basename(target, '.lock')}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+    );
+    writeFileSync(temp, text, { flag: 'wx', mode: 0o644 });
+    try {
+      linkSync(temp, target);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+      // File systems without hard links: exclusive create still never overwrites.
+      try {
+        writeFileSync(target, text, { flag: 'wx', mode: 0o644 });
+        return true;
+      } catch (inner) {
+        if ((inner as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw inner;
+      }
+    } finally {
+      unlinkSync(temp);
+    }
+  }
+
+  private toLiveLock(file: RecordFile): LiveLock {
+    const scope = file.record.scope.map((entry) =>
+      path.isAbsolute(entry) ? entry : path.resolve(this.projectRoot, entry),
+    );
+    return { instance: file.stem, location: file.file, record: { ...file.record, scope } };
+  }
+
+  private recordPath(instance: string): string {
+    return path.join(this.runningDir, `${instance}.lock`);
+  }
+}
+
+function optional<K extends string>(
+  key: K,
+  value: string | null | undefined,
+): Partial<Record<K, string>> {
+  return value === null || value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}

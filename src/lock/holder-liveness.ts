@@ -1,0 +1,39 @@
+import type { LockRecord } from './lock-record.js';
+import { currentBootId, currentHost, pidExists, processStart } from './process-identity.js';
+
+/** Verdict on a record's holder: alive, or dead with the proof in words. */
+export type HolderVerdict = { alive: true } | { alive: false; reason: string };
+
+// Python writes `started_at` after its process started; a live process with that pid that started
+// later than this margin after `started_at` cannot be the writer. The margin covers the
+// one-second precision of the boot time that process start times are computed from.
+const legacyReuseMarginMs = 2000;
+
+/**
+ * Decide whether a record's holder is alive. Dead needs proof: the pid does not exist (ESRCH), the
+ * host has rebooted since the record was written, or the pid now belongs to a different process.
+ * A record from another host is never judged by pid: it counts as alive.
+ */
+export function judgeHolder(record: LockRecord): HolderVerdict {
+  if (record.host !== undefined && record.host !== currentHost()) return { alive: true };
+  const bootId = record.boot_id === undefined ? null : currentBootId();
+  if (bootId !== null && record.boot_id !== bootId) {
+    return { alive: false, reason: 'the host has rebooted since the lock was taken' };
+  }
+  if (!pidExists(record.pid)) return { alive: false, reason: `process ${record.pid} has exited` };
+  const start = processStart(record.pid);
+  if (start === undefined) return { alive: true };
+  if (record.proc_start !== undefined) {
+    return start.token === record.proc_start
+      ? { alive: true }
+      : { alive: false, reason: `pid ${record.pid} now belongs to a different process` };
+  }
+  const writtenAt = Date.parse(record.started_at);
+  if (!Number.isNaN(writtenAt) && start.epochMs > writtenAt + legacyReuseMarginMs) {
+    return {
+      alive: false,
+      reason: `pid ${record.pid} now belongs to a process started after the lock was taken`,
+    };
+  }
+  return { alive: true };
+}

@@ -1,0 +1,44 @@
+import type { LockRecord } from './lock-record.js';
+import { currentHost, parentPid, processStart } from './process-identity.js';
+
+/** One process of the chain from a process up to init, with its start token when readable. */
+export interface AncestorProcess {
+  pid: number;
+  startToken: string | undefined;
+}
+
+const maxDepth = 64;
+
+/**
+ * The process `pid` and all its ancestors, nearest first. Reads `/proc` on Linux and asks `ps`
+ * elsewhere; when a parent cannot be read the chain simply ends there, which can only make fewer
+ * locks count as own (the safe direction).
+ */
+export function processAncestry(pid: number = process.pid): AncestorProcess[] {
+  const chain: AncestorProcess[] = [];
+  let current: number | undefined = pid;
+  while (current !== undefined && current > 0 && chain.length < maxDepth) {
+    chain.push({ pid: current, startToken: processStart(current)?.token });
+    const parent = parentPid(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  return chain;
+}
+
+/**
+ * True when a record is held by a process in `ancestry` (this process or one of its ancestors) on
+ * this host. A record that carries a start token must match it, so a reused pid is not mistaken
+ * for a parent.
+ */
+export function isHeldByAncestry(
+  record: LockRecord,
+  ancestry: readonly AncestorProcess[],
+): boolean {
+  if (record.host !== undefined && record.host !== currentHost()) return false;
+  return ancestry.some(
+    (ancestor) =>
+      ancestor.pid === record.pid &&
+      (record.proc_start === undefined || ancestor.startToken === record.proc_start),
+  );
+}

@@ -1,0 +1,118 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+
+/** How a process is identified beyond its pid, so that a reused pid is recognised. */
+export interface ProcessStart {
+  /** Opaque, exact token: equal tokens mean the same process (given the same host and boot). */
+  token: string;
+  /** Wall-clock start time in ms since the epoch; precise to about a second. */
+  epochMs: number;
+}
+
+const isLinux = process.platform === 'linux';
+// USER_HZ is part of the Linux user-space ABI and is 100 on every architecture Node supports.
+const linuxTicksPerSecond = 100;
+
+let cachedBootTimeMs: number | undefined;
+let cachedBootId: string | null | undefined;
+
+/** The host name written into records and compared when judging them. */
+export function currentHost(): string {
+  return hostname();
+}
+
+/**
+ * An identifier of the current boot of this machine, or null when the platform has none we can
+ * read cheaply. Records from the same host with a different boot id belong to a dead process.
+ */
+export function currentBootId(): string | null {
+  if (cachedBootId !== undefined) return cachedBootId;
+  cachedBootId = null;
+  try {
+    if (isLinux) cachedBootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    else if (process.platform !== 'win32') {
+      const out = execFileSync('sysctl', ['-n', 'kern.boottime'], { encoding: 'utf8' });
+      const sec = /sec = (\d+)/.exec(out)?.[1];
+      if (sec) cachedBootId = `boottime:${sec}`;
+    }
+  } catch {
+    cachedBootId = null;
+  }
+  return cachedBootId;
+}
+
+/**
+ * When the process `pid` started, or undefined when it does not exist or cannot be read.
+ * Linux reads `/proc/<pid>/stat`; other POSIX systems ask `ps`.
+ */
+export function processStart(pid: number): ProcessStart | undefined {
+  try {
+    return isLinux ? linuxProcessStart(pid) : psProcessStart(pid);
+  } catch {
+    return undefined;
+  }
+}
+
+function linuxProcessStart(pid: number): ProcessStart | undefined {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces and parentheses; fields resume after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = fields[19]; // field 22 overall: starttime, in clock ticks since boot
+  if (ticks === undefined || !/^\d+$/.test(ticks)) return undefined;
+  return {
+    token: `linux:${ticks}`,
+    epochMs: linuxBootTimeMs() + (Number(ticks) * 1000) / linuxTicksPerSecond,
+  };
+}
+
+function linuxBootTimeMs(): number {
+  if (cachedBootTimeMs === undefined) {
+    const btime = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1];
+    cachedBootTimeMs = Number(btime) * 1000;
+  }
+  return cachedBootTimeMs;
+}
+
+function psProcessStart(pid: number): ProcessStart | undefined {
+  const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], {
+    encoding: 'utf8',
+    env: { LC_ALL: 'C', PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim();
+  if (out === '') return undefined;
+  const epochMs = Date.parse(out);
+  if (Number.isNaN(epochMs)) return undefined;
+  return { token: `ps:${out}`, epochMs };
+}
+
+/**
+ * Whether a process with this pid exists. Only ESRCH proves absence; EPERM (it exists but belongs
+ * to someone else) and anything unexpected count as alive, as in the Python original.
+ */
+export function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** The parent pid of a process, or undefined when it cannot be read. */
+export function parentPid(pid: number): number | undefined {
+  try {
+    if (isLinux) {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+      return ppid === undefined ? undefined : Number(ppid);
+    }
+    const out = execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    return out === '' ? undefined : Number(out);
+  } catch {
+    return undefined;
+  }
+}

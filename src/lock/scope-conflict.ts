@@ -1,0 +1,29 @@
+import type { ConflictReason, LiveLock } from './lock-store.js';
+import { scopesOverlap } from './scope-path.js';
+
+/** Who is asking, so their own records and singleton rules are applied. */
+export interface ConflictQuery {
+  scope: readonly string[];
+  loopName?: string;
+  singleton?: boolean;
+  /** Records held by this holder never conflict with it. */
+  isSameHolder?: (lock: LiveLock) => boolean;
+}
+
+/**
+ * The first live lock that conflicts with a request: an overlapping scope held by another holder,
+ * or, when both are singletons, the same loop name whatever the scopes.
+ */
+export function findScopeConflict(
+  locks: readonly LiveLock[],
+  query: ConflictQuery,
+): { lock: LiveLock; reason: ConflictReason } | undefined {
+  for (const lock of locks) {
+    if (query.isSameHolder?.(lock)) continue;
+    if (query.singleton && lock.record.singleton && lock.record.loop_name === query.loopName) {
+      return { lock, reason: 'singleton' };
+    }
+    if (scopesOverlap(query.scope, lock.record.scope)) return { lock, reason: 'scope' };
+  }
+  return undefined;
+}

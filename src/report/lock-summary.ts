@@ -1,0 +1,30 @@
+import path from 'node:path';
+import type { LiveLock } from '../lock/lock-store.js';
+import { formatDuration } from './duration.js';
+
+/** How long a lock has been held, or undefined when its `started_at` does not parse. */
+export function lockAgeMs(lock: LiveLock, now: number): number | undefined {
+  const started = Date.parse(lock.record.started_at);
+  return Number.isNaN(started) ? undefined : now - started;
+}
+
+/** A scope entry relative to the project root when it is inside it (`.` for the root itself). */
+export function displayScopeEntry(entry: string, projectRoot: string): string {
+  const relative = path.relative(projectRoot, entry);
+  if (relative === '') return '.';
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return entry;
+  return relative;
+}
+
+/** One line naming a lock's holder: `loop "x" (instance y, pid 12, host h, held 5m)`. */
+export function describeHolder(lock: LiveLock, now: number): string {
+  const { record } = lock;
+  const age = lockAgeMs(lock, now);
+  const parts = [
+    ...(lock.instance === record.loop_name ? [] : [`instance ${lock.instance}`]),
+    `pid ${record.pid}`,
+    ...(record.host ? [`host ${record.host}`] : []),
+    ...(age === undefined ? [] : [`held ${formatDuration(age)}`]),
+  ];
+  return `loop "${record.loop_name}" (${parts.join(', ')})`;
+}
