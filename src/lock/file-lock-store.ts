@@ -254,9 +254,9 @@ export class FileLockStore implements LockStore {
   }
 
   private toLiveLock(file: RecordFile): LiveLock {
-    const scope = file.record.scope.map((entry) =>
-      path.isAbsolute(entry) ? entry : path.resolve(this.projectRoot, entry),
-    );
+    // Records we and Python write hold resolved absolute paths already; other writers' entries
+    // are normalised lexically (relative to the project root, no `//`, `.`, `..` or trailing `/`).
+    const scope = file.record.scope.map((entry) => path.resolve(this.projectRoot, entry));
     return { instance: file.stem, location: file.file, record: { ...file.record, scope } };
   }
 

@@ -156,7 +156,11 @@ export class LockManager {
       const remaining = options.timeoutMs - waited;
       if (remaining <= 0) return outcome.last;
       options.onWaiting?.(outcome.blocker, waited);
-      await sleep(Math.min(delay, remaining), undefined, { signal: options.signal });
+      await sleep(Math.min(delay, remaining), undefined, { signal: options.signal }).catch(
+        (error: unknown) => {
+          throw options.signal?.aborted ? options.signal.reason : error;
+        },
+      );
       delay = Math.min(delay * 2, maxPollDelayMs);
     }
   }

@@ -12,7 +12,10 @@ export function lockAgeMs(lock: LiveLock, now: number): number | undefined {
 export function displayScopeEntry(entry: string, projectRoot: string): string {
   const relative = path.relative(projectRoot, entry);
   if (relative === '') return '.';
-  if (relative.startsWith('..') || path.isAbsolute(relative)) return entry;
+  // `..` as a whole first segment means outside; a name like `..cache` inside the root does not.
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+    return entry;
+  }
   return relative;
 }
 

@@ -1,0 +1,247 @@
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LockManager } from '../../src/lock/lock-manager.js';
+import { processStart } from '../../src/lock/process-identity.js';
+import { makeTempDir } from '../support/temp-dir.js';
+import { killHard, startIdleProcess } from '../support/processes.js';
+
+function setup() {
+  const root = makeTempDir();
+  const loopsDir = path.join(root, '.loops');
+  const manager = new LockManager({ loopsDir, projectRoot: root });
+  const runningDir = path.join(loopsDir, '.running');
+  return { root, loopsDir, runningDir, manager };
+}
+
+function writeRecord(runningDir: string, name: string, content: string | object) {
+  mkdirSync(runningDir, { recursive: true });
+  writeFileSync(
+    path.join(runningDir, name),
+    typeof content === 'string' ? content : JSON.stringify(content),
+  );
+}
+
+describe('directory store', () => {
+  it('creates a record in the Python format and refuses an overlapping scope of another holder', async () => {
+    const { root, runningDir, manager } = setup();
+    const holder = startIdleProcess();
+    const first = await manager.acquire('alpha', ['src'], { pid: holder.pid });
+    expect(first.acquired).toBe(true);
+    const record = JSON.parse(readFileSync(path.join(runningDir, 'alpha.lock'), 'utf8'));
+    expect(Object.keys(record).slice(0, 4)).toEqual(['loop_name', 'scope', 'pid', 'started_at']);
+    expect(record).toMatchObject({
+      loop_name: 'alpha',
+      scope: [path.join(root, 'src')],
+      pid: holder.pid,
+    });
+    expect(record.started_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
+    expect(record.proc_start).toBe(processStart(holder.pid)?.token);
+
+    const inside = await manager.acquire('beta', ['src/deep/file.ts']);
+    expect(inside).toMatchObject({
+      acquired: false,
+      reason: 'scope',
+      conflict: { instance: 'alpha' },
+    });
+    const sibling = await manager.acquire('gamma', ['srcx']);
+    expect(sibling.acquired).toBe(true);
+    expect(readdirSync(runningDir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('treats an empty scope as the whole project root', async () => {
+    const { root, manager } = setup();
+    const holder = startIdleProcess();
+    const whole = await manager.acquire('everything', [], { pid: holder.pid });
+    expect(whole.acquired && whole.lock.record.scope).toEqual([root]);
+    expect((await manager.acquire('other', ['any/path'])).acquired).toBe(false);
+  });
+
+  it('numbers the instance when the loop name is taken and keeps explicit instances unique', async () => {
+    const { manager } = setup();
+    const a = startIdleProcess();
+    const b = startIdleProcess();
+    const first = await manager.acquire('loop', ['a'], { pid: a.pid });
+    const second = await manager.acquire('loop', ['b'], { pid: b.pid });
+    expect(first.acquired && first.lock.instance).toBe('loop');
+    expect(second.acquired && second.lock.instance).toBe('loop-2');
+    const clash = await manager.acquire('other', ['c'], { pid: b.pid, instanceId: 'loop' });
+    expect(clash).toMatchObject({ acquired: false, reason: 'instance' });
+  });
+
+  it('enforces singletons by loop name whatever the scope', async () => {
+    const { manager } = setup();
+    const a = startIdleProcess();
+    expect((await manager.acquire('solo', ['a'], { pid: a.pid, singleton: true })).acquired).toBe(
+      true,
+    );
+    expect(await manager.acquire('solo', ['b'], { singleton: true })).toMatchObject({
+      acquired: false,
+      reason: 'singleton',
+    });
+    expect((await manager.acquire('solo', ['b'])).acquired).toBe(true);
+  });
+
+  it('reaps the record of a holder killed with SIGKILL and frees its scope', async () => {
+    const { runningDir, manager } = setup();
+    const holder = startIdleProcess();
+    expect((await manager.acquire('doomed', ['src'], { pid: holder.pid })).acquired).toBe(true);
+    await killHard(holder);
+    const result = await manager.acquire('next', ['src']);
+    expect(result.acquired).toBe(true);
+    expect(result.reaped.map((lock) => [lock.instance, lock.reason])).toEqual([
+      ['doomed', `process ${holder.pid} has exited`],
+    ]);
+    expect(readdirSync(runningDir).sort()).toEqual(['.acquire.lock', 'next.lock']);
+  });
+
+  it('does not mistake a reused pid for the holder', async () => {
+    const { runningDir, manager } = setup();
+    const reuser = startIdleProcess();
+    // Python-shaped record: no start token, written an hour before the live process started.
+    writeRecord(runningDir, 'legacy.lock', {
+      loop_name: 'legacy',
+      scope: ['/x'],
+      pid: reuser.pid,
+      started_at: new Date(Date.now() - 3600_000).toISOString(),
+    });
+    // Our record: the start token belongs to another process.
+    writeRecord(runningDir, 'ours.lock', {
+      loop_name: 'ours',
+      scope: ['/y'],
+      pid: reuser.pid,
+      started_at: new Date().toISOString(),
+      proc_start: 'linux:1',
+    });
+    // A legacy record written after its live holder started is kept.
+    writeRecord(runningDir, 'kept.lock', {
+      loop_name: 'kept',
+      scope: ['/z'],
+      pid: reuser.pid,
+      started_at: new Date(Date.now() + 5000).toISOString(),
+    });
+    const snapshot = await manager.listLocks();
+    expect(snapshot.locks.map((lock) => lock.instance)).toEqual(['kept']);
+    expect(Object.fromEntries(snapshot.reaped.map((lock) => [lock.instance, lock.reason]))).toEqual(
+      {
+        legacy: `pid ${reuser.pid} now belongs to a process started after the lock was taken`,
+        ours: `pid ${reuser.pid} now belongs to a different process`,
+      },
+    );
+  });
+
+  it('reaps records of an earlier boot and never judges records of another host by pid', async () => {
+    const { runningDir, manager } = setup();
+    const base = { scope: ['/x'], pid: 999_999_999, started_at: new Date().toISOString() };
+    writeRecord(runningDir, 'elsewhere.lock', {
+      ...base,
+      loop_name: 'elsewhere',
+      host: 'another-host.invalid',
+    });
+    const holder = startIdleProcess();
+    writeRecord(runningDir, 'rebooted.lock', {
+      ...base,
+      loop_name: 'rebooted',
+      pid: holder.pid,
+      host: (await import('node:os')).hostname(),
+      boot_id: 'an-earlier-boot',
+    });
+    const snapshot = await manager.listLocks();
+    expect(snapshot.locks.map((lock) => lock.instance)).toEqual(['elsewhere']);
+    expect(snapshot.reaped.map((lock) => lock.reason)).toEqual([
+      'the host has rebooted since the lock was taken',
+    ]);
+  });
+
+  it('lists bad records as problems by file name, never crashes, and never deletes them', async () => {
+    const { runningDir, manager } = setup();
+    const holder = startIdleProcess();
+    await manager.acquire('good', ['src'], { pid: holder.pid });
+    writeRecord(runningDir, 'empty.lock', '');
+    writeRecord(runningDir, 'truncated.lock', '{"loop_name": "x", "sco');
+    writeRecord(runningDir, 'array.lock', '[]');
+    writeRecord(runningDir, 'types.lock', {
+      loop_name: 'x',
+      scope: ['/a'],
+      pid: 'one',
+      started_at: 'now',
+    });
+    writeRecord(runningDir, 'huge.lock', `{"pad": "${'x'.repeat(2 * 1024 * 1024)}"}`);
+    mkdirSync(path.join(runningDir, 'folder.lock'));
+    symlinkSync(path.join(runningDir, 'good.lock'), path.join(runningDir, 'link.lock'));
+
+    const snapshot = await manager.listLocks();
+    expect(snapshot.locks.map((lock) => lock.instance)).toEqual(['good']);
+    const reasons = Object.fromEntries(
+      snapshot.problems.map((p) => [path.basename(p.file), p.reason]),
+    );
+    expect(reasons).toEqual({
+      'empty.lock': 'empty file',
+      'truncated.lock': 'not valid JSON (truncated or partly written?)',
+      'array.lock': 'a JSON array, not an object',
+      'types.lock': '"pid" should be a positive integer, found string',
+      'huge.lock': expect.stringMatching(/too large to be a record/),
+      'folder.lock': 'is a directory, not a record',
+      'link.lock': 'is a symbolic link, not a record',
+    });
+    // Acquisition goes on around them, and they are all still there.
+    expect((await manager.acquire('other', ['docs'])).acquired).toBe(true);
+    expect(readdirSync(runningDir)).toEqual(
+      expect.arrayContaining([
+        'empty.lock',
+        'truncated.lock',
+        'array.lock',
+        'types.lock',
+        'huge.lock',
+        'folder.lock',
+        'link.lock',
+      ]),
+    );
+  });
+
+  it('refuses to release a live foreign holder without force, and releases with it', async () => {
+    const { runningDir, manager } = setup();
+    const holder = startIdleProcess();
+    await manager.acquire('theirs', ['src'], { pid: holder.pid });
+    expect(await manager.release('theirs')).toMatchObject({ status: 'refused' });
+    expect(readdirSync(runningDir)).toContain('theirs.lock');
+    expect(await manager.release('theirs', { force: true })).toMatchObject({ status: 'released' });
+    expect(readdirSync(runningDir)).not.toContain('theirs.lock');
+    expect(await manager.release('theirs')).toEqual({ status: 'missing', instance: 'theirs' });
+  });
+
+  it('releases its own locks without force', async () => {
+    const { manager } = setup();
+    const mine = await manager.acquire('mine', ['src']);
+    expect(mine.acquired).toBe(true);
+    expect(await manager.release('mine')).toMatchObject({ status: 'released' });
+  });
+
+  it('waits for a scope with backoff until the holder goes away, and times out otherwise', async () => {
+    const { manager } = setup();
+    const holder = startIdleProcess();
+    await manager.acquire('busy', ['src'], { pid: holder.pid });
+    const waits: number[] = [];
+    expect(
+      await manager.waitForScope(['src/a'], {
+        timeoutMs: 300,
+        onWaiting: (_, ms) => waits.push(ms),
+      }),
+    ).toBe(false);
+    expect(waits.length).toBeGreaterThan(1);
+    expect(waits.length).toBeLessThan(10);
+    setTimeout(() => holder.kill('SIGKILL'), 200);
+    expect(await manager.waitForScope(['src/a'], { timeoutMs: 10_000 })).toBe(true);
+  });
+
+  it('stops waiting when cancelled', async () => {
+    const { manager } = setup();
+    const holder = startIdleProcess();
+    await manager.acquire('busy', ['src'], { pid: holder.pid });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('cancelled by test')), 100);
+    await expect(
+      manager.waitForScope(['src'], { timeoutMs: 10_000, signal: controller.signal }),
+    ).rejects.toThrow('cancelled by test');
+  });
+});
