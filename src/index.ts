@@ -1,0 +1,32 @@
+/**
+ * scopeguard's library API: the lock core, shared on disk with little-loops' Python LockManager.
+ */
+export { ExitCode, ScopeguardError, UsageError, LockRecordError, EnvironmentError } from './errors.js';
+export { LockManager } from './lock/lock-manager.js';
+export type { LockManagerOptions, AcquireOptions, WaitOptions } from './lock/lock-manager.js';
+export { FileLockStore, runningDirName } from './lock/file-lock-store.js';
+export type { FileLockStoreOptions } from './lock/file-lock-store.js';
+export type {
+  LockStore,
+  LiveLock,
+  ReapedLock,
+  LockSnapshot,
+  AcquireRequest,
+  AcquireResult,
+  ConflictReason,
+  ReleaseOptions,
+  ReleaseOutcome,
+} from './lock/lock-store.js';
+export { parseLockRecord, serializeLockRecord } from './lock/lock-record.js';
+export type { LockRecord, ParseResult } from './lock/lock-record.js';
+export type { RecordProblem } from './lock/record-file.js';
+export { resolveScopePath, pathsOverlap, scopesOverlap } from './lock/scope-path.js';
+export { findScopeConflict } from './lock/scope-conflict.js';
+export { judgeHolder } from './lock/holder-liveness.js';
+export { processAncestry, isHeldByAncestry } from './lock/own-locks.js';
+export type { AncestorProcess } from './lock/own-locks.js';
+export { locateLoopsDir, loopsDirEnv } from './lock/loops-dir.js';
+export type { LoopsDirLocation } from './lock/loops-dir.js';
+export { holdSentinel, sentinelName } from './lock/sentinel.js';
+export { main } from './cli/main.js';
+export type { Io, OutputStream } from './cli/io.js';

@@ -1,0 +1,340 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { binPath, runCli } from '../support/cli.js';
+import { eventually, killHard, startIdleProcess, track } from '../support/processes.js';
+import { isolatedEnv, makeTempRepo } from '../support/temp-dir.js';
+
+const runningDir = (root: string) => path.join(root, '.loops', '.running');
+const records = (root: string) =>
+  readdirSync(runningDir(root)).filter((name) => name.endsWith('.lock') && !name.startsWith('.'));
+
+describe('scopeguard CLI: usage', () => {
+  it('prints help with exit 0 and refuses unknown commands and flags with exit 2', async () => {
+    const root = makeTempRepo();
+    const help = await runCli(['--help'], { cwd: root });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('scopeguard locks <command>');
+    expect(help.stdout).toContain('scopeguard run');
+    for (const args of [['frobnicate'], ['locks', 'list', '--jsonn'], ['locks'], []]) {
+      const result = await runCli(args, { cwd: root });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/scopeguard: .+\n/);
+    }
+  });
+
+  it('refuses names that could escape the lock directory with exit 2 and writes nothing', async () => {
+    const root = makeTempRepo();
+    for (const args of [
+      ['--name', '../x'],
+      ['--name', 'a/b'],
+      ['--name', '/abs'],
+      ['--name', 'ok', '--instance', '../../etc/x'],
+      ['--name', 'ok', '--pid', '999999999'],
+      ['--name', 'ok', '--wait', '-1'],
+    ]) {
+      const result = await runCli(['locks', 'acquire', '--scope', 'src', ...args], { cwd: root });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/^scopeguard: /);
+    }
+    expect(existsSync(runningDir(root)) ? records(root) : []).toEqual([]);
+  });
+});
+
+describe('scopeguard locks', () => {
+  it('acquires, conflicts, lists (text and JSON), releases', async () => {
+    const root = makeTempRepo();
+    const holder = startIdleProcess();
+    const acquired = await runCli(
+      [
+        'locks',
+        'acquire',
+        '--name',
+        'refactor',
+        '--scope',
+        'src',
+        'docs/api',
+        '--pid',
+        String(holder.pid),
+      ],
+      { cwd: root },
+    );
+    expect(acquired).toMatchObject({ code: 0, stdout: 'refactor\n' });
+
+    const conflict = await runCli(['locks', 'acquire', '--name', 'tests', '--scope', 'src/a'], {
+      cwd: path.join(root),
+    });
+    expect(conflict.code).toBe(1);
+    expect(conflict.stdout).toBe('');
+    expect(conflict.stderr).toContain(
+      `not acquired: scope is held by loop "refactor" (pid ${holder.pid}`,
+    );
+    expect(conflict.stderr).toContain('on src, docs/api');
+
+    const text = await runCli(['locks', 'list'], { cwd: root });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^LOOP +INSTANCE +PID +HOST +AGE +SCOPE\n/);
+    expect(text.stdout).toMatch(
+      new RegExp(`refactor +refactor +${holder.pid} +\\S+ +\\d+s +src docs/api\\n`),
+    );
+
+    mkdirSync(path.join(root, 'sub'));
+    const json = await runCli(['locks', 'list', '--json'], { cwd: path.join(root, 'sub') });
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({
+      schemaVersion: 1,
+      loopsDir: path.join(root, '.loops'),
+      locks: [
+        {
+          instance: 'refactor',
+          loop_name: 'refactor',
+          pid: holder.pid,
+          singleton: false,
+          scope: [path.join(root, 'src'), path.join(root, 'docs/api')],
+          file: path.join(runningDir(root), 'refactor.lock'),
+        },
+      ],
+      problems: [],
+      reaped: [],
+    });
+    expect(report.locks[0].ageSeconds).toBeGreaterThanOrEqual(0);
+
+    const refused = await runCli(['locks', 'release', '--instance', 'refactor'], { cwd: root });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('--force');
+    expect(records(root)).toEqual(['refactor.lock']);
+    const forced = await runCli(['locks', 'release', '--name', 'refactor', '--force'], {
+      cwd: root,
+    });
+    expect(forced).toMatchObject({ code: 0, stdout: 'released refactor\n' });
+    expect(records(root)).toEqual([]);
+    const again = await runCli(['locks', 'release', '--instance', 'refactor'], { cwd: root });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('already released');
+  });
+
+  it('lets the calling shell hold a lock by default and release it without --force', async () => {
+    const root = makeTempRepo();
+    const script = `set -e
+id=$(node ${JSON.stringify(binPath)} locks acquire --name shell --scope src)
+grep -q "\\"pid\\":$$," .loops/.running/$id.lock
+node ${JSON.stringify(binPath)} locks release --instance "$id"
+test ! -e .loops/.running/$id.lock && echo done`;
+    const shell = spawn('sh', ['-c', script], { cwd: root, env: isolatedEnv() });
+    let out = '';
+    shell.stdout.on('data', (chunk) => (out += chunk));
+    const code = await new Promise((resolve) => shell.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(out).toBe('released shell\ndone\n');
+  });
+
+  it('reaps stale records (dry run first) and lists unreadable ones by file name', async () => {
+    const root = makeTempRepo();
+    const holder = startIdleProcess();
+    await runCli(
+      ['locks', 'acquire', '--name', 'gone', '--scope', 'x', '--pid', String(holder.pid)],
+      { cwd: root },
+    );
+    await killHard(holder);
+    writeFileSync(path.join(runningDir(root), 'broken.lock'), '{"loop_name": ');
+
+    const dry = await runCli(['locks', 'reap', '--dry-run'], { cwd: root });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`would reap gone: loop "gone" (pid ${holder.pid}`);
+    expect(records(root).sort()).toEqual(['broken.lock', 'gone.lock']);
+
+    const list = await runCli(['locks', 'list'], { cwd: root });
+    expect(list.code).toBe(0);
+    expect(list.stderr).toContain(`reaped stale lock gone: loop "gone" (pid ${holder.pid}`);
+    expect(list.stdout).toContain('No live locks');
+    expect(list.stdout).toContain(`${path.join(runningDir(root), 'broken.lock')}: not valid JSON`);
+    expect(records(root)).toEqual(['broken.lock']);
+
+    const reap = await runCli(['locks', 'reap'], { cwd: root });
+    expect(reap).toMatchObject({ code: 0, stdout: '' });
+    expect(reap.stderr).toContain('no stale locks');
+  });
+
+  it('waits for a scope: times out with exit 1, returns 0 once the holder is gone', async () => {
+    const root = makeTempRepo();
+    const holder = startIdleProcess();
+    await runCli(
+      ['locks', 'acquire', '--name', 'busy', '--scope', 'src', '--pid', String(holder.pid)],
+      { cwd: root },
+    );
+    const timedOut = await runCli(['locks', 'wait', '--scope', 'src/x', '--timeout', '0.3'], {
+      cwd: root,
+    });
+    expect(timedOut.code).toBe(1);
+    expect(timedOut.stderr).toContain('still held by busy');
+    setTimeout(() => holder.kill('SIGKILL'), 300);
+    const freed = await runCli(['locks', 'wait', '--scope', 'src/x', '--timeout', '20'], {
+      cwd: root,
+    });
+    expect(freed.code).toBe(0);
+    const acquiredAfterWait = runCli(
+      [
+        'locks',
+        'acquire',
+        '--name',
+        'next',
+        '--scope',
+        'src',
+        '--pid',
+        String(process.pid),
+        '--wait',
+        '5',
+      ],
+      { cwd: root },
+    );
+    expect((await acquiredAfterWait).code).toBe(0);
+  });
+
+  it('honours --loops-dir, SCOPEGUARD_LOOPS_DIR and little-loops config, and reports a broken config', async () => {
+    const root = makeTempRepo();
+    const pid = String(process.pid);
+    await runCli(
+      ['locks', 'acquire', '--name', 'a', '--scope', 'x', '--pid', pid, '--loops-dir', 'custom'],
+      { cwd: root },
+    );
+    expect(existsSync(path.join(root, 'custom', '.running', 'a.lock'))).toBe(true);
+    await runCli(['locks', 'acquire', '--name', 'b', '--scope', 'x', '--pid', pid], {
+      cwd: root,
+      env: { SCOPEGUARD_LOOPS_DIR: 'from-env' },
+    });
+    expect(existsSync(path.join(root, 'from-env', '.running', 'b.lock'))).toBe(true);
+    mkdirSync(path.join(root, '.ll'));
+    writeFileSync(
+      path.join(root, '.ll', 'll-config.json'),
+      JSON.stringify({ loops: { loops_dir: 'var/loops' } }),
+    );
+    mkdirSync(path.join(root, 'deep', 'er'), { recursive: true });
+    await runCli(['locks', 'acquire', '--name', 'c', '--scope', 'x', '--pid', pid], {
+      cwd: path.join(root, 'deep', 'er'),
+    });
+    expect(existsSync(path.join(root, 'var', 'loops', '.running', 'c.lock'))).toBe(true);
+    writeFileSync(path.join(root, '.ll', 'll-config.json'), '{ broken');
+    const broken = await runCli(['locks', 'list'], { cwd: root });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain(path.join(root, '.ll', 'll-config.json'));
+  });
+});
+
+describe('scopeguard run', () => {
+  it('holds the lock while the command runs, tells it which lock, and exits with its code', async () => {
+    const root = makeTempRepo();
+    const result = await runCli(
+      [
+        'run',
+        '--name',
+        'job',
+        '--scope',
+        'src',
+        '--',
+        'sh',
+        '-c',
+        'cat "$SCOPEGUARD_LOCK_FILE"; echo; echo "$SCOPEGUARD_LOCK_INSTANCE $SCOPEGUARD_LOCK_NAME"; exit 7',
+      ],
+      { cwd: root },
+    );
+    expect(result.code).toBe(7);
+    const [recordLine, envLine] = result.stdout.split('\n');
+    expect(JSON.parse(recordLine!)).toMatchObject({
+      loop_name: 'job',
+      scope: [path.join(root, 'src')],
+    });
+    expect(envLine).toBe('job job');
+    expect(records(root)).toEqual([]);
+  });
+
+  it('exits 75 without running the command when the scope stays held', async () => {
+    const root = makeTempRepo();
+    const holder = startIdleProcess();
+    await runCli(
+      ['locks', 'acquire', '--name', 'busy', '--scope', 'src', '--pid', String(holder.pid)],
+      { cwd: root },
+    );
+    const result = await runCli(
+      ['run', '--name', 'job', '--scope', 'src/a', '--wait', '0.3', '--', 'touch', 'ran'],
+      { cwd: root },
+    );
+    expect(result.code).toBe(75);
+    expect(result.stderr).toContain('not running touch: scope is held by loop "busy"');
+    expect(existsSync(path.join(root, 'ran'))).toBe(false);
+  });
+
+  it('reports a missing command with exit 127 and releases the lock', async () => {
+    const root = makeTempRepo();
+    const result = await runCli(['run', '--name', 'job', '--', 'no-such-command-here'], {
+      cwd: root,
+    });
+    expect(result.code).toBe(127);
+    expect(result.stderr).toContain('command not found');
+    expect(records(root)).toEqual([]);
+    expect((await runCli(['run', '--name', 'job'], { cwd: root })).code).toBe(2);
+  });
+
+  it('forwards SIGTERM to the command and releases the lock when it ends', async () => {
+    const root = makeTempRepo();
+    const wrapper = track(
+      spawn(
+        process.execPath,
+        [
+          binPath,
+          'run',
+          '--name',
+          'job',
+          '--scope',
+          'src',
+          '--',
+          process.execPath,
+          '-e',
+          'process.on("SIGTERM", () => { console.log("got SIGTERM"); process.exit(3); }); console.log("ready"); setInterval(() => {}, 1000);',
+        ],
+        { cwd: root, env: isolatedEnv(), stdio: ['pipe', 'pipe', 'inherit'] },
+      ),
+    );
+    const lines = createInterface({ input: wrapper.stdout! });
+    const seen: string[] = [];
+    lines.on('line', (line) => seen.push(line));
+    await eventually(() => (seen.includes('ready') ? true : undefined));
+    expect(records(root)).toEqual(['job.lock']);
+    wrapper.kill('SIGTERM');
+    const code = await new Promise((resolve) => wrapper.on('exit', resolve));
+    expect(code).toBe(3);
+    expect(seen).toContain('got SIGTERM');
+    expect(records(root)).toEqual([]);
+  });
+
+  it('leaves a stale record when the wrapper is SIGKILLed, which the next reader reaps', async () => {
+    const root = makeTempRepo();
+    const wrapper = track(
+      spawn(
+        process.execPath,
+        [binPath, 'run', '--name', 'job', '--scope', 'src', '--', 'sleep', '300'],
+        {
+          cwd: root,
+          env: isolatedEnv(),
+          stdio: 'ignore',
+          detached: true,
+        },
+      ),
+    );
+    await eventually(() =>
+      existsSync(path.join(runningDir(root), 'job.lock')) ? true : undefined,
+    );
+    const record = JSON.parse(readFileSync(path.join(runningDir(root), 'job.lock'), 'utf8'));
+    expect(record.pid).toBe(wrapper.pid);
+    await killHard(wrapper);
+    process.kill(-wrapper.pid!, 'SIGKILL'); // the orphaned sleep, in the wrapper's process group
+    const next = await runCli(
+      ['locks', 'acquire', '--name', 'next', '--scope', 'src', '--pid', String(process.pid)],
+      { cwd: root },
+    );
+    expect(next.code).toBe(0);
+    expect(next.stderr).toContain(`reaped stale lock job: loop "job" (pid ${wrapper.pid}`);
+  });
+});
