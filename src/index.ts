@@ -1,7 +1,13 @@
 /**
  * scopeguard's library API: the lock core, shared on disk with little-loops' Python LockManager.
  */
-export { ExitCode, ScopeguardError, UsageError, LockRecordError, EnvironmentError } from './errors.js';
+export {
+  ExitCode,
+  ScopeguardError,
+  UsageError,
+  LockRecordError,
+  EnvironmentError,
+} from './errors.js';
 export { LockManager } from './lock/lock-manager.js';
 export type { LockManagerOptions, AcquireOptions, WaitOptions } from './lock/lock-manager.js';
 export { FileLockStore, runningDirName } from './lock/file-lock-store.js';
