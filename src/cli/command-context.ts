@@ -1,4 +1,6 @@
 import type { Argv } from 'yargs';
+import { configuredLoopsDir, loadConfig } from '../config/load-config.js';
+import { findRepository } from '../git/repository.js';
 import { LockManager } from '../lock/lock-manager.js';
 import { locateLoopsDir, type LoopsDirLocation } from '../lock/loops-dir.js';
 import type { Io } from './io.js';
@@ -25,7 +27,15 @@ export function createContext(io: Io): CommandContext {
   return {
     io,
     async openLocks(loopsDirFlag) {
-      const location = await locateLoopsDir({ flag: loopsDirFlag, cwd: io.cwd, env: io.env });
+      const repository = await findRepository(io.cwd, io.env);
+      const loaded = await loadConfig(io.cwd, repository?.topLevel ?? io.cwd);
+      const location = locateLoopsDir({
+        flag: loopsDirFlag,
+        cwd: io.cwd,
+        env: io.env,
+        config: configuredLoopsDir(loaded),
+        projectRoot: repository?.mainRoot ?? io.cwd,
+      });
       const manager = new LockManager({
         loopsDir: location.loopsDir,
         projectRoot: location.projectRoot,

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { ExitCode, UsageError } from '../errors.js';
 import type { LiveLock } from '../lock/lock-store.js';
+import { lockEnv } from '../lock/lock-env.js';
 import { loopsDirEnv } from '../lock/loops-dir.js';
 import { defineCommand } from './command-context.js';
 import type { Io } from './io.js';
@@ -11,13 +12,6 @@ import { acquireFromArgs, lockRequestOptions, type LockRequestArgs } from './loc
 interface RunArgs extends LockRequestArgs {
   '--'?: (string | number)[];
 }
-
-/** Variables that tell the wrapped command which lock it runs under. */
-export const lockEnv = {
-  instance: 'SCOPEGUARD_LOCK_INSTANCE',
-  name: 'SCOPEGUARD_LOCK_NAME',
-  file: 'SCOPEGUARD_LOCK_FILE',
-} as const;
 
 export const runCommand = defineCommand<RunArgs>({
   command: 'run',

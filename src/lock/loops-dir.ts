@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { findProjectRoot } from '../git/project-root.js';
 
 /** The environment variable that names the loops directory, like `--loops-dir`. */
 export const loopsDirEnv = 'SCOPEGUARD_LOOPS_DIR';
@@ -13,28 +12,37 @@ export interface LoopsDirLocation {
   loopsDir: string;
   projectRoot: string;
   /** Why this directory: for `doctor` and for messages. */
-  source: 'flag' | 'env' | 'll-config' | 'default';
+  source: 'flag' | 'env' | 'config' | 'll-config' | 'default';
 }
 
 /**
  * Decide which `.loops` directory holds the records: `--loops-dir`, then `SCOPEGUARD_LOOPS_DIR`
- * (both relative to the working directory), then little-loops' `loops.loops_dir` (relative to the
- * project root), then `<project root>/.loops`.
+ * (both relative to the working directory), then scopeguard's config file (relative to that
+ * file), then little-loops' `loops.loops_dir` (relative to the project root), then
+ * `<project root>/.loops`.
  */
-export async function locateLoopsDir(options: {
+export function locateLoopsDir(options: {
   flag?: string;
   cwd: string;
   env: NodeJS.ProcessEnv;
-}): Promise<LoopsDirLocation> {
-  const { root: projectRoot } = await findProjectRoot(options.cwd, options.env);
-  if (options.flag)
-    return { loopsDir: path.resolve(options.cwd, options.flag), projectRoot, source: 'flag' };
+  config?: { loopsDir: string; file: string };
+  /** The main worktree's top level (the working directory outside git). */
+  projectRoot: string;
+}): LoopsDirLocation {
+  const { projectRoot } = options;
+  const at = (loopsDir: string, source: LoopsDirLocation['source']) => ({
+    loopsDir,
+    projectRoot,
+    source,
+  });
+  if (options.flag) return at(path.resolve(options.cwd, options.flag), 'flag');
   const fromEnv = options.env[loopsDirEnv];
-  if (fromEnv) return { loopsDir: path.resolve(options.cwd, fromEnv), projectRoot, source: 'env' };
+  if (fromEnv) return at(path.resolve(options.cwd, fromEnv), 'env');
+  if (options.config)
+    return at(path.resolve(path.dirname(options.config.file), options.config.loopsDir), 'config');
   const configured = readLittleLoopsDir(projectRoot);
-  if (configured)
-    return { loopsDir: path.resolve(projectRoot, configured), projectRoot, source: 'll-config' };
-  return { loopsDir: path.join(projectRoot, '.loops'), projectRoot, source: 'default' };
+  if (configured) return at(path.resolve(projectRoot, configured), 'll-config');
+  return at(path.join(projectRoot, '.loops'), 'default');
 }
 
 function readLittleLoopsDir(projectRoot: string): string | undefined {

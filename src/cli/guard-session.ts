@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { resolveGuardSettings, type GuardFlags } from '../config/guard-settings.js';
+import { configuredLoopsDir, loadConfig, type GuardMode } from '../config/load-config.js';
+import { collectChanges, type ChangeSource } from '../git/change-set.js';
+import { openRepository, readIgnoreCase, worktreeRoots } from '../git/repository.js';
+import { findConflicts } from '../guard/find-conflicts.js';
+import type { GuardReport } from '../guard/guard-report.js';
+import { partitionLocks } from '../guard/own-lock-policy.js';
+import { FileLockStore } from '../lock/file-lock-store.js';
+import { locateLoopsDir } from '../lock/loops-dir.js';
+import { processAncestry } from '../lock/own-locks.js';
+import picomatch from 'picomatch';
+import type { Io } from './io.js';
+
+export interface GuardRequest {
+  source: ChangeSource;
+  flags: GuardFlags & { loopsDir?: string };
+  defaultMode?: GuardMode;
+  /** List the changes even when no foreign lock could conflict (for reports that count files). */
+  alwaysListChanges?: boolean;
+}
+
+/**
+ * One guard run: find the repository, settings and lock directory, reap and read the live
+ * locks, and only when a foreign lock exists list the changes and match them. A clean commit in
+ * a repository without foreign locks never lists its changes.
+ */
+export async function runGuard(request: GuardRequest, io: Io): Promise<GuardReport> {
+  const repository = await openRepository(io.cwd, io.env);
+  const loaded = await loadConfig(io.cwd, repository.topLevel);
+  const settings = resolveGuardSettings(request.flags, io.env, loaded, request.defaultMode);
+  const report: GuardReport = {
+    mode: settings.mode,
+    source: request.source.kind === 'paths' ? request.source.origin : request.source.kind,
+    conflicts: [],
+    ownLocks: [],
+    reaped: [],
+    problems: [],
+    strict: settings.strict,
+    notes: [],
+    projectRoot: repository.mainRoot,
+  };
+  if (settings.mode === 'off') return report;
+
+  const location = locateLoopsDir({
+    flag: request.flags.loopsDir,
+    cwd: io.cwd,
+    env: io.env,
+    config: configuredLoopsDir(loaded),
+    projectRoot: repository.mainRoot,
+  });
+  const store = new FileLockStore({
+    loopsDir: location.loopsDir,
+    projectRoot: repository.mainRoot,
+  });
+  if (!existsSync(store.runningDir)) {
+    report.notes.push(
+      `no lock directory at ${store.runningDir}: no loop holds a lock here, nothing to enforce`,
+    );
+  }
+  const snapshot = await store.snapshot();
+  report.reaped = snapshot.reaped;
+  report.problems = snapshot.problems;
+  const { own, foreign } = partitionLocks(snapshot.locks, processAncestry(), settings.identities);
+  report.ownLocks = own;
+  if (foreign.length === 0 && !request.alwaysListChanges) return report;
+
+  const [changes, ignoreCase] = await Promise.all([
+    collectChanges(request.source, repository, io.cwd, io.env),
+    readIgnoreCase(io.cwd, io.env),
+  ]);
+  for (const outside of changes.outside)
+    report.notes.push(`${outside} is outside this repository; not checked`);
+  const ignored =
+    settings.ignore.length > 0 ? picomatch(settings.ignore, { dot: true }) : undefined;
+  const paths = ignored ? changes.paths.filter((file) => !ignored(file)) : changes.paths;
+  report.filesChecked = paths.length;
+  if (changes.range) report.range = changes.range;
+  report.conflicts = findConflicts(paths, foreign, {
+    worktreeRoots: worktreeRoots(repository),
+    ignoreCase,
+  });
+  return report;
+}

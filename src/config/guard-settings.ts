@@ -1,0 +1,67 @@
+import { UsageError } from '../errors.js';
+import { lockEnv } from '../lock/lock-env.js';
+import { guardModes, type GuardMode, type LoadedConfig } from './load-config.js';
+
+/** Environment variables the guard reads. */
+export const guardEnv = {
+  mode: 'SCOPEGUARD_MODE',
+  strict: 'SCOPEGUARD_STRICT',
+  /** Loop name or lock instance whose locks count as the committer's own. */
+  as: 'SCOPEGUARD_AS',
+  /** Set to 1 to let one commit through without checking. */
+  skip: 'SCOPEGUARD_SKIP',
+} as const;
+
+/** What the command line said; undefined means "not given". */
+export interface GuardFlags {
+  mode?: string;
+  strict?: boolean;
+  as?: string[];
+}
+
+/** The settings a guard run uses after flags, environment, config file and defaults. */
+export interface GuardSettings {
+  mode: GuardMode;
+  strict: boolean;
+  ignore: string[];
+  /** Loop names or instances that are "us": `--as`, `SCOPEGUARD_AS`, and the lock of an enclosing `scopeguard run`. */
+  identities: string[];
+}
+
+/** Merge with the documented precedence: flags, then environment, then the file, then defaults. */
+export function resolveGuardSettings(
+  flags: GuardFlags,
+  env: NodeJS.ProcessEnv,
+  loaded: LoadedConfig,
+  defaultMode: GuardMode = 'block',
+): GuardSettings {
+  const mode = flags.mode ?? nonEmpty(env[guardEnv.mode]) ?? loaded.config.mode ?? defaultMode;
+  if (!guardModes.includes(mode as GuardMode)) {
+    const where =
+      flags.mode !== undefined ? '--mode' : env[guardEnv.mode] ? guardEnv.mode : loaded.file;
+    throw new UsageError(
+      `${where}: mode should be one of ${guardModes.join(', ')}, not ${JSON.stringify(mode)}`,
+      'bad-mode',
+    );
+  }
+  const strictEnv = nonEmpty(env[guardEnv.strict]);
+  return {
+    mode: mode as GuardMode,
+    strict:
+      flags.strict ??
+      (strictEnv === undefined ? undefined : strictEnv !== '0' && strictEnv !== 'false') ??
+      loaded.config.strict ??
+      false,
+    ignore: loaded.config.ignore ?? [],
+    identities: [
+      ...(flags.as ?? []),
+      ...[env[guardEnv.as], env[lockEnv.instance]].filter((value): value is string =>
+        Boolean(value),
+      ),
+    ],
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,0 +1,103 @@
+import { lilconfig } from 'lilconfig';
+import { UsageError } from '../errors.js';
+
+export type GuardMode = 'block' | 'warn' | 'off';
+export const guardModes: readonly GuardMode[] = ['block', 'warn', 'off'];
+
+/** The settings a project may keep in `.scopeguardrc.json` or under `scopeguard` in package.json. */
+export interface FileConfig {
+  mode?: GuardMode;
+  loopsDir?: string;
+  /** Globs of repo-relative paths never guarded (generated files, lock files...). */
+  ignore?: string[];
+  /** Unreadable lock records block instead of warning. */
+  strict?: boolean;
+}
+
+export interface LoadedConfig {
+  config: FileConfig;
+  /** The file it came from, for messages; undefined when there is none. */
+  file?: string;
+}
+
+const searchPlaces = ['.scopeguardrc.json', '.scopeguardrc', 'package.json'];
+
+/**
+ * Find and validate the configuration, searching from `cwd` up to the repository's top level.
+ * A file that does not parse or holds a wrong value is an error naming the file and the key.
+ */
+export async function loadConfig(cwd: string, stopDir: string): Promise<LoadedConfig> {
+  let result;
+  try {
+    result = await lilconfig('scopeguard', {
+      searchPlaces,
+      stopDir,
+      loaders: { '.json': parseJson, noExt: parseJson },
+    }).search(cwd);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(
+      `cannot read scopeguard configuration: ${(error as Error).message}`,
+      'bad-config',
+    );
+  }
+  if (!result || result.isEmpty) return { config: {} };
+  return { config: validate(result.config, result.filepath), file: result.filepath };
+}
+
+function parseJson(file: string, content: string): unknown {
+  try {
+    return JSON.parse(content);
+  } catch (error) {
+    throw new UsageError(
+      `${file} is not valid JSON (${(error as Error).message}); fix or remove it.`,
+      'bad-config',
+    );
+  }
+}
+
+function validate(raw: unknown, file: string): FileConfig {
+  const fail = (detail: string) => {
+    throw new UsageError(`${file}: ${detail}`, 'bad-config');
+  };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    fail('the scopeguard configuration should be a JSON object');
+  const { mode, loopsDir, ignore, strict, ...unknown } = raw as Record<string, unknown>;
+  const unknownKeys = Object.keys(unknown);
+  if (unknownKeys.length > 0)
+    fail(`unknown key ${JSON.stringify(unknownKeys[0])} (known: mode, loopsDir, ignore, strict)`);
+  const config: FileConfig = {};
+  if (mode !== undefined) {
+    if (!guardModes.includes(mode as GuardMode))
+      fail(`"mode" should be one of ${guardModes.join(', ')}, not ${JSON.stringify(mode)}`);
+    config.mode = mode as GuardMode;
+  }
+  if (loopsDir !== undefined) {
+    if (typeof loopsDir !== 'string' || loopsDir === '')
+      fail('"loopsDir" should be a non-empty path');
+    config.loopsDir = loopsDir as string;
+  }
+  if (ignore !== undefined) {
+    if (
+      !Array.isArray(ignore) ||
+      !ignore.every((glob) => typeof glob === 'string' && glob !== '')
+    ) {
+      fail('"ignore" should be an array of glob strings');
+    }
+    config.ignore = ignore as string[];
+  }
+  if (strict !== undefined) {
+    if (typeof strict !== 'boolean') fail('"strict" should be true or false');
+    config.strict = strict as boolean;
+  }
+  return config;
+}
+
+/** The configured loops directory with the file it is relative to, in `locateLoopsDir`'s shape. */
+export function configuredLoopsDir(
+  loaded: LoadedConfig,
+): { loopsDir: string; file: string } | undefined {
+  return loaded.config.loopsDir && loaded.file
+    ? { loopsDir: loaded.config.loopsDir, file: loaded.file }
+    : undefined;
+}

@@ -1,0 +1,160 @@
+import path from 'node:path';
+import { EnvironmentError, UsageError } from '../errors.js';
+import { resolveScopePath } from '../lock/scope-path.js';
+import type { Repository } from './repository.js';
+import { runGit } from './run-git.js';
+
+/** Where the changed paths come from. */
+export type ChangeSource =
+  | { kind: 'staged' }
+  | { kind: 'worktree' }
+  | { kind: 'paths'; paths: string[]; origin: 'arguments' | 'stdin' }
+  | { kind: 'range'; base: string; head: string };
+
+/** Repo-relative POSIX paths as git prints them, plus what could not be mapped. */
+export interface ChangeSet {
+  paths: string[];
+  /** Explicit paths outside this worktree: reported, not checked. */
+  outside: string[];
+  /** For range sources: the commits actually compared. */
+  range?: { base: string; head: string; mergeBase: string };
+}
+
+// Options every listing uses: NUL-separated names (no quoting, whatever core.quotePath says),
+// renames off so that both sides of a rename appear as a deletion and an addition, paths from the
+// top level even when diff.relative is set, and no external diff drivers.
+const diffOptions = [
+  '--name-only',
+  '-z',
+  '--no-renames',
+  '--no-relative',
+  '--no-ext-diff',
+  '--ignore-submodules=none',
+];
+
+/**
+ * Collect a change set. The process environment is passed through untouched: inside a hook it
+ * carries `GIT_INDEX_FILE`, which `git commit -a` and `git commit <path>` point at a temporary
+ * index that holds exactly what will be committed.
+ */
+export async function collectChanges(
+  source: ChangeSource,
+  repository: Repository,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<ChangeSet> {
+  switch (source.kind) {
+    case 'staged':
+      return {
+        paths: splitNul(await git(['diff', '--cached', ...diffOptions], cwd, env)),
+        outside: [],
+      };
+    case 'worktree':
+      return { paths: parseStatus(await git(statusArgs, cwd, env)), outside: [] };
+    case 'paths':
+      return mapExplicitPaths(source.paths, repository, cwd);
+    case 'range':
+      return rangeChanges(source.base, source.head, cwd, env);
+  }
+}
+
+const statusArgs = [
+  'status',
+  '--porcelain=v1',
+  '-z',
+  '--no-renames',
+  '--untracked-files=all',
+  '--ignore-submodules=none',
+];
+
+/** `git status --porcelain -z` entries are `XY <path>`; staged, unstaged and untracked alike. */
+function parseStatus(output: string): string[] {
+  return splitNul(output).map((entry) => entry.slice(3));
+}
+
+function splitNul(output: string): string[] {
+  return output.split('\0').filter((entry) => entry !== '');
+}
+
+/** Paths named by the user, relative to cwd, mapped to the worktree's repo-relative form. */
+function mapExplicitPaths(paths: string[], repository: Repository, cwd: string): ChangeSet {
+  const mapped = new Set<string>();
+  const outside: string[] = [];
+  for (const given of paths) {
+    const relative =
+      relativeInside(repository.topLevel, path.resolve(cwd, given)) ??
+      relativeInside(repository.topLevel, resolveScopePath(given, cwd));
+    if (relative === undefined) outside.push(given);
+    else if (relative !== '') mapped.add(relative);
+  }
+  return { paths: [...mapped], outside };
+}
+
+function relativeInside(root: string, absolute: string): string | undefined {
+  const relative = path.relative(root, absolute);
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative))
+    return undefined;
+  return relative.split(path.sep).join('/');
+}
+
+/** The files changed from the merge base of base and head to head (`base...head`). */
+async function rangeChanges(
+  base: string,
+  head: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<ChangeSet> {
+  const baseSha = await verifyCommit(base, cwd, env);
+  const headSha = await verifyCommit(head, cwd, env);
+  const mergeBase = await runGit(['merge-base', baseSha, headSha], cwd, env);
+  if (mergeBase.exitCode !== 0) {
+    throw new EnvironmentError(
+      `${base} and ${head} have no common ancestor in this clone, so the changes of the range are ` +
+        'unknown. If the clone is shallow, fetch the full history (`git fetch --unshallow`).',
+      'no-merge-base',
+    );
+  }
+  const paths = splitNul(await git(['diff', ...diffOptions, `${baseSha}...${headSha}`], cwd, env));
+  return {
+    paths,
+    outside: [],
+    range: { base: baseSha, head: headSha, mergeBase: mergeBase.stdout.trim() },
+  };
+}
+
+/**
+ * Resolve a user-supplied ref to a commit id. `--end-of-options` makes git treat it as a name
+ * even when it starts with `-`, so a ref can never smuggle in an option.
+ */
+export async function verifyCommit(
+  ref: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
+  if (ref === '' || ref.includes('\0'))
+    throw new UsageError(`invalid ref ${JSON.stringify(ref)}`, 'bad-ref');
+  const result = await runGit(
+    ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`],
+    cwd,
+    env,
+  );
+  if (result.exitCode !== 0) {
+    throw new EnvironmentError(
+      `${JSON.stringify(ref)} does not name a commit in this repository (missing ref, typo, or a shallow ` +
+        'clone without it: fetch it first).',
+      'bad-ref',
+    );
+  }
+  return result.stdout.trim();
+}
+
+async function git(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const result = await runGit(args, cwd, env);
+  if (result.exitCode !== 0) {
+    throw new EnvironmentError(
+      `git ${args[0]} failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`,
+      'git-failed',
+    );
+  }
+  return result.stdout;
+}

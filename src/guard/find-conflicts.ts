@@ -1,0 +1,97 @@
+import picomatch from 'picomatch';
+import type { LiveLock } from '../lock/lock-store.js';
+import { toRepoScope } from './repo-scope.js';
+
+/** One changed file inside a scope held by another loop. */
+export interface Conflict {
+  file: string;
+  lock: LiveLock;
+  /** The scope entry of the lock that matched, as written in the record. */
+  matchedScope: string;
+}
+
+export interface MatchOptions {
+  /** Top levels of the main and every linked worktree. */
+  worktreeRoots: readonly string[];
+  /** Compare case-folded (`core.ignorecase`). */
+  ignoreCase: boolean;
+}
+
+interface Hit {
+  lock: LiveLock;
+  entry: string;
+}
+
+interface GlobHit extends Hit {
+  matches: (relativePath: string) => boolean;
+}
+
+/**
+ * Match repo-relative changed paths against the scopes of live locks. Every scope entry goes into
+ * a map keyed by its repo-relative prefix, so each path costs one lookup per path segment, not
+ * one per lock: 100,000 paths against 5,000 entries stays linear in the paths.
+ */
+export function findConflicts(
+  paths: readonly string[],
+  locks: readonly LiveLock[],
+  options: MatchOptions,
+): Conflict[] {
+  const fold = options.ignoreCase ? (text: string) => text.toLowerCase() : (text: string) => text;
+  const exact = new Map<string, Hit[]>(); // entry prefix -> entries
+  const below = new Map<string, Hit[]>(); // ancestor of an entry prefix -> entries under it
+  const globs = new Map<string, GlobHit[]>(); // glob base -> globs
+  const add = <T>(map: Map<string, T[]>, key: string, value: T) => {
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
+  };
+
+  for (const lock of locks) {
+    for (const entry of lock.record.scope) {
+      const scope = toRepoScope(entry, options.worktreeRoots);
+      if (scope === undefined) continue;
+      if (scope.kind === 'glob') {
+        const matches = picomatch(scope.pattern, { dot: true, nocase: options.ignoreCase });
+        add(globs, fold(scope.base), { lock, entry, matches });
+        continue;
+      }
+      const prefix = fold(scope.prefix);
+      add(exact, prefix, { lock, entry });
+      for (const ancestor of ancestorsOf(prefix)) add(below, ancestor, { lock, entry });
+    }
+  }
+
+  const conflicts: Conflict[] = [];
+  for (const file of paths) {
+    const key = fold(file);
+    const seen = new Set<LiveLock>();
+    const report = (hit: Hit) => {
+      if (seen.has(hit.lock)) return;
+      seen.add(hit.lock);
+      conflicts.push({ file, lock: hit.lock, matchedScope: hit.entry });
+    };
+    for (const prefix of ['', ...ancestorsOf(key).slice(1), key]) {
+      exact.get(prefix)?.forEach(report);
+      for (const glob of globs.get(prefix) ?? []) {
+        if (glob.matches(prefix === '' ? file : file.slice(prefix.length + 1))) report(glob);
+      }
+    }
+    // A changed path can also contain a scope entry: a submodule or a directory replaced by a file.
+    below.get(key)?.forEach(report);
+  }
+  return conflicts;
+}
+
+/** `a/b/c` -> `['', 'a', 'a/b']`: every proper ancestor, the repository root first. */
+function ancestorsOf(relativePath: string): string[] {
+  if (relativePath === '') return [];
+  const ancestors = [''];
+  for (
+    let index = relativePath.indexOf('/');
+    index !== -1;
+    index = relativePath.indexOf('/', index + 1)
+  ) {
+    ancestors.push(relativePath.slice(0, index));
+  }
+  return ancestors;
+}

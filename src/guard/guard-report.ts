@@ -1,0 +1,30 @@
+import type { GuardMode } from '../config/load-config.js';
+import type { LiveLock, ReapedLock } from '../lock/lock-store.js';
+import type { RecordProblem } from '../lock/record-file.js';
+import type { Conflict } from './find-conflicts.js';
+
+/** What a guard run found: the input of every formatter and of the exit code. */
+export interface GuardReport {
+  mode: GuardMode;
+  /** `staged`, `worktree`, `paths`, `stdin` or `range`. */
+  source: string;
+  range?: { base: string; head: string; mergeBase: string };
+  /** Number of changed paths checked; undefined when no foreign lock made the listing necessary. */
+  filesChecked?: number;
+  conflicts: Conflict[];
+  ownLocks: LiveLock[];
+  reaped: ReapedLock[];
+  /** Unreadable lock records: warnings, or blocking findings with `strict`. */
+  problems: RecordProblem[];
+  strict: boolean;
+  /** Other things the user should know (no lock directory, paths outside the repository...). */
+  notes: string[];
+  /** The project root, for showing scope entries relative to it. */
+  projectRoot: string;
+}
+
+/** True when the guard lets the change through. */
+export function isPassing(report: GuardReport): boolean {
+  if (report.mode !== 'block') return true;
+  return report.conflicts.length === 0 && !(report.strict && report.problems.length > 0);
+}

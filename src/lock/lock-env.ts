@@ -1,0 +1,6 @@
+/** Variables `scopeguard run` sets for the wrapped command, telling it which lock it runs under. */
+export const lockEnv = {
+  instance: 'SCOPEGUARD_LOCK_INSTANCE',
+  name: 'SCOPEGUARD_LOCK_NAME',
+  file: 'SCOPEGUARD_LOCK_FILE',
+} as const;
