@@ -13,10 +13,14 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   stdout: OutputStream;
   stderr: OutputStream;
+  /** The node binary running us (written into installed hooks). */
+  execPath: string;
   /** The process that started us: the default holder of `locks acquire`. */
   parentPid: number;
   /** Whether standard input is a terminal (an interactive session). */
   stdinIsTTY: boolean;
+  /** Read all of standard input (for `--stdin`). */
+  readStdin(): Promise<string>;
   /** Subscribe to a signal sent to this process; returns the unsubscribe function. */
   onSignal(signal: NodeJS.Signals, handler: () => void): () => void;
 }

@@ -151,3 +151,9 @@ async function holdWithLockfile(file: string, timeoutMs: number): Promise<HeldSe
   });
   return { release: () => void unlock() };
 }
+
+/** Which program takes flock(2) for us, once one has been used in this process. */
+export function flockHelperName(): string | undefined {
+  if (process.platform === 'win32') return 'proper-lockfile (no flock(2) on Windows)';
+  return workingHelper?.command;
+}

@@ -1,0 +1,112 @@
+import { UsageError } from '../errors.js';
+import type { ChangeSource } from '../git/change-set.js';
+import { guardModes } from '../config/load-config.js';
+import { defineCommand } from './command-context.js';
+import { emitGuardReport, guardFormats, type GuardFormat } from './guard-output.js';
+import { runGuard } from './guard-session.js';
+import type { Io } from './io.js';
+
+interface CheckArgs {
+  paths: string[];
+  staged: boolean;
+  base?: string;
+  head?: string;
+  stdin: boolean;
+  mode?: string;
+  format: GuardFormat;
+  as?: string[];
+  strict?: boolean;
+  loopsDir?: string;
+}
+
+export const checkCommand = defineCommand<CheckArgs>({
+  command: 'check [paths..]',
+  describe: 'Check changes against scopes held by other live loops (default: the working tree)',
+  builder: (yargs) =>
+    yargs
+      .positional('paths', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'Paths to check instead of the working tree',
+      })
+      .option('staged', {
+        type: 'boolean',
+        default: false,
+        describe: 'Check what the next commit records (the index)',
+      })
+      .option('base', {
+        type: 'string',
+        describe: 'Check the changes from the merge base of REF to --head',
+      })
+      .option('head', {
+        type: 'string',
+        describe: 'The end of the range (default HEAD); needs --base',
+      })
+      .option('stdin', {
+        type: 'boolean',
+        default: false,
+        describe: 'Read paths from stdin, NUL- or newline-separated',
+      })
+      .option('mode', {
+        type: 'string',
+        choices: guardModes,
+        describe: 'block (exit 1 on conflicts), warn, or off',
+      })
+      .option('format', {
+        type: 'string',
+        choices: guardFormats,
+        default: 'text',
+        describe: 'Report format',
+      })
+      .option('as', {
+        type: 'string',
+        array: true,
+        describe: 'Loop names or instances whose locks count as yours',
+      })
+      .option('strict', {
+        type: 'boolean',
+        describe: 'Unreadable lock records block instead of warning',
+      }),
+  async run(args, { io }) {
+    const source = await changeSource(args, io);
+    const report = await runGuard(
+      {
+        source,
+        flags: { mode: args.mode, strict: args.strict, as: args.as, loopsDir: args.loopsDir },
+        alwaysListChanges: args.format === 'json',
+      },
+      io,
+    );
+    return emitGuardReport(report, args.format, io);
+  },
+});
+
+async function changeSource(args: CheckArgs, io: Io): Promise<ChangeSource> {
+  const chosen = [
+    args.staged && '--staged',
+    args.base !== undefined && '--base',
+    args.stdin && '--stdin',
+    args.paths.length > 0 && 'PATHS',
+  ].filter(Boolean);
+  if (chosen.length > 1)
+    throw new UsageError(
+      `choose one source of changes, not ${chosen.join(' and ')}`,
+      'conflicting-sources',
+    );
+  if (args.head !== undefined && args.base === undefined)
+    throw new UsageError('--head needs --base', 'head-without-base');
+  if (args.staged) return { kind: 'staged' };
+  if (args.base !== undefined) return { kind: 'range', base: args.base, head: args.head ?? 'HEAD' };
+  if (args.stdin)
+    return { kind: 'paths', paths: splitPathList(await io.readStdin()), origin: 'stdin' };
+  if (args.paths.length > 0)
+    return { kind: 'paths', paths: args.paths.map(String), origin: 'arguments' };
+  return { kind: 'worktree' };
+}
+
+/** NUL-separated when the input holds a NUL (as `git diff -z` prints), else one path per line. */
+export function splitPathList(input: string): string[] {
+  const separator = input.includes('\0') ? '\0' : /\r?\n/;
+  return input.split(separator).filter((entry) => entry !== '');
+}

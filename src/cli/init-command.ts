@@ -1,0 +1,38 @@
+import { configuredLoopsDir, loadConfig } from '../config/load-config.js';
+import { ignoreLockRecords, installPreCommitHook } from '../git/hook-install.js';
+import { openRepository } from '../git/repository.js';
+import { runningDirName } from '../lock/file-lock-store.js';
+import { locateLoopsDir } from '../lock/loops-dir.js';
+import path from 'node:path';
+import { defineCommand } from './command-context.js';
+
+interface InitArgs {
+  loopsDir?: string;
+}
+
+export const initCommand = defineCommand<InitArgs>({
+  command: 'init',
+  describe: 'Install the pre-commit hook (husky or plain git) and git-ignore the lock records',
+  builder: (yargs) => yargs,
+  async run(args, { io }) {
+    const repository = await openRepository(io.cwd, io.env);
+    const actions = await installPreCommitHook(repository, { nodePath: io.execPath, env: io.env });
+    const loaded = await loadConfig(io.cwd, repository.topLevel);
+    const location = locateLoopsDir({
+      flag: args.loopsDir,
+      cwd: io.cwd,
+      env: io.env,
+      config: configuredLoopsDir(loaded),
+      projectRoot: repository.mainRoot,
+    });
+    const ignored = await ignoreLockRecords(
+      repository,
+      path.join(location.loopsDir, runningDirName),
+      io.env,
+    );
+    if (ignored) actions.push(ignored);
+    for (const action of actions) io.stdout.write(`scopeguard: ${action}\n`);
+    io.stdout.write('scopeguard: check the setup any time with `scopeguard doctor`\n');
+    return 0;
+  },
+});

@@ -1,0 +1,66 @@
+import { parseArgs } from 'node:util';
+import { guardEnv } from '../config/guard-settings.js';
+import { UsageError } from '../errors.js';
+import { emitGuardReport, guardFormats, type GuardFormat } from './guard-output.js';
+import { runGuard } from './guard-session.js';
+import type { Io } from './io.js';
+
+const usage = `Usage: scopeguard pre-commit [--mode block|warn|off] [--format text|json] [--as NAME]... [--strict] [--loops-dir DIR]
+
+The git pre-commit hook entry: checks the staged changes (honouring GIT_INDEX_FILE, so
+\`git commit -a\` and \`git commit <path>\` are seen as committed) against scopes held by
+other live loops. ${guardEnv.skip}=1 skips it for one commit; so does \`git commit --no-verify\`.
+`;
+
+/**
+ * The hook entry. Parsed with node's own parseArgs rather than yargs: it runs on every commit,
+ * and start-up time is most of its cost.
+ */
+export async function preCommit(argv: readonly string[], io: Io): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        mode: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        as: { type: 'string', multiple: true },
+        strict: { type: 'boolean' },
+        'loops-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(`pre-commit: ${(error as Error).message}`, 'usage');
+  }
+  if (values.help) {
+    io.stdout.write(usage);
+    return 0;
+  }
+  if (!guardFormats.includes(values.format as GuardFormat)) {
+    throw new UsageError(
+      `pre-commit: --format should be one of ${guardFormats.join(', ')}`,
+      'usage',
+    );
+  }
+  if (io.env[guardEnv.skip] === '1') {
+    io.stderr.write(`scopeguard: pre-commit check skipped (${guardEnv.skip}=1)\n`);
+    return 0;
+  }
+  const report = await runGuard(
+    {
+      source: { kind: 'staged' },
+      flags: {
+        mode: values.mode,
+        strict: values.strict,
+        as: values.as,
+        loopsDir: values['loops-dir'],
+      },
+      alwaysListChanges: values.format === 'json',
+    },
+    io,
+  );
+  return emitGuardReport(report, values.format as GuardFormat, io);
+}

@@ -1,0 +1,181 @@
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../errors.js';
+import { isHuskyHooksPath, locateHooks } from './hooks-location.js';
+import type { Repository } from './repository.js';
+import { runGit } from './run-git.js';
+import { shellQuote } from '../report/shell-quote.js';
+
+/** The package's own folder (two levels above dist/git/). */
+export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** A line that marks a hook file as ours. */
+export const hookMarker = 'scopeguard pre-commit hook';
+/** The command husky's `.husky/pre-commit` runs (husky puts node_modules/.bin on PATH). */
+export const huskyCommand = 'scopeguard pre-commit';
+/** Where a pre-existing plain-git hook is kept and chained. */
+export const chainedSuffix = '.pre-scopeguard';
+
+const huskyLinePattern = /^\s*(npx\s+(--no(-install)?\s+)?)?scopeguard\s+pre-commit\b/m;
+
+export interface InstallOptions {
+  /** The node binary the hook should use when it cannot find one on PATH. */
+  nodePath: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Install the pre-commit hook for this worktree and say what was done, one sentence per action.
+ * With husky, the call goes into `.husky/pre-commit`; otherwise our script goes into the hooks
+ * directory git really uses, keeping any existing hook and running it after ours. Idempotent.
+ */
+export async function installPreCommitHook(
+  repository: Repository,
+  options: InstallOptions,
+): Promise<string[]> {
+  const cwd = repository.topLevel;
+  const location = await locateHooks(cwd, options.env);
+  const huskyActive = isHuskyHooksPath(location);
+  const huskyDir = huskyActive
+    ? path.dirname(path.resolve(cwd, location.hooksPath!))
+    : path.join(cwd, '.husky');
+  if (huskyActive || existsSync(huskyDir)) {
+    const actions = [addHuskyLine(path.join(huskyDir, 'pre-commit'))];
+    if (!huskyActive) {
+      actions.push(
+        'husky is not active in this clone (core.hooksPath is not .husky/_): run `npx husky` to activate it',
+      );
+    }
+    return actions;
+  }
+  return [writePlainHook(path.join(location.dir, 'pre-commit'), options.nodePath)];
+}
+
+function addHuskyLine(file: string): string {
+  const existing = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  if (existing !== undefined && huskyLinePattern.test(existing))
+    return `${file} already runs scopeguard`;
+  const prefix =
+    existing === undefined || existing === '' || existing.endsWith('\n')
+      ? (existing ?? '')
+      : `${existing}\n`;
+  writeFileSync(file, `${prefix}${huskyCommand}\n`, { mode: 0o755 });
+  return existing === undefined
+    ? `created ${file} running scopeguard`
+    : `added \`${huskyCommand}\` to ${file}`;
+}
+
+function writePlainHook(file: string, nodePath: string): string {
+  const script = readFileSync(path.join(packageRoot, 'hooks', 'pre-commit'), 'utf8')
+    .replaceAll('__SCOPEGUARD_NODE__', shellQuote(nodePath))
+    .replaceAll('__SCOPEGUARD_BIN__', shellQuote(path.join(packageRoot, 'bin', 'scopeguard.js')));
+  mkdirSync(path.dirname(file), { recursive: true });
+  const existing = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  let action = `installed ${file}`;
+  if (existing !== undefined && existing.includes(hookMarker)) {
+    if (existing === script) return `${file} is already installed`;
+    action = `updated ${file}`;
+  } else if (existing !== undefined) {
+    const chained = `${file}${chainedSuffix}`;
+    if (existsSync(chained)) {
+      throw new UsageError(
+        `${file} exists and is not scopeguard's, and ${chained} is taken too; merge them by hand, then run init again.`,
+        'hook-conflict',
+      );
+    }
+    renameSync(file, chained);
+    action = `installed ${file}; the hook that was there now runs after it, from ${chained}`;
+  }
+  writeFileSync(file, script, { mode: 0o755 });
+  chmodSync(file, 0o755);
+  return action;
+}
+
+/**
+ * Make sure git ignores the lock records (`.loops/.running/` or the configured folder), by
+ * appending to the top-level `.gitignore` unless git already ignores them.
+ */
+export async function ignoreLockRecords(
+  repository: Repository,
+  runningDir: string,
+  env?: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
+  const relative = path.relative(repository.topLevel, runningDir);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  const posix = relative.split(path.sep).join('/');
+  const probe = await runGit(
+    ['check-ignore', '-q', '--no-index', '--', `${posix}/probe.lock`],
+    repository.topLevel,
+    env,
+  );
+  if (probe.exitCode === 0) return undefined;
+  const file = path.join(repository.topLevel, '.gitignore');
+  const existing = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
+  writeFileSync(file, `${existing}${separator}/${posix}/\n`);
+  return `added /${posix}/ to ${file}`;
+}
+
+/** Whether the pre-commit hook of this worktree runs scopeguard, and why (not). */
+export interface HookStatus {
+  active: boolean;
+  detail: string;
+}
+
+/** Look at the hook git will really run in this worktree. */
+export async function inspectPreCommitHook(
+  repository: Repository,
+  env?: NodeJS.ProcessEnv,
+): Promise<HookStatus> {
+  const location = await locateHooks(repository.topLevel, env);
+  if (isHuskyHooksPath(location)) {
+    const file = path.join(
+      path.dirname(path.resolve(repository.topLevel, location.hooksPath!)),
+      'pre-commit',
+    );
+    const runs = existsSync(file) && huskyLinePattern.test(readFileSync(file, 'utf8'));
+    return runs
+      ? { active: true, detail: `husky runs \`${huskyCommand}\` from ${file}` }
+      : {
+          active: false,
+          detail: `husky is active but ${file} does not run scopeguard: run \`scopeguard init\``,
+        };
+  }
+  const file = path.join(location.dir, 'pre-commit');
+  if (!existsSync(file)) {
+    const husky = path.join(repository.topLevel, '.husky', 'pre-commit');
+    const hint = existsSync(husky)
+      ? ` (${husky} exists but husky is not active: run \`npx husky\`)`
+      : ': run `scopeguard init`';
+    return { active: false, detail: `no pre-commit hook in ${location.dir}${hint}` };
+  }
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes(hookMarker) && !huskyLinePattern.test(text)) {
+    return {
+      active: false,
+      detail: `${file} does not run scopeguard: run \`scopeguard init\` to chain it`,
+    };
+  }
+  if (!isExecutable(file))
+    return { active: false, detail: `${file} is not executable: chmod +x it` };
+  return { active: true, detail: `${file} runs scopeguard` };
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,17 @@
+import picocolors from 'picocolors';
+
+export type Colors = ReturnType<typeof picocolors.createColors>;
+
+/**
+ * Colours for a stream: `NO_COLOR` (non-empty) turns them off, `FORCE_COLOR` (other than `0`)
+ * turns them on, otherwise only a terminal gets them.
+ */
+export function colorsFor(env: NodeJS.ProcessEnv, isTTY: boolean | undefined): Colors {
+  const force = env.FORCE_COLOR;
+  const enabled = env.NO_COLOR
+    ? false
+    : force !== undefined && force !== ''
+      ? force !== '0' && force !== 'false'
+      : Boolean(isTTY);
+  return picocolors.createColors(enabled);
+}

@@ -1,0 +1,89 @@
+import { guardEnv } from '../config/guard-settings.js';
+import type { Conflict } from '../guard/find-conflicts.js';
+import { isPassing, type GuardReport } from '../guard/guard-report.js';
+import type { LiveLock } from '../lock/lock-store.js';
+import type { Colors } from './color.js';
+import { describeHolder, displayScopeEntry } from './lock-summary.js';
+import { shellQuote } from './shell-quote.js';
+
+const sourceWords: Record<string, string> = {
+  staged: 'staged file',
+  worktree: 'changed file',
+  arguments: 'given path',
+  stdin: 'given path',
+  range: 'file changed in the range',
+};
+
+/**
+ * The human report: conflicts grouped by holder (loop, instance, pid, host, age, matched scope,
+ * files), then the ways forward. Empty when there is nothing to say.
+ */
+export function formatTextReport(report: GuardReport, colors: Colors, now: number): string {
+  if (report.conflicts.length === 0 && !(report.strict && report.problems.length > 0)) return '';
+  const lines: string[] = [];
+  const blocked = !isPassing(report);
+  const files = new Set(report.conflicts.map((conflict) => conflict.file)).size;
+  const noun = `${sourceWords[report.source] ?? 'file'}${files === 1 ? '' : 's'}`;
+  if (files > 0) {
+    const verdict = blocked
+      ? colors.red(colors.bold(`scopeguard: ${files} ${noun} inside scopes held by other loops`))
+      : colors.yellow(
+          colors.bold(
+            `scopeguard: warning: ${files} ${noun} inside scopes held by other loops (mode warn, not blocking)`,
+          ),
+        );
+    lines.push(verdict, '');
+  }
+  for (const [lock, conflicts] of groupByHolder(report.conflicts)) {
+    lines.push(`  ${colors.bold(describeHolder(lock, now))}`);
+    for (const [entry, entryConflicts] of groupBy(conflicts, (conflict) => conflict.matchedScope)) {
+      lines.push(`    scope ${colors.cyan(displayScopeEntry(entry, report.projectRoot))}`);
+      for (const conflict of entryConflicts) lines.push(`      ${conflict.file}`);
+    }
+    lines.push('');
+  }
+  if (report.strict && report.problems.length > 0) {
+    lines.push(colors.red('  unreadable lock records (blocking because of --strict):'));
+    for (const problem of report.problems) lines.push(`    ${problem.file}: ${problem.reason}`);
+    lines.push('');
+  }
+  if (blocked) lines.push(...waysForward(report));
+  return `${lines.join('\n')}\n`;
+}
+
+function waysForward(report: GuardReport): string[] {
+  const scopes = [
+    ...new Set(report.conflicts.map((c) => displayScopeEntry(c.matchedScope, report.projectRoot))),
+  ];
+  const lines = ['What now:'];
+  if (scopes.length > 0) {
+    lines.push(
+      `  - wait until the scope is free:  scopeguard locks wait --scope ${scopes.map(shellQuote).join(' ')}`,
+    );
+    lines.push(
+      '  - or ask the holder to finish or release its lock (scopeguard locks list shows them all)',
+    );
+  }
+  if (report.source === 'staged') {
+    lines.push(
+      `  - or bypass the guard for one commit:  ${guardEnv.skip}=1 git commit ...  (or git commit --no-verify)`,
+    );
+  } else {
+    lines.push(`  - or run with --mode warn to report without failing`);
+  }
+  return lines;
+}
+
+function groupByHolder(conflicts: readonly Conflict[]): Map<LiveLock, Conflict[]> {
+  return groupBy(conflicts, (conflict) => conflict.lock);
+}
+
+function groupBy<K, T>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
