@@ -26,7 +26,7 @@ export const huskyCommand = 'scopeguard pre-commit';
 /** Where a pre-existing plain-git hook is kept and chained. */
 export const chainedSuffix = '.pre-scopeguard';
 
-const huskyLinePattern = /^\s*(npx\s+(--no(-install)?\s+)?)?scopeguard\s+pre-commit\b/m;
+const huskyLinePattern = /^[^#\n]*\bscopeguard(\.js)?['"]?\s+pre-commit\b/m;
 
 export interface InstallOptions {
   /** The node binary the hook should use when it cannot find one on PATH. */

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { findConflicts } from '../../src/guard/find-conflicts.js';
+import { toRepoScope } from '../../src/guard/repo-scope.js';
+import type { LiveLock } from '../../src/lock/lock-store.js';
+
+const lock = (instance: string, ...scope: string[]): LiveLock => ({
+  instance,
+  location: `/repo/.loops/.running/${instance}.lock`,
+  record: { loop_name: instance, scope, pid: 1, started_at: '2026-01-01T00:00:00+00:00' },
+});
+
+const roots = ['/repo', '/wt/feature'];
+const match = (paths: string[], locks: LiveLock[], ignoreCase = false) =>
+  findConflicts(paths, locks, { worktreeRoots: roots, ignoreCase }).map(
+    (c) => `${c.file} <- ${c.lock.instance}:${c.matchedScope}`,
+  );
+
+describe('toRepoScope', () => {
+  it.each([
+    ['/repo/src', { kind: 'prefix', prefix: 'src' }],
+    ['/repo', { kind: 'prefix', prefix: '' }],
+    ['/', { kind: 'prefix', prefix: '' }],
+    ['/wt/feature/docs/a.md', { kind: 'prefix', prefix: 'docs/a.md' }],
+    ['/repo/docs/*.md', { kind: 'glob', base: 'docs', pattern: '*.md' }],
+    ['/repo/src/**/gen/*', { kind: 'glob', base: 'src', pattern: '**/gen/*' }],
+    ['/repo/*.json', { kind: 'glob', base: '', pattern: '*.json' }],
+    ['/elsewhere/src', undefined],
+    ['/repository/src', undefined],
+    ['/elsewhere/*.md', undefined],
+  ])('%s', (entry, expected) => {
+    expect(toRepoScope(entry, roots)).toEqual(expected);
+  });
+});
+
+describe('findConflicts', () => {
+  it('matches by whole path segments', () => {
+    const locks = [lock('a', '/repo/src/api')];
+    expect(
+      match(['src/api/x.ts', 'src/api', 'src/apix/y.ts', 'src/ap', 'docs/api/z'], locks),
+    ).toEqual(['src/api/x.ts <- a:/repo/src/api', 'src/api <- a:/repo/src/api']);
+  });
+
+  it('counts a changed path that contains a scope entry (a submodule or a replaced directory)', () => {
+    expect(match(['lib', 'li'], [lock('a', '/repo/lib/vendor/x')])).toEqual([
+      'lib <- a:/repo/lib/vendor/x',
+    ]);
+  });
+
+  it('treats a scope of the whole repository, or above it, as covering everything', () => {
+    expect(match(['a', 'b/c'], [lock('all', '/repo')])).toHaveLength(2);
+    expect(match(['a'], [lock('up', '/')])).toEqual(['a <- up:/']);
+  });
+
+  it('maps entries taken in a linked worktree onto the same files', () => {
+    expect(match(['src/x.ts'], [lock('wt', '/wt/feature/src')])).toEqual([
+      'src/x.ts <- wt:/wt/feature/src',
+    ]);
+  });
+
+  it('ignores entries outside every worktree', () => {
+    expect(match(['src/x.ts'], [lock('far', '/other/src', '/repository/src')])).toEqual([]);
+  });
+
+  it('matches glob entries relative to their directory', () => {
+    const locks = [lock('docs', '/repo/docs/*.md'), lock('gen', '/repo/src/**/gen/*')];
+    expect(
+      match(
+        [
+          'docs/a.md',
+          'docs/a.txt',
+          'docs/sub/b.md',
+          'src/x/gen/out.ts',
+          'src/gen/top.ts',
+          'src/x/gen/deep/no.ts',
+          'other/docs/a.md',
+        ],
+        locks,
+      ),
+    ).toEqual([
+      'docs/a.md <- docs:/repo/docs/*.md',
+      'src/x/gen/out.ts <- gen:/repo/src/**/gen/*',
+      'src/gen/top.ts <- gen:/repo/src/**/gen/*',
+    ]);
+  });
+
+  it('matches dotfiles with globs', () => {
+    expect(match(['cfg/.env'], [lock('cfg', '/repo/cfg/*')])).toEqual([
+      'cfg/.env <- cfg:/repo/cfg/*',
+    ]);
+  });
+
+  it('folds case only when the repository ignores case', () => {
+    const locks = [lock('a', '/repo/Src/API'), lock('g', '/repo/Docs/*.MD')];
+    expect(match(['src/api/x.ts', 'docs/a.md'], locks)).toEqual([]);
+    expect(match(['src/api/x.ts', 'docs/a.md'], locks, true)).toEqual([
+      'src/api/x.ts <- a:/repo/Src/API',
+      'docs/a.md <- g:/repo/Docs/*.MD',
+    ]);
+  });
+
+  it('reports a file once per lock, naming the first matching entry, and once for each lock', () => {
+    const locks = [lock('a', '/repo/src', '/repo/src/api'), lock('b', '/repo/src/api/x.ts')];
+    expect(match(['src/api/x.ts'], locks)).toEqual([
+      'src/api/x.ts <- a:/repo/src',
+      'src/api/x.ts <- b:/repo/src/api/x.ts',
+    ]);
+  });
+
+  it('finds nothing without locks or without paths', () => {
+    expect(match(['a'], [])).toEqual([]);
+    expect(match([], [lock('a', '/repo')])).toEqual([]);
+  });
+
+  it('handles names with spaces, newlines and non-ASCII as plain strings', () => {
+    const locks = [lock('odd', '/repo/we ird/da\nta', '/repo/日本')];
+    expect(match(['we ird/da\nta/f "q".txt', '日本/é.md', 'we ird/data'], locks)).toEqual([
+      'we ird/da\nta/f "q".txt <- odd:/repo/we ird/da\nta',
+      '日本/é.md <- odd:/repo/日本',
+    ]);
+  });
+});

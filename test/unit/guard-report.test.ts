@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { GuardReport } from '../../src/guard/guard-report.js';
+import { isPassing } from '../../src/guard/guard-report.js';
+import type { LiveLock } from '../../src/lock/lock-store.js';
+import { colorsFor } from '../../src/report/color.js';
+import { formatJsonReport } from '../../src/report/json-report.js';
+import { formatTextReport } from '../../src/report/text-report.js';
+
+const now = Date.parse('2026-01-01T01:00:00Z');
+const lock = (instance: string, loop: string, scope: string[]): LiveLock => ({
+  instance,
+  location: `/repo/.loops/.running/${instance}.lock`,
+  record: {
+    loop_name: loop,
+    scope,
+    pid: 4242,
+    started_at: '2026-01-01T00:48:00.000000+00:00',
+    host: 'build-1',
+  },
+});
+const api = lock('refactor-2', 'refactor', ['/repo/src/api']);
+const docs = lock('docs', 'docs', ['/repo/docs/*.md']);
+
+function report(overrides: Partial<GuardReport> = {}): GuardReport {
+  return {
+    mode: 'block',
+    source: 'staged',
+    filesChecked: 3,
+    conflicts: [
+      { file: 'src/api/a.ts', lock: api, matchedScope: '/repo/src/api' },
+      { file: 'docs/x.md', lock: docs, matchedScope: '/repo/docs/*.md' },
+      { file: 'src/api/b.ts', lock: api, matchedScope: '/repo/src/api' },
+    ],
+    ownLocks: [],
+    reaped: [],
+    problems: [],
+    strict: false,
+    notes: [],
+    projectRoot: '/repo',
+    ...overrides,
+  };
+}
+const plain = colorsFor({ NO_COLOR: '1' }, true);
+
+describe('text report', () => {
+  it('groups files by holder and scope entry and names the ways forward', () => {
+    expect(formatTextReport(report(), plain, now)).toBe(
+      [
+        'scopeguard: 3 staged files inside scopes held by other loops',
+        '',
+        '  loop "refactor" (instance refactor-2, pid 4242, host build-1, held 12m)',
+        '    scope src/api',
+        '      src/api/a.ts',
+        '      src/api/b.ts',
+        '',
+        '  loop "docs" (pid 4242, host build-1, held 12m)',
+        '    scope docs/*.md',
+        '      docs/x.md',
+        '',
+        'What now:',
+        "  - wait until the scope is free:  scopeguard locks wait --scope src/api 'docs/*.md'",
+        '  - or ask the holder to finish or release its lock (scopeguard locks list shows them all)',
+        '  - or bypass the guard for one commit:  SCOPEGUARD_SKIP=1 git commit ...  (or git commit --no-verify)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('marks warn mode as a warning without the ways forward', () => {
+    const text = formatTextReport(report({ mode: 'warn' }), plain, now);
+    expect(text.split('\n')[0]).toBe(
+      'scopeguard: warning: 3 staged files inside scopes held by other loops (mode warn, not blocking)',
+    );
+    expect(text).not.toContain('What now');
+  });
+
+  it('says nothing when nothing conflicts', () => {
+    expect(formatTextReport(report({ conflicts: [] }), plain, now)).toBe('');
+  });
+
+  it('lists unreadable records as blocking under strict', () => {
+    const problems = [
+      { stem: 'bad', file: '/repo/.loops/.running/bad.lock', reason: 'empty file' },
+    ];
+    const text = formatTextReport(report({ conflicts: [], strict: true, problems }), plain, now);
+    expect(text).toContain('/repo/.loops/.running/bad.lock: empty file');
+    expect(isPassing(report({ conflicts: [], strict: true, problems }))).toBe(false);
+    expect(isPassing(report({ conflicts: [], strict: false, problems }))).toBe(true);
+  });
+
+  it('colours only when asked', () => {
+    expect(formatTextReport(report(), colorsFor({ FORCE_COLOR: '1' }, false), now)).toContain(
+      '\x1b[',
+    );
+    expect(formatTextReport(report(), colorsFor({}, false), now)).not.toContain('\x1b[');
+    expect(formatTextReport(report(), colorsFor({}, true), now)).toContain('\x1b[');
+    expect(
+      formatTextReport(report(), colorsFor({ NO_COLOR: '1', FORCE_COLOR: '1' }, true), now),
+    ).not.toContain('\x1b[');
+  });
+});
+
+describe('json report', () => {
+  it('is one document with the documented fields', () => {
+    const reaped = [{ ...lock('old', 'old', ['/repo/x']), reason: 'process 9 has exited' }];
+    const doc = JSON.parse(formatJsonReport(report({ reaped, notes: ['a note'] })));
+    expect(doc).toMatchObject({
+      schemaVersion: 1,
+      ok: false,
+      mode: 'block',
+      source: 'staged',
+      filesChecked: 3,
+      ownLocks: [],
+      reaped: [{ loop_name: 'old', instance: 'old', reason: 'process 9 has exited' }],
+      warnings: [{ kind: 'note', message: 'a note' }],
+    });
+    expect(doc.conflicts[0]).toEqual({
+      file: 'src/api/a.ts',
+      lock: {
+        loop_name: 'refactor',
+        instance: 'refactor-2',
+        pid: 4242,
+        host: 'build-1',
+        started_at: '2026-01-01T00:48:00.000000+00:00',
+        scope: ['/repo/src/api'],
+      },
+      matchedScope: '/repo/src/api',
+    });
+  });
+
+  it('is ok in warn mode even with conflicts', () => {
+    expect(JSON.parse(formatJsonReport(report({ mode: 'warn' }))).ok).toBe(true);
+  });
+});
