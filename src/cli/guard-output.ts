@@ -1,4 +1,4 @@
-import { isPassing, type GuardReport } from '../guard/guard-report.js';
+import { hasFindings, isPassing, type GuardReport } from '../guard/guard-report.js';
 import { colorsFor } from '../report/color.js';
 import { formatJsonReport } from '../report/json-report.js';
 import { formatTextReport } from '../report/text-report.js';
@@ -15,7 +15,8 @@ export function emitGuardReport(report: GuardReport, format: GuardFormat, io: Io
   if (format === 'json') {
     io.stdout.write(formatJsonReport(report));
   } else {
-    io.stdout.write(formatTextReport(report, colorsFor(io.env, io.stdout.isTTY), Date.now()));
+    if (hasFindings(report))
+      io.stdout.write(formatTextReport(report, colorsFor(io.env, io.stdout.isTTY), Date.now()));
     if (report.reaped.length > 0) {
       const names = report.reaped.map((lock) => `${lock.instance} (${lock.reason})`).join(', ');
       io.stderr.write(

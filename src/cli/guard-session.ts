@@ -4,12 +4,12 @@ import { configuredLoopsDir, loadConfig, type GuardMode } from '../config/load-c
 import { collectChanges, type ChangeSource } from '../git/change-set.js';
 import { openRepository, readIgnoreCase, worktreeRoots } from '../git/repository.js';
 import { findConflicts } from '../guard/find-conflicts.js';
+import { globMatcher } from '../guard/glob-matcher.js';
 import type { GuardReport } from '../guard/guard-report.js';
 import { partitionLocks } from '../guard/own-lock-policy.js';
 import { FileLockStore } from '../lock/file-lock-store.js';
 import { locateLoopsDir } from '../lock/loops-dir.js';
 import { processAncestry } from '../lock/own-locks.js';
-import picomatch from 'picomatch';
 import type { Io } from './io.js';
 
 export interface GuardRequest {
@@ -53,7 +53,8 @@ export async function runGuard(request: GuardRequest, io: Io): Promise<GuardRepo
     loopsDir: location.loopsDir,
     projectRoot: repository.mainRoot,
   });
-  if (!existsSync(store.runningDir)) {
+  // A missing directory is the normal state of a repository without loops: the hook stays quiet.
+  if (request.source.kind !== 'staged' && !existsSync(store.runningDir)) {
     report.notes.push(
       `no lock directory at ${store.runningDir}: no loop holds a lock here, nothing to enforce`,
     );
@@ -71,8 +72,7 @@ export async function runGuard(request: GuardRequest, io: Io): Promise<GuardRepo
   ]);
   for (const outside of changes.outside)
     report.notes.push(`${outside} is outside this repository; not checked`);
-  const ignored =
-    settings.ignore.length > 0 ? picomatch(settings.ignore, { dot: true }) : undefined;
+  const ignored = settings.ignore.length > 0 ? globMatcher(settings.ignore) : undefined;
   const paths = ignored ? changes.paths.filter((file) => !ignored(file)) : changes.paths;
   report.filesChecked = paths.length;
   if (changes.range) report.range = changes.range;

@@ -1,5 +1,5 @@
-import picomatch from 'picomatch';
 import type { LiveLock } from '../lock/lock-store.js';
+import { globMatcher } from './glob-matcher.js';
 import { toRepoScope } from './repo-scope.js';
 
 /** One changed file inside a scope held by another loop. */
@@ -51,7 +51,7 @@ export function findConflicts(
       const scope = toRepoScope(entry, options.worktreeRoots);
       if (scope === undefined) continue;
       if (scope.kind === 'glob') {
-        const matches = picomatch(scope.pattern, { dot: true, nocase: options.ignoreCase });
+        const matches = globMatcher(scope.pattern, { nocase: options.ignoreCase });
         add(globs, fold(scope.base), { lock, entry, matches });
         continue;
       }

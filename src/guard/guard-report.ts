@@ -23,8 +23,12 @@ export interface GuardReport {
   projectRoot: string;
 }
 
+/** True when there is something to report: conflicts, or unreadable records under `strict`. */
+export function hasFindings(report: GuardReport): boolean {
+  return report.conflicts.length > 0 || (report.strict && report.problems.length > 0);
+}
+
 /** True when the guard lets the change through. */
 export function isPassing(report: GuardReport): boolean {
-  if (report.mode !== 'block') return true;
-  return report.conflicts.length === 0 && !(report.strict && report.problems.length > 0);
+  return report.mode !== 'block' || !hasFindings(report);
 }

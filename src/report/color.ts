@@ -1,6 +1,9 @@
-import picocolors from 'picocolors';
+import { createRequire } from 'node:module';
+import type picocolorsType from 'picocolors';
 
-export type Colors = ReturnType<typeof picocolors.createColors>;
+export type Colors = ReturnType<typeof picocolorsType.createColors>;
+
+const require = createRequire(import.meta.url);
 
 /**
  * Colours for a stream: `NO_COLOR` (non-empty) turns them off, `FORCE_COLOR` (other than `0`)
@@ -13,5 +16,6 @@ export function colorsFor(env: NodeJS.ProcessEnv, isTTY: boolean | undefined): C
     : force !== undefined && force !== ''
       ? force !== '0' && force !== 'false'
       : Boolean(isTTY);
-  return picocolors.createColors(enabled);
+  // Loaded through require on first use: a clean commit prints nothing and should not pay for it.
+  return (require('picocolors') as typeof picocolorsType).createColors(enabled);
 }

@@ -1,6 +1,6 @@
 import { guardEnv } from '../config/guard-settings.js';
 import type { Conflict } from '../guard/find-conflicts.js';
-import { isPassing, type GuardReport } from '../guard/guard-report.js';
+import { hasFindings, isPassing, type GuardReport } from '../guard/guard-report.js';
 import type { LiveLock } from '../lock/lock-store.js';
 import type { Colors } from './color.js';
 import { describeHolder, displayScopeEntry } from './lock-summary.js';
@@ -19,7 +19,7 @@ const sourceWords: Record<string, string> = {
  * files), then the ways forward. Empty when there is nothing to say.
  */
 export function formatTextReport(report: GuardReport, colors: Colors, now: number): string {
-  if (report.conflicts.length === 0 && !(report.strict && report.problems.length > 0)) return '';
+  if (!hasFindings(report)) return '';
   const lines: string[] = [];
   const blocked = !isPassing(report);
   const files = new Set(report.conflicts.map((conflict) => conflict.file)).size;
