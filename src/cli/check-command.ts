@@ -74,7 +74,6 @@ export const checkCommand = defineCommand<CheckArgs>({
       {
         source,
         flags: { mode: args.mode, strict: args.strict, as: args.as, loopsDir: args.loopsDir },
-        alwaysListChanges: args.format === 'json',
       },
       io,
     );

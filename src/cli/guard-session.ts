@@ -16,14 +16,17 @@ export interface GuardRequest {
   source: ChangeSource;
   flags: GuardFlags & { loopsDir?: string };
   defaultMode?: GuardMode;
-  /** List the changes even when no foreign lock could conflict (for reports that count files). */
-  alwaysListChanges?: boolean;
+  /**
+   * Running as the git hook, on every commit: list the changes only when a foreign lock exists,
+   * and keep quiet about a missing lock directory. Other entry points always list the changes,
+   * so a mistyped ref fails the day it is written, not the first day a loop holds a lock.
+   */
+  asHook?: boolean;
 }
 
 /**
  * One guard run: find the repository, settings and lock directory, reap and read the live
- * locks, and only when a foreign lock exists list the changes and match them. A clean commit in
- * a repository without foreign locks never lists its changes.
+ * locks, list the changes and match them against the foreign ones.
  */
 export async function runGuard(request: GuardRequest, io: Io): Promise<GuardReport> {
   const repository = await openRepository(io.cwd, io.env);
@@ -53,8 +56,7 @@ export async function runGuard(request: GuardRequest, io: Io): Promise<GuardRepo
     loopsDir: location.loopsDir,
     projectRoot: repository.mainRoot,
   });
-  // A missing directory is the normal state of a repository without loops: the hook stays quiet.
-  if (request.source.kind !== 'staged' && !existsSync(store.runningDir)) {
+  if (!request.asHook && !existsSync(store.runningDir)) {
     report.notes.push(
       `no lock directory at ${store.runningDir}: no loop holds a lock here, nothing to enforce`,
     );
@@ -64,7 +66,7 @@ export async function runGuard(request: GuardRequest, io: Io): Promise<GuardRepo
   report.problems = snapshot.problems;
   const { own, foreign } = partitionLocks(snapshot.locks, processAncestry(), settings.identities);
   report.ownLocks = own;
-  if (foreign.length === 0 && !request.alwaysListChanges) return report;
+  if (foreign.length === 0 && request.asHook) return report;
 
   const [changes, ignoreCase] = await Promise.all([
     collectChanges(request.source, repository, io.cwd, io.env),

@@ -58,7 +58,7 @@ export async function preCommit(argv: readonly string[], io: Io): Promise<number
         as: values.as,
         loopsDir: values['loops-dir'],
       },
-      alwaysListChanges: values.format === 'json',
+      asHook: true,
     },
     io,
   );

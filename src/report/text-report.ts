@@ -38,7 +38,7 @@ export function formatTextReport(report: GuardReport, colors: Colors, now: numbe
     lines.push(`  ${colors.bold(describeHolder(lock, now))}`);
     for (const [entry, entryConflicts] of groupBy(conflicts, (conflict) => conflict.matchedScope)) {
       lines.push(`    scope ${colors.cyan(displayScopeEntry(entry, report.projectRoot))}`);
-      for (const conflict of entryConflicts) lines.push(`      ${conflict.file}`);
+      for (const conflict of entryConflicts) lines.push(`      ${displayFileName(conflict.file)}`);
     }
     lines.push('');
   }
@@ -72,6 +72,16 @@ function waysForward(report: GuardReport): string[] {
     lines.push(`  - or run with --mode warn to report without failing`);
   }
   return lines;
+}
+
+/**
+ * A file name safe to print: names with control characters (a newline, a tab, an escape
+ * sequence) are shown quoted with C-style escapes, the way git shows them, so they cannot break
+ * the report's lines or drive the terminal.
+ */
+export function displayFileName(file: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f]/.test(file) ? JSON.stringify(file) : file;
 }
 
 function groupByHolder(conflicts: readonly Conflict[]): Map<LiveLock, Conflict[]> {

@@ -1,0 +1,426 @@
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { binPath, repoRoot, runCli } from '../support/cli.js';
+import {
+  commit,
+  commitEnv,
+  commitSubjects,
+  filesOfHead,
+  guardedRepo,
+  holdLock,
+  initGuard,
+  writeFiles,
+} from '../support/commit-repo.js';
+import { killHard, startIdleProcess, track } from '../support/processes.js';
+import { pythonAvailable, seedDir } from '../support/python-peer.js';
+import { git, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
+
+const huskyBin = path.join(repoRoot, 'node_modules', 'husky', 'bin.js');
+
+describe('the plain-git hook installed by `scopeguard init`', () => {
+  it('blocks a commit into a scope a live foreign process holds, naming loop, pid and file', async () => {
+    const root = await guardedRepo({ 'src/a.ts': 'a\n', 'README.md': 'r\n' });
+    const holder = await holdLock(root, 'refactor', ['src']);
+
+    writeFiles(root, { 'src/a.ts': 'changed\n' });
+    git(root, 'add', 'src/a.ts');
+    const blocked = await commit(root, 'touch src');
+    expect(blocked.code).toBe(1);
+    expect(blocked.output).toContain('scopeguard: 1 staged file inside scopes held by other loops');
+    expect(blocked.output).toMatch(new RegExp(`loop "refactor" \\(pid ${holder}\\b`));
+    expect(blocked.output).toMatch(/scope src\n +src\/a\.ts\n/);
+    expect(blocked.output).toContain('SCOPEGUARD_SKIP=1 git commit');
+    expect(commitSubjects(root)).toEqual(['baseline']);
+
+    // the same commit goes through with the documented one-off bypasses
+    const skipped = await commit(root, 'skip once', [], { SCOPEGUARD_SKIP: '1' });
+    expect(skipped.code, skipped.output).toBe(0);
+    expect(skipped.output).toContain('pre-commit check skipped (SCOPEGUARD_SKIP=1)');
+    expect(commitSubjects(root)).toEqual(['skip once', 'baseline']);
+  });
+
+  it('lets a commit outside every scope through without a word', async () => {
+    const root = await guardedRepo({ 'src/a.ts': 'a\n', 'README.md': 'r\n' });
+    await holdLock(root, 'refactor', ['src']);
+    writeFiles(root, { 'README.md': 'changed\n', 'srcx/b.ts': 'b\n' });
+    git(root, 'add', '-A');
+    const passed = await commit(root, 'outside');
+    expect(passed.code, passed.output).toBe(0);
+    expect(passed.output).not.toContain('scopeguard');
+    expect(commitSubjects(root)).toEqual(['outside', 'baseline']);
+    expect(filesOfHead(root).sort()).toEqual(['README.md', 'srcx/b.ts']);
+  });
+
+  it('keeps an existing pre-commit hook and runs it after ours', async () => {
+    const root = makeTempRepo();
+    const logDir = makeTempDir();
+    const log = path.join(logDir, 'legacy.log');
+    const hooksDir = path.join(root, '.git', 'hooks');
+    mkdirSync(hooksDir, { recursive: true });
+    // The legacy hook records that it ran, and refuses any commit whose staged files mention FAIL.
+    writeFileSync(
+      path.join(hooksDir, 'pre-commit'),
+      `#!/bin/sh\necho ran >> '${log}'\nif git diff --cached | grep -q FAIL; then echo "legacy hook says no" >&2; exit 7; fi\n`,
+      { mode: 0o755 },
+    );
+    const installed = await initGuard(root);
+    expect(installed).toContain('the hook that was there now runs after it');
+    expect(readFileSync(path.join(hooksDir, 'pre-commit.pre-scopeguard'), 'utf8')).toContain(
+      'legacy hook says no',
+    );
+    const holder = await holdLock(root, 'refactor', ['src']);
+
+    // ours passes: the legacy hook still runs
+    writeFiles(root, { 'README.md': 'r\n' });
+    git(root, 'add', 'README.md', '.gitignore');
+    const passed = await commit(root, 'first');
+    expect(passed.code, passed.output).toBe(0);
+    expect(readFileSync(log, 'utf8')).toBe('ran\n');
+
+    // ours passes but the legacy hook refuses: blocked by it
+    writeFiles(root, { 'README.md': 'FAIL\n' });
+    git(root, 'add', 'README.md');
+    const legacyRefused = await commit(root, 'refused by legacy');
+    expect(legacyRefused.code).toBe(1);
+    expect(legacyRefused.output).toContain('legacy hook says no');
+    expect(readFileSync(log, 'utf8')).toBe('ran\nran\n');
+    git(root, 'reset', '-q', '--hard');
+
+    // ours blocks: the commit is blocked and the legacy hook never runs
+    writeFiles(root, { 'src/a.ts': 'a\n' });
+    git(root, 'add', 'src/a.ts');
+    const blocked = await commit(root, 'into scope');
+    expect(blocked.code).toBe(1);
+    expect(blocked.output).toContain(`loop "refactor" (pid ${holder}`);
+    expect(readFileSync(log, 'utf8')).toBe('ran\nran\n');
+    expect(commitSubjects(root)).toEqual(['first']);
+
+    // running init again changes nothing
+    const again = await initGuard(root);
+    expect(again).toContain('is already installed');
+    expect(
+      readdirSync(hooksDir)
+        .filter((name) => name.startsWith('pre-commit') && !name.endsWith('.sample'))
+        .sort(),
+    ).toEqual(['pre-commit', 'pre-commit.pre-scopeguard']);
+  });
+
+  it('guards the very first commit (no HEAD yet) and commits made from a subdirectory', async () => {
+    const root = makeTempRepo();
+    await initGuard(root);
+    const holder = await holdLock(root, 'refactor', ['src']);
+    writeFiles(root, { 'src/deep/a.ts': 'a\n', 'docs/b.md': 'b\n' });
+    git(root, 'add', '-A');
+    const first = await commit(root, 'first');
+    expect(first.code).toBe(1);
+    expect(first.output).toContain(`loop "refactor" (pid ${holder}`);
+    expect(first.output).toContain('src/deep/a.ts');
+    expect(first.output).not.toContain('docs/b.md');
+    expect(commitSubjects(root)).toEqual([]);
+
+    git(root, 'reset', '-q');
+    git(root, 'add', 'docs/b.md', '.gitignore');
+    const allowed = await commit(root, 'first');
+    expect(allowed.code, allowed.output).toBe(0);
+    expect(commitSubjects(root)).toEqual(['first']);
+
+    const subdir = path.join(root, 'src', 'deep');
+    git(subdir, 'add', 'a.ts');
+    const fromSubdir = await commit(subdir, 'from subdir');
+    expect(fromSubdir.code).toBe(1);
+    expect(fromSubdir.output).toMatch(/scope src\n +src\/deep\/a\.ts\n/);
+    expect(commitSubjects(root)).toEqual(['first']);
+
+    writeFiles(root, { 'docs/b.md': 'changed\n' });
+    const docsDir = path.join(root, 'docs');
+    git(root, 'reset', '-q');
+    git(docsDir, 'add', 'b.md');
+    const outsideFromSubdir = await commit(docsDir, 'docs from subdir');
+    expect(outsideFromSubdir.code, outsideFromSubdir.output).toBe(0);
+    expect(commitSubjects(root)).toEqual(['docs from subdir', 'first']);
+  });
+
+  it("lets the holder's own child commit inside its scope, and blocks everybody else", async () => {
+    const root = await guardedRepo({ 'src/a.ts': 'a\n', 'docs/d.md': 'd\n' });
+    const env = { PATH: commitEnv().PATH };
+
+    // the wrapper holds `src` while git commit runs as its child: its own lock, no conflict
+    writeFiles(root, { 'src/a.ts': 'mine\n' });
+    git(root, 'add', 'src/a.ts');
+    const own = await runCli(
+      ['run', '--name', 'mine', '--scope', 'src', '--', 'git', 'commit', '-qm', 'own scope'],
+      {
+        cwd: root,
+        env,
+      },
+    );
+    expect(own.code, own.stdout + own.stderr).toBe(0);
+    expect(commitSubjects(root)).toEqual(['own scope', 'baseline']);
+
+    // inside the same wrapper, a scope held by someone else still blocks
+    const other = await holdLock(root, 'docs-loop', ['docs']);
+    writeFiles(root, { 'docs/d.md': 'mine too\n' });
+    git(root, 'add', 'docs/d.md');
+    const foreignInside = await runCli(
+      ['run', '--name', 'mine', '--scope', 'src', '--', 'git', 'commit', '-qm', 'docs'],
+      { cwd: root, env },
+    );
+    expect(foreignInside.code).toBe(1);
+    expect(foreignInside.stdout + foreignInside.stderr).toContain(`loop "docs-loop" (pid ${other}`);
+    expect(commitSubjects(root)).toEqual(['own scope', 'baseline']);
+    git(root, 'reset', '-q', '--hard');
+
+    // a different live process holds `src`: a normal commit there is blocked...
+    const holder = await holdLock(root, 'refactor', ['src']);
+    writeFiles(root, { 'src/a.ts': 'someone else\n' });
+    git(root, 'add', 'src/a.ts');
+    const blocked = await commit(root, 'not mine');
+    expect(blocked.code).toBe(1);
+    expect(blocked.output).toContain(`loop "refactor" (pid ${holder}`);
+    // ...and the wrapper cannot take the scope, so its command never runs
+    const busy = await runCli(
+      ['run', '--name', 'mine', '--scope', 'src', '--', 'git', 'commit', '-qm', 'not mine'],
+      { cwd: root, env },
+    );
+    expect(busy.code).toBe(75);
+    expect(commitSubjects(root)).toEqual(['own scope', 'baseline']);
+
+    // naming the loop explicitly makes its locks count as one's own
+    const asRefactor = await commit(root, 'as refactor', [], { SCOPEGUARD_AS: 'refactor' });
+    expect(asRefactor.code, asRefactor.output).toBe(0);
+    expect(commitSubjects(root)).toEqual(['as refactor', 'own scope', 'baseline']);
+  });
+
+  it("reaps a dead holder's record during the commit and lets the commit through", async () => {
+    const root = await guardedRepo({ 'src/a.ts': 'a\n' });
+    const holder = startIdleProcess();
+    await holdLock(root, 'crashed', ['src'], holder.pid);
+    await killHard(holder);
+    writeFiles(root, { 'src/a.ts': 'after the crash\n' });
+    git(root, 'add', 'src/a.ts');
+    const result = await commit(root, 'after crash');
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain(
+      `reaped 1 stale lock: crashed (process ${holder.pid} has exited)`,
+    );
+    expect(commitSubjects(root)).toEqual(['after crash', 'baseline']);
+    expect(existsSync(path.join(root, '.loops', '.running', 'crashed.lock'))).toBe(false);
+  });
+
+  it('warn mode (env or .scopeguardrc.json) reports the conflict and lets the commit through', async () => {
+    const root = await guardedRepo({ 'src/a.ts': 'a\n' });
+    const holder = await holdLock(root, 'refactor', ['src']);
+    const warning =
+      'scopeguard: warning: 1 staged file inside scopes held by other loops (mode warn, not blocking)';
+
+    writeFiles(root, { 'src/a.ts': 'one\n' });
+    git(root, 'add', 'src/a.ts');
+    const byEnv = await commit(root, 'warn by env', [], { SCOPEGUARD_MODE: 'warn' });
+    expect(byEnv.code, byEnv.output).toBe(0);
+    expect(byEnv.output).toContain(warning);
+    expect(byEnv.output).toContain(`loop "refactor" (pid ${holder}`);
+    expect(byEnv.output).toContain('src/a.ts');
+    expect(commitSubjects(root)).toEqual(['warn by env', 'baseline']);
+
+    writeFiles(root, { '.scopeguardrc.json': '{"mode":"warn"}\n', 'src/a.ts': 'two\n' });
+    git(root, 'add', 'src/a.ts');
+    const byFile = await commit(root, 'warn by file');
+    expect(byFile.code, byFile.output).toBe(0);
+    expect(byFile.output).toContain(warning);
+    expect(commitSubjects(root)).toEqual(['warn by file', 'warn by env', 'baseline']);
+
+    // the environment wins over the file
+    writeFiles(root, { 'src/a.ts': 'three\n' });
+    git(root, 'add', 'src/a.ts');
+    const envBlocks = await commit(root, 'blocked', [], { SCOPEGUARD_MODE: 'block' });
+    expect(envBlocks.code).toBe(1);
+    expect(commitSubjects(root)).toEqual(['warn by file', 'warn by env', 'baseline']);
+  });
+
+  it('a lock taken in the main worktree blocks a commit made in a linked worktree', async () => {
+    const root = await guardedRepo({ 'src/x.ts': 'x\n', 'docs/d.md': 'd\n' });
+    const linked = path.join(makeTempDir(), 'linked');
+    git(root, 'worktree', 'add', '-q', '-b', 'feature', linked);
+    const holder = await holdLock(root, 'refactor', ['src']);
+
+    writeFiles(linked, { 'src/x.ts': 'from the linked worktree\n' });
+    git(linked, 'add', 'src/x.ts');
+    const blocked = await commit(linked, 'linked');
+    expect(blocked.code).toBe(1);
+    expect(blocked.output).toContain(`loop "refactor" (pid ${holder}`);
+    expect(blocked.output).toMatch(/scope src\n +src\/x\.ts\n/);
+    expect(commitSubjects(linked)).toEqual(['baseline']);
+
+    git(linked, 'reset', '-q', '--hard');
+    writeFiles(linked, { 'docs/d.md': 'fine\n' });
+    git(linked, 'add', 'docs/d.md');
+    const allowed = await commit(linked, 'docs in linked');
+    expect(allowed.code, allowed.output).toBe(0);
+    expect(commitSubjects(linked)).toEqual(['docs in linked', 'baseline']);
+
+    // and the other way round: a lock taken from the linked worktree guards the main one
+    const docsHolder = await holdLock(linked, 'docs-loop', ['docs']);
+    writeFiles(root, { 'docs/d.md': 'from main\n' });
+    git(root, 'add', 'docs/d.md');
+    const blockedInMain = await commit(root, 'main docs');
+    expect(blockedInMain.code).toBe(1);
+    expect(blockedInMain.output).toContain(`loop "docs-loop" (pid ${docsHolder}`);
+    expect(blockedInMain.output).toContain('docs/d.md');
+    expect(commitSubjects(root)).toEqual(['baseline']);
+  });
+});
+
+describe('scopeguard doctor', () => {
+  it('fails before init, passes after it, and sees the shared hook from a linked worktree', async () => {
+    const root = makeTempRepo();
+    const before = await runCli(['doctor'], { cwd: root });
+    expect(before.code).toBe(1);
+    expect(before.stdout).toMatch(
+      /FAIL pre-commit hook: no pre-commit hook in .*run `scopeguard init`/,
+    );
+
+    await initGuard(root);
+    const after = await runCli(['doctor'], { cwd: root });
+    expect(after.code, after.stdout).toBe(0);
+    expect(after.stdout).toContain(
+      `ok   pre-commit hook: ${path.join(root, '.git', 'hooks', 'pre-commit')} runs scopeguard`,
+    );
+
+    writeFiles(root, { 'a.txt': 'a\n' });
+    git(root, 'add', '-A');
+    expect((await commit(root, 'baseline')).code).toBe(0);
+    const linked = path.join(makeTempDir(), 'linked');
+    git(root, 'worktree', 'add', '-q', '-b', 'feature', linked);
+    const inLinked = await runCli(['doctor'], { cwd: linked });
+    expect(inLinked.code, inLinked.stdout).toBe(0);
+    expect(inLinked.stdout).toContain(`ok   repository: ${linked} (linked worktree of ${root})`);
+    expect(inLinked.stdout).toContain('ok   pre-commit hook:');
+  });
+});
+
+describe('husky 9', () => {
+  /** A repository set up the way husky 9 sets one up, with scopeguard resolvable from node_modules/.bin. */
+  function huskyRepo(): string {
+    const root = makeTempRepo();
+    writeFiles(root, {
+      'package.json': '{\n  "name": "husky-project",\n  "private": true\n}\n',
+      '.gitignore': 'node_modules/\n',
+    });
+    const init = spawnHusky(root, ['init']);
+    expect(init.status, init.stderr).toBe(0);
+    expect(git(root, 'config', 'core.hooksPath').trim()).toBe('.husky/_');
+    // `husky init` writes `npm test` there; a project's own line instead, which must keep running
+    writeFileSync(path.join(root, '.husky', 'pre-commit'), 'echo "project hook ran" >&2\n');
+    mkdirSync(path.join(root, 'node_modules', '.bin'), { recursive: true });
+    symlinkSync(binPath, path.join(root, 'node_modules', '.bin', 'scopeguard'));
+    return root;
+  }
+
+  it('init adds `scopeguard pre-commit` to .husky/pre-commit once, and husky runs it on commit', async () => {
+    const root = huskyRepo();
+    const first = await initGuard(root);
+    expect(first).toContain(
+      `added \`scopeguard pre-commit\` to ${path.join(root, '.husky', 'pre-commit')}`,
+    );
+    const second = await initGuard(root);
+    expect(second).toContain('already runs scopeguard');
+    expect(readFileSync(path.join(root, '.husky', 'pre-commit'), 'utf8')).toBe(
+      'echo "project hook ran" >&2\nscopeguard pre-commit\n',
+    );
+    expect(existsSync(path.join(root, '.git', 'hooks', 'pre-commit'))).toBe(false);
+    const doctor = await runCli(['doctor'], { cwd: root });
+    expect(doctor.code, doctor.stdout).toBe(0);
+    expect(doctor.stdout).toContain('husky runs `scopeguard pre-commit`');
+
+    git(root, 'add', '-A');
+    const baseline = await commit(root, 'baseline');
+    expect(baseline.code, baseline.output).toBe(0);
+    expect(baseline.output).toContain('project hook ran');
+
+    const holder = await holdLock(root, 'refactor', ['src']);
+    writeFiles(root, { 'src/a.ts': 'a\n' });
+    git(root, 'add', 'src/a.ts');
+    const blocked = await commit(root, 'into scope');
+    expect(blocked.code).toBe(1);
+    expect(blocked.output).toContain(`loop "refactor" (pid ${holder}`);
+    expect(blocked.output).toMatch(/scope src\n +src\/a\.ts\n/);
+    expect(blocked.output).toContain('husky - pre-commit script failed (code 1)');
+    expect(commitSubjects(root)).toEqual(['baseline']);
+
+    git(root, 'reset', '-q');
+    writeFiles(root, { 'lib/b.ts': 'b\n' });
+    git(root, 'add', 'lib/b.ts');
+    const allowed = await commit(root, 'outside');
+    expect(allowed.code, allowed.output).toBe(0);
+    expect(commitSubjects(root)).toEqual(['outside', 'baseline']);
+  });
+});
+
+/** Run husky 9's own CLI (from our devDependencies) in a repository. */
+function spawnHusky(root: string, args: string[]) {
+  return spawnSync(process.execPath, [huskyBin, ...args], {
+    cwd: root,
+    env: commitEnv(),
+    encoding: 'utf8',
+  });
+}
+
+describe.skipIf(!pythonAvailable)('the Python original as the holder', () => {
+  it('blocks a commit into the scope a live Python LockManager holds, and names it', async () => {
+    const root = await guardedRepo({ 'src/a.ts': 'a\n' });
+    const child = track(
+      spawn(
+        'python3',
+        [
+          '-c',
+          'import sys, time\nfrom pathlib import Path\nfrom concurrency import LockManager\n' +
+            'ok = LockManager(Path(sys.argv[1])).acquire("py-loop", ["src"])\n' +
+            'print("acquired" if ok else "conflict", flush=True)\ntime.sleep(300)',
+          path.join(root, '.loops'),
+        ],
+        {
+          cwd: root,
+          env: { ...process.env, PYTHONPATH: seedDir },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      ),
+    );
+    const line = await new Promise<string>((resolve) =>
+      createInterface({ input: child.stdout! }).once('line', resolve),
+    );
+    expect(line).toBe('acquired');
+
+    writeFiles(root, { 'src/a.ts': 'changed\n', 'other.txt': 'o\n' });
+    git(root, 'add', 'src/a.ts');
+    const blocked = await commit(root, 'into python scope');
+    expect(blocked.code).toBe(1);
+    expect(blocked.output).toContain(`loop "py-loop" (pid ${child.pid}`);
+    expect(blocked.output).toMatch(/scope src\n +src\/a\.ts\n/);
+    expect(commitSubjects(root)).toEqual(['baseline']);
+
+    git(root, 'reset', '-q');
+    git(root, 'add', 'other.txt');
+    const allowed = await commit(root, 'outside');
+    expect(allowed.code, allowed.output).toBe(0);
+
+    // once Python's holder is gone, its record is reaped by the next commit
+    await killHard(child);
+    git(root, 'add', 'src/a.ts');
+    const afterDeath = await commit(root, 'after python');
+    expect(afterDeath.code, afterDeath.output).toBe(0);
+    expect(afterDeath.output).toContain(
+      `reaped 1 stale lock: py-loop (process ${child.pid} has exited)`,
+    );
+    expect(commitSubjects(root)).toEqual(['after python', 'outside', 'baseline']);
+  });
+});
