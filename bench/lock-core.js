@@ -1,18 +1,27 @@
 // Acquire + release, side by side: scopeguard against the Python original it ports.
 //
-//   npm run bench            Markdown table on stdout (progress goes to stderr)
-//   npm run bench -- --json  the same numbers as JSON
-//
 // Everything runs in a fresh temporary project; the Python side imports `concurrency` from
 // ../shared/seed (relative to the repo root) or from $SCOPEGUARD_PYTHON_SEED, and is skipped with a
 // note when that or python3 is missing.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { LockManager } from '../dist/lock/lock-manager.js';
+import {
+  format,
+  measure,
+  peakRssMiB,
+  progress,
+  ratio,
+  round,
+  run,
+  summarize,
+  table,
+} from './timing.js';
+
+export const title = 'Lock core: acquire and release';
 
 const library = { warmup: 20, iterations: 200 };
 const cli = { warmup: 2, iterations: 20 };
@@ -22,7 +31,6 @@ const scope = 'src';
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const scopeguardBin = path.join(repoRoot, 'bin', 'scopeguard.js');
 const pythonSeed = process.env.SCOPEGUARD_PYTHON_SEED || path.resolve(repoRoot, '../shared/seed');
-const timeBin = '/usr/bin/time';
 
 // One acquire + release cycle of the Python original, run once per process (`python3 -c`).
 const pythonCycle = `
@@ -56,26 +64,24 @@ for i in range(warmup + iterations):
 print(json.dumps(samples))
 `;
 
-const asJson = process.argv.includes('--json');
-const progress = (message) => process.stderr.write(`bench: ${message}\n`);
-
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'scopeguard-bench-'));
-const project = path.join(tmp, 'project');
-const loopsDir = path.join(project, '.loops');
-mkdirSync(path.join(project, scope), { recursive: true });
-// A git repository, like a real project: the CLI asks git for the project root.
-spawnSync('git', ['init', '-q', project], { stdio: 'ignore' });
-
-try {
-  const report = await runBenchmarks();
-  console.log(asJson ? JSON.stringify(report, null, 2) : toMarkdown(report));
-} finally {
-  rmSync(tmp, { recursive: true, force: true });
+/** Run the benchmark in a temporary project; the numbers, for `toMarkdown` or JSON. */
+export async function runBench() {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'scopeguard-bench-'));
+  try {
+    return await runIn(tmp);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
-async function runBenchmarks() {
+async function runIn(tmp) {
+  const project = path.join(tmp, 'project');
+  const loopsDir = path.join(project, '.loops');
+  mkdirSync(path.join(project, scope), { recursive: true });
+  // A git repository, like a real project: the CLI asks git for the project root.
+  run('git', ['init', '-q', project]);
+
   const interpreter = findPython();
-  const machine = describeMachine(interpreter);
   const python = pythonAvailability(interpreter);
   const notes = [];
   if (!python.ok) notes.push(`Python side skipped: ${python.reason}`);
@@ -90,8 +96,9 @@ async function runBenchmarks() {
   const scopeguard = (...args) => [
     process.execPath,
     [scopeguardBin, ...args, '--loops-dir', loopsDir],
+    { cwd: project },
   ];
-  // Each process as [command, args, env], shared by the timings and the peak RSS measurement.
+  // Each process as [command, args, options], shared by the timings and the peak RSS measurement.
   const processes = {
     ourAcquire: scopeguard(
       'locks',
@@ -104,10 +111,14 @@ async function runBenchmarks() {
       String(process.pid),
     ),
     ourRelease: scopeguard('locks', 'release', '--instance', loopName, '--force'),
-    pythonCycle: [interpreter?.executable, ['-c', pythonCycle, ...lockArgs], pythonEnv],
+    pythonCycle: [
+      interpreter?.executable,
+      ['-c', pythonCycle, ...lockArgs],
+      { cwd: project, env: pythonEnv },
+    ],
   };
 
-  progress(`library, ${library.iterations} iterations`);
+  progress(`lock core: library, ${library.iterations} iterations`);
   const manager = new LockManager({ loopsDir, projectRoot: project, cwd: project });
   const ourLibrary = await measure(library, {
     async acquire() {
@@ -124,12 +135,12 @@ async function runBenchmarks() {
         run(
           interpreter.executable,
           ['-c', pythonLoop, ...lockArgs, library.warmup, library.iterations].map(String),
-          pythonEnv,
-        ),
+          { cwd: project, env: pythonEnv },
+        ).stdout,
       )
     : undefined;
 
-  progress(`CLI, ${cli.iterations} iterations`);
+  progress(`lock core: CLI, ${cli.iterations} iterations`);
   const ourProcesses = await measure(cli, {
     acquire: () => run(...processes.ourAcquire),
     release: () => run(...processes.ourRelease),
@@ -139,14 +150,12 @@ async function runBenchmarks() {
     ? await measure(cli, { cycle: () => run(...processes.pythonCycle) })
     : undefined;
 
-  progress('peak RSS');
-  let peakRss = null;
-  if (existsSync(timeBin)) {
-    const ours = peakRssMiB(...processes.ourAcquire);
-    run(...processes.ourRelease);
-    const theirs = python.ok ? peakRssMiB(...processes.pythonCycle) : null;
-    peakRss = { ours, python: theirs, ratio: theirs && round(ours / theirs) };
-  } else notes.push(`peak RSS skipped: no ${timeBin}`);
+  progress('lock core: peak RSS');
+  const ours = peakRssMiB(...processes.ourAcquire);
+  run(...processes.ourRelease);
+  const theirs = python.ok ? peakRssMiB(...processes.pythonCycle) : null;
+  if (python.ok && theirs == null) notes.push('Python peak RSS skipped: no /usr/bin/time');
+  const peakRss = { ours, python: theirs, ratio: theirs && round(ours / theirs) };
 
   const row = (path, operation, n, ours, theirs) => ({
     path,
@@ -163,53 +172,14 @@ async function runBenchmarks() {
     row('CLI', 'acquire + release', cli.iterations, ourProcesses.cycle, pythonProcesses?.cycle),
   ];
   for (const r of rows) r.ratio = r.python ? ratio(r.ours, r.python) : null;
-  return { machine, unit: 'ms', pythonSeed: python.ok ? pythonSeed : null, rows, peakRss, notes };
-}
-
-/** Run each operation in turn, `warmup + iterations` times; the wall times in ms after warm-up. */
-async function measure({ warmup, iterations }, operations) {
-  const samples = Object.fromEntries(Object.keys(operations).map((name) => [name, []]));
-  for (let i = 0; i < warmup + iterations; i++) {
-    for (const [name, operation] of Object.entries(operations)) {
-      const start = performance.now();
-      await operation();
-      const elapsed = performance.now() - start;
-      if (i >= warmup) samples[name].push(elapsed);
-    }
-  }
-  return samples;
-}
-
-/** Run a process in the project directory; its stdout, or an error with its stderr. */
-function run(command, args, env = process.env) {
-  const result = spawnSync(command, args, { cwd: project, env, encoding: 'utf8' });
-  if (result.error) throw result.error;
-  if (result.status !== 0) {
-    throw new Error(`${command} exited ${result.status ?? result.signal}: ${result.stderr.trim()}`);
-  }
-  return result.stdout;
-}
-
-/** Peak resident set of one process in MiB, as GNU time reports it (in KiB). */
-function peakRssMiB(command, args, env) {
-  const output = path.join(tmp, 'time.out');
-  run(timeBin, ['-f', '%M', '-o', output, command, ...args], env);
-  return round(Number(readFileSync(output, 'utf8').trim().split('\n').pop()) / 1024);
-}
-
-function summarize(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  // Nearest-rank percentiles.
-  const percentile = (p) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-  return { median: round(percentile(50)), p90: round(percentile(90)) };
-}
-
-function ratio(ours, theirs) {
-  return { median: round(ours.median / theirs.median), p90: round(ours.p90 / theirs.p90) };
-}
-
-function round(value) {
-  return Math.round(value * 1000) / 1000;
+  return {
+    unit: 'ms',
+    python: interpreter?.version ?? null,
+    pythonSeed: python.ok ? pythonSeed : null,
+    rows,
+    peakRss,
+    notes,
+  };
 }
 
 /**
@@ -234,75 +204,51 @@ function pythonAvailability(interpreter) {
   return { ok: true };
 }
 
-function describeMachine(interpreter) {
-  const cpus = os.cpus();
-  return {
-    cpu: cpus[0]?.model?.trim() || cpuModelFromProc() || 'unknown',
-    cores: os.availableParallelism?.() ?? cpus.length,
-    memoryGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
-    node: process.version,
-    python: interpreter?.version ?? null,
-    os: `${osName()} (${os.type()} ${os.release()}, ${os.arch()})`,
-  };
-}
-
-function cpuModelFromProc() {
-  return readOptional('/proc/cpuinfo').match(/^model name\s*:\s*(.+)$/m)?.[1];
-}
-
-function osName() {
-  return (
-    readOptional('/etc/os-release').match(/^PRETTY_NAME="?([^"\n]*)"?$/m)?.[1] ?? os.platform()
-  );
-}
-
-function readOptional(file) {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function toMarkdown({ machine, rows, peakRss, notes }) {
-  const ms = (value) => (value == null ? '—' : value.toFixed(2));
-  const times = (value) => (value == null ? '—' : `${value.toFixed(2)}x`);
-  const mib = (value) => (value == null ? '—' : `${value.toFixed(1)} MiB`);
-  const lines = [
-    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM; ${machine.os}; ` +
-      `Node ${machine.node}; Python ${machine.python ?? 'not found'}`,
+export function toMarkdown({ python, rows, peakRss, notes }) {
+  const { ms, times, mib } = format;
+  return [
+    `Python ${python ?? 'not found'}.`,
     '',
-    '| Path | Operation | n | scopeguard median ms | scopeguard p90 ms | Python median ms | Python p90 ms | ratio median | ratio p90 |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map(
-      (r) =>
-        `| ${[
-          r.path,
-          r.operation,
-          r.n,
-          ms(r.ours.median),
-          ms(r.ours.p90),
-          ms(r.python?.median),
-          ms(r.python?.p90),
-          times(r.ratio?.median),
-          times(r.ratio?.p90),
-        ].join(' | ')} |`,
+    table(
+      [
+        'Path',
+        'Operation',
+        'n',
+        'scopeguard median ms',
+        'scopeguard p90 ms',
+        'Python median ms',
+        'Python p90 ms',
+        'ratio median',
+        'ratio p90',
+      ],
+      ['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:'],
+      rows.map((r) => [
+        r.path,
+        r.operation,
+        r.n,
+        ms(r.ours.median),
+        ms(r.ours.p90),
+        ms(r.python?.median),
+        ms(r.python?.p90),
+        times(r.ratio?.median),
+        times(r.ratio?.p90),
+      ]),
     ),
-  ];
-  if (peakRss) {
-    lines.push(
-      '',
-      '| Peak RSS | scopeguard (`locks acquire` process) | Python (acquire + release process) | ratio |',
-      '| --- | ---: | ---: | ---: |',
-      `| one CLI process | ${mib(peakRss.ours)} | ${mib(peakRss.python)} | ${times(peakRss.ratio)} |`,
-    );
-  }
-  lines.push(
+    '',
+    table(
+      [
+        'Peak RSS',
+        'scopeguard (`locks acquire` process)',
+        'Python (acquire + release process)',
+        'ratio',
+      ],
+      ['---', '---:', '---:', '---:'],
+      [['one CLI process', mib(peakRss.ours), mib(peakRss.python), times(peakRss.ratio)]],
+    ),
     '',
     'Library: one process, in-process loop after warm-up. CLI: one `scopeguard locks acquire` and one ' +
       '`scopeguard locks release` process per iteration against one `python3 -c` process doing ' +
       'acquire + release, so start-up is included on both sides. Percentiles are nearest-rank.',
     ...notes.map((note) => `\n${note}`),
-  );
-  return lines.join('\n');
+  ].join('\n');
 }
