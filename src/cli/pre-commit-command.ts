@@ -62,5 +62,5 @@ export async function preCommit(argv: readonly string[], io: Io): Promise<number
     },
     io,
   );
-  return emitGuardReport(report, values.format as GuardFormat, io);
+  return await emitGuardReport(report, values.format as GuardFormat, io);
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import { runGit } from './run-git.js';
@@ -16,13 +16,54 @@ export interface Repository {
 }
 
 /**
- * Describe the repository around `cwd` with one `git rev-parse`, or return undefined outside a
- * repository (or in a bare one, which has no files to guard).
+ * Describe the repository around `cwd`, or return undefined outside a repository (or in a bare
+ * one, which has no files to guard). At a worktree's top level, where git runs hooks, the layout
+ * is read from `.git` directly; anywhere else one `git rev-parse` answers.
  */
 export async function findRepository(
   cwd: string,
-  env?: NodeJS.ProcessEnv,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<Repository | undefined> {
+  return readLayoutAtTopLevel(cwd, env) ?? askGit(cwd, env);
+}
+
+/**
+ * The layout of a worktree whose top level is `cwd`, from its `.git` directory or `.git` file
+ * (`gitdir: ...`, plus `commondir` for linked worktrees), saving a process on every commit.
+ * Undefined when `cwd` has no `.git` or git's location variables are set (then git decides).
+ */
+function readLayoutAtTopLevel(cwd: string, env: NodeJS.ProcessEnv): Repository | undefined {
+  if (env.GIT_DIR || env.GIT_WORK_TREE || env.GIT_COMMON_DIR) return undefined;
+  try {
+    const topLevel = realpathSync(cwd);
+    const dotGit = path.join(topLevel, '.git');
+    let gitDir = dotGit;
+    if (!statSync(dotGit).isDirectory()) {
+      const pointer = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
+      if (!pointer) return undefined;
+      gitDir = path.resolve(topLevel, pointer.trim());
+    }
+    if (!existsSync(path.join(gitDir, 'HEAD'))) return undefined;
+    const commonPointer = readOptional(path.join(gitDir, 'commondir'));
+    const commonDir = realpathSync(
+      commonPointer ? path.resolve(gitDir, commonPointer.trim()) : gitDir,
+    );
+    const mainRoot = path.basename(commonDir) === '.git' ? path.dirname(commonDir) : topLevel;
+    return { topLevel, mainRoot, commonDir, shallow: existsSync(path.join(commonDir, 'shallow')) };
+  } catch {
+    return undefined;
+  }
+}
+
+function readOptional(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function askGit(cwd: string, env: NodeJS.ProcessEnv): Promise<Repository | undefined> {
   let result;
   try {
     result = await runGit(

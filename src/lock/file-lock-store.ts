@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LockRecordError } from '../errors.js';
@@ -30,6 +29,10 @@ import {
 } from './record-file.js';
 import { findScopeConflict } from './scope-conflict.js';
 import { holdSentinel, type HeldSentinel } from './sentinel.js';
+
+// Temp names carry our pid and a counter: no live process shares them, so a file already at
+// that name is a leftover of a dead process that had our pid, and may be overwritten.
+let tempCounter = 0;
 
 /** The folder inside the loops directory that holds the records, as in the Python original. */
 export const runningDirName = '.running';
@@ -230,9 +233,9 @@ export class FileLockStore implements LockStore {
   private publish(target: string, text: string): boolean {
     const temp = path.join(
       this.runningDir,
-      `.${path.basename(target, '.lock')}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+      `.${path.basename(target, '.lock')}.${process.pid}.${(tempCounter++).toString(36)}.tmp`,
     );
-    writeFileSync(temp, text, { flag: 'wx', mode: 0o644 });
+    writeFileSync(temp, text, { mode: 0o644 });
     try {
       linkSync(temp, target);
       return true;
