@@ -11,7 +11,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectChanges, type ChangeSource } from '../../src/git/change-set.js';
-import { openRepository, readIgnoreCase, worktreeRoots } from '../../src/git/repository.js';
+import {
+  findRepository,
+  openRepository,
+  readIgnoreCase,
+  worktreeRoots,
+} from '../../src/git/repository.js';
 import { EnvironmentError } from '../../src/errors.js';
 import { git, isolatedEnv, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
 
@@ -165,6 +170,22 @@ describe('repository layout', () => {
     expect(await readIgnoreCase(root, isolatedEnv())).toBe(false);
     git(root, 'config', 'core.ignorecase', 'true');
     expect(await readIgnoreCase(linked, isolatedEnv())).toBe(true);
+  });
+
+  it('reads the same layout from .git at a top level as git reports from a subdirectory', async () => {
+    const root = makeTempRepo();
+    write(root, 'sub/a.ts');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'base');
+    const linked = path.join(makeTempDir(), 'linked');
+    git(root, 'worktree', 'add', '-q', linked);
+    for (const top of [root, linked]) {
+      // At the top level the layout comes from .git; from a subdirectory, from git rev-parse.
+      const fromFiles = await findRepository(top, isolatedEnv());
+      const fromGit = await findRepository(path.join(top, 'sub'), isolatedEnv());
+      expect(fromFiles).toEqual(fromGit);
+      expect(fromFiles).toMatchObject({ topLevel: top, mainRoot: root, shallow: false });
+    }
   });
 
   it('says plainly when there is no repository', async () => {
