@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import { ExitCode, UsageError } from '../errors.js';
 import { checkCommand } from './check-command.js';
+import { ciCommand } from './ci-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { initCommand } from './init-command.js';
 import { createContext, type CommandSpec } from './command-context.js';
@@ -63,6 +64,7 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
       throw error ?? new UsageError(message);
     });
   register(parser, checkCommand);
+  register(parser, ciCommand);
   register(parser, initCommand);
   register(parser, doctorCommand);
   register(parser, runCommand);

@@ -1,8 +1,17 @@
 import { existsSync } from 'node:fs';
-import { resolveGuardSettings, type GuardFlags } from '../config/guard-settings.js';
+import {
+  resolveGuardSettings,
+  type GuardFlags,
+  type GuardSettings,
+} from '../config/guard-settings.js';
 import { configuredLoopsDir, loadConfig, type GuardMode } from '../config/load-config.js';
 import { collectChanges, type ChangeSource } from '../git/change-set.js';
-import { openRepository, readIgnoreCase, worktreeRoots } from '../git/repository.js';
+import {
+  openRepository,
+  readIgnoreCase,
+  worktreeRoots,
+  type Repository,
+} from '../git/repository.js';
 import { findConflicts } from '../guard/find-conflicts.js';
 import { globMatcher } from '../guard/glob-matcher.js';
 import type { GuardReport } from '../guard/guard-report.js';
@@ -24,14 +33,47 @@ export interface GuardRequest {
   asHook?: boolean;
 }
 
-/**
- * One guard run: find the repository, settings and lock directory, reap and read the live
- * locks, list the changes and match them against the foreign ones.
- */
-export async function runGuard(request: GuardRequest, io: Io): Promise<GuardReport> {
+/** Where a guard run looks: the repository, its settings and the lock store. */
+export interface GuardSetup {
+  repository: Repository;
+  settings: GuardSettings;
+  store: FileLockStore;
+}
+
+/** Find the repository, merge the settings, and locate the lock directory. */
+export async function openGuardSetup(
+  flags: GuardRequest['flags'],
+  io: Io,
+  defaultMode?: GuardMode,
+): Promise<GuardSetup> {
   const repository = await openRepository(io.cwd, io.env);
   const loaded = await loadConfig(io.cwd, repository.topLevel);
-  const settings = resolveGuardSettings(request.flags, io.env, loaded, request.defaultMode);
+  const settings = resolveGuardSettings(flags, io.env, loaded, defaultMode);
+  const location = locateLoopsDir({
+    flag: flags.loopsDir,
+    cwd: io.cwd,
+    env: io.env,
+    config: configuredLoopsDir(loaded),
+    projectRoot: repository.mainRoot,
+  });
+  const store = new FileLockStore({
+    loopsDir: location.loopsDir,
+    projectRoot: repository.mainRoot,
+  });
+  return { repository, settings, store };
+}
+
+/**
+ * One guard run: reap and read the live locks, list the changes and match them against the
+ * foreign ones.
+ */
+export async function runGuard(
+  request: GuardRequest,
+  io: Io,
+  setup?: GuardSetup,
+): Promise<GuardReport> {
+  const { repository, settings, store } =
+    setup ?? (await openGuardSetup(request.flags, io, request.defaultMode));
   const report: GuardReport = {
     mode: settings.mode,
     source: request.source.kind === 'paths' ? request.source.origin : request.source.kind,
@@ -45,17 +87,6 @@ export async function runGuard(request: GuardRequest, io: Io): Promise<GuardRepo
   };
   if (settings.mode === 'off') return report;
 
-  const location = locateLoopsDir({
-    flag: request.flags.loopsDir,
-    cwd: io.cwd,
-    env: io.env,
-    config: configuredLoopsDir(loaded),
-    projectRoot: repository.mainRoot,
-  });
-  const store = new FileLockStore({
-    loopsDir: location.loopsDir,
-    projectRoot: repository.mainRoot,
-  });
   if (!request.asHook && !existsSync(store.runningDir)) {
     report.notes.push(
       `no lock directory at ${store.runningDir}: no loop holds a lock here, nothing to enforce`,

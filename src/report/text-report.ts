@@ -6,12 +6,12 @@ import type { Colors } from './color.js';
 import { describeHolder, displayScopeEntry } from './lock-summary.js';
 import { shellQuote } from './shell-quote.js';
 
-const sourceWords: Record<string, string> = {
-  staged: 'staged file',
-  worktree: 'changed file',
-  arguments: 'given path',
-  stdin: 'given path',
-  range: 'file changed in the range',
+const sourceNouns: Record<string, [string, string]> = {
+  staged: ['staged file', 'staged files'],
+  worktree: ['changed file', 'changed files'],
+  arguments: ['given path', 'given paths'],
+  stdin: ['given path', 'given paths'],
+  range: ['file changed in the range', 'files changed in the range'],
 };
 
 /**
@@ -23,7 +23,8 @@ export function formatTextReport(report: GuardReport, colors: Colors, now: numbe
   const lines: string[] = [];
   const blocked = !isPassing(report);
   const files = new Set(report.conflicts.map((conflict) => conflict.file)).size;
-  const noun = `${sourceWords[report.source] ?? 'file'}${files === 1 ? '' : 's'}`;
+  const [singular, plural] = sourceNouns[report.source] ?? ['file', 'files'];
+  const noun = files === 1 ? singular : plural;
   if (files > 0) {
     const verdict = blocked
       ? colors.red(colors.bold(`scopeguard: ${files} ${noun} inside scopes held by other loops`))

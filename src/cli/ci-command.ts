@@ -1,0 +1,152 @@
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { guardModes } from '../config/load-config.js';
+import { EnvironmentError, ExitCode } from '../errors.js';
+import { detectCiPlatform, resolveCiRange, type CiPlatform } from '../git/ci-range.js';
+import type { GuardReport } from '../guard/guard-report.js';
+import { formatGitHubReport } from '../report/github-report.js';
+import { formatGitLabReport } from '../report/gitlab-report.js';
+import { defineCommand } from './command-context.js';
+import { emitGuardReport } from './guard-output.js';
+import { openGuardSetup, runGuard } from './guard-session.js';
+import type { Io } from './io.js';
+
+const ciFormats = ['text', 'json', 'github', 'gitlab'] as const;
+type CiFormat = (typeof ciFormats)[number];
+
+interface CiArgs {
+  base?: string;
+  head?: string;
+  format?: CiFormat;
+  mode?: string;
+  as?: string[];
+  strict?: boolean;
+  requireStore: boolean;
+  gitlabReport: string;
+  loopsDir?: string;
+}
+
+export const ciCommand = defineCommand<CiArgs>({
+  command: 'ci',
+  describe: 'Check the changes of a push or pull request (range found from the CI environment)',
+  builder: (yargs) =>
+    yargs
+      .option('base', {
+        type: 'string',
+        describe: 'Base of the range (default: from the CI event)',
+      })
+      .option('head', {
+        type: 'string',
+        describe: 'Head of the range (default: from the CI event, else HEAD)',
+      })
+      .option('format', {
+        type: 'string',
+        choices: ciFormats,
+        describe:
+          'Report format (default: github in GitHub Actions, gitlab in GitLab CI, else text)',
+      })
+      .option('mode', {
+        type: 'string',
+        choices: guardModes,
+        describe: 'block (exit 1 on conflicts), warn, or off',
+      })
+      .option('as', {
+        type: 'string',
+        array: true,
+        describe: 'Loop names or instances whose locks count as yours',
+      })
+      .option('strict', {
+        type: 'boolean',
+        describe: 'Unreadable lock records block instead of warning',
+      })
+      .option('require-store', {
+        type: 'boolean',
+        default: false,
+        describe: 'Fail (exit 3) when there is no lock directory to read, instead of passing',
+      })
+      .option('gitlab-report', {
+        type: 'string',
+        default: 'gl-code-quality-report.json',
+        describe: 'Where --format gitlab writes its Code Quality report',
+      }),
+  async run(args, { io }) {
+    const platform = detectCiPlatform(io.env);
+    const format: CiFormat = args.format ?? (platform === 'other' ? 'text' : platform);
+    const flags = { mode: args.mode, strict: args.strict, as: args.as, loopsDir: args.loopsDir };
+    const setup = await openGuardSetup(flags, io);
+    if (!existsSync(setup.store.runningDir))
+      return noStore(setup.store.runningDir, args.requireStore, io);
+
+    const range = await resolveCiRange({ base: args.base, head: args.head }, io.env, io.cwd);
+    io.stderr.write(`scopeguard: checking ${range.base}...${range.head} (${range.reason})\n`);
+    let report: GuardReport;
+    try {
+      report = await runGuard(
+        { source: { kind: 'range', base: range.base, head: range.head }, flags },
+        io,
+        setup,
+      );
+    } catch (error) {
+      throw withShallowFix(error, setup.repository.shallow, platform);
+    }
+    if (report.range) {
+      io.stderr.write(
+        `scopeguard: compared merge base ${report.range.mergeBase.slice(0, 12)} with ${report.range.head.slice(0, 12)}: ${report.filesChecked ?? 0} changed files\n`,
+      );
+    }
+    return emitCiReport(report, format, args.gitlabReport, io);
+  },
+});
+
+function noStore(runningDir: string, required: boolean, io: Io): number {
+  io.stderr.write(
+    `scopeguard: no lock directory at ${runningDir}, so there is nothing to enforce here. Locks live ` +
+      'where the loops run; point CI at a directory they share with --loops-dir or ' +
+      'SCOPEGUARD_LOOPS_DIR.\n',
+  );
+  if (!required) return ExitCode.ok;
+  io.stderr.write('scopeguard: failing because of --require-store\n');
+  return ExitCode.environment;
+}
+
+const fixes: Record<CiPlatform, string> = {
+  github:
+    'the checkout is shallow: give actions/checkout the whole history with\n      - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0',
+  gitlab:
+    'the clone is shallow: set `GIT_DEPTH: 0` in the job\'s variables (or "Git shallow clone" to 0 in Settings > CI/CD > General pipelines)',
+  other: 'the clone is shallow: fetch the full history first (`git fetch --unshallow`)',
+};
+
+/** A missing ref or merge base in a shallow clone: say exactly how to fix it for this platform. */
+function withShallowFix(error: unknown, shallow: boolean, platform: CiPlatform): unknown {
+  if (!shallow || !(error instanceof EnvironmentError)) return error;
+  if (error.code !== 'bad-ref' && error.code !== 'no-merge-base') return error;
+  return new EnvironmentError(`${error.message}\nFix: ${fixes[platform]}`, 'shallow-clone');
+}
+
+async function emitCiReport(
+  report: GuardReport,
+  format: CiFormat,
+  gitlabFile: string,
+  io: Io,
+): Promise<number> {
+  if (format === 'github') {
+    const github = formatGitHubReport(report, Date.now());
+    io.stdout.write(github.commands);
+    if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, github.summary);
+    if (io.env.GITHUB_OUTPUT) {
+      appendFileSync(
+        io.env.GITHUB_OUTPUT,
+        Object.entries(github.outputs)
+          .map(([k, v]) => `${k}=${v}\n`)
+          .join(''),
+      );
+    }
+  }
+  if (format === 'gitlab') {
+    const file = path.resolve(io.cwd, gitlabFile);
+    writeFileSync(file, formatGitLabReport(report));
+    io.stderr.write(`scopeguard: wrote the Code Quality report ${file}\n`);
+  }
+  return emitGuardReport(report, format === 'json' ? 'json' : 'text', io);
+}

@@ -1,0 +1,88 @@
+import type { Conflict } from '../guard/find-conflicts.js';
+import { isPassing, type GuardReport } from '../guard/guard-report.js';
+import { formatDuration } from './duration.js';
+import { displayScopeEntry, lockAgeMs } from './lock-summary.js';
+
+/** At most this many annotations per severity: GitHub shows only the first few anyway. */
+export const maxAnnotationsPerSeverity = 10;
+
+/** What a GitHub Actions step writes: workflow commands, the step summary, step outputs. */
+export interface GitHubReport {
+  commands: string;
+  summary: string;
+  outputs: Record<string, string>;
+}
+
+/**
+ * GitHub Actions output: one `::error` (block mode) or `::warning` (warn mode) per conflicting
+ * file, capped, then a `::notice` naming how many more; a Markdown table for the step summary;
+ * `conflicts=<n>` for later steps.
+ */
+export function formatGitHubReport(report: GuardReport, now: number): GitHubReport {
+  const severity = isPassing(report) ? 'warning' : 'error';
+  const files = firstConflictPerFile(report.conflicts);
+  const lines = files.slice(0, maxAnnotationsPerSeverity).map((conflict) => {
+    const { record } = conflict.lock;
+    const scope = displayScopeEntry(conflict.matchedScope, report.projectRoot);
+    const properties = `file=${escapeProperty(conflict.file)},title=${escapeProperty(`Held by loop ${record.loop_name}`)}`;
+    const message = `${conflict.file} is inside scope ${scope} held by loop "${record.loop_name}" (instance ${conflict.lock.instance}, pid ${record.pid}${record.host ? `, host ${record.host}` : ''}).`;
+    return `::${severity} ${properties}::${escapeData(message)}`;
+  });
+  const hidden = files.length - lines.length;
+  if (hidden > 0) {
+    lines.push(
+      `::notice::${escapeData(`${hidden} more conflicting file${hidden === 1 ? '' : 's'} not annotated; see the step summary.`)}`,
+    );
+  }
+  return {
+    commands: lines.length > 0 ? `${lines.join('\n')}\n` : '',
+    summary: summaryTable(report, now),
+    outputs: { conflicts: String(report.conflicts.length) },
+  };
+}
+
+function firstConflictPerFile(conflicts: readonly Conflict[]): Conflict[] {
+  const seen = new Set<string>();
+  return conflicts.filter((conflict) => !seen.has(conflict.file) && seen.add(conflict.file));
+}
+
+function summaryTable(report: GuardReport, now: number): string {
+  if (report.conflicts.length === 0)
+    return `### scopeguard\n\nNo changed file is inside a scope held by another loop.\n`;
+  const verdict = isPassing(report) ? 'warning (not blocking)' : 'blocking';
+  const rows = report.conflicts.map((conflict) => {
+    const { record } = conflict.lock;
+    const age = lockAgeMs(conflict.lock, now);
+    return [
+      conflict.file,
+      record.loop_name,
+      conflict.lock.instance,
+      String(record.pid),
+      record.host ?? '',
+      age === undefined ? '' : formatDuration(age),
+      displayScopeEntry(conflict.matchedScope, report.projectRoot),
+    ].map(markdownCell);
+  });
+  return [
+    `### scopeguard: ${report.conflicts.length} conflict${report.conflicts.length === 1 ? '' : 's'}, ${verdict}`,
+    '',
+    '| File | Loop | Instance | PID | Host | Held | Scope |',
+    '| --- | --- | --- | ---: | --- | --- | --- |',
+    ...rows.map((cells) => `| ${cells.join(' | ')} |`),
+    '',
+  ].join('\n');
+}
+
+/** Escape a workflow command's message, as GitHub's toolkit does. */
+export function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Escape a workflow command property: the message rules plus `:` and `,`. */
+export function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+function markdownCell(text: string): string {
+  return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, '\\n')}\``;
+}

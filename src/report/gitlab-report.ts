@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import { isPassing, type GuardReport } from '../guard/guard-report.js';
+import { displayScopeEntry } from './lock-summary.js';
+
+/** One issue of GitLab's Code Quality report format. */
+export interface CodeQualityIssue {
+  description: string;
+  check_name: string;
+  fingerprint: string;
+  severity: 'info' | 'minor' | 'major' | 'critical' | 'blocker';
+  location: { path: string; lines: { begin: number } };
+}
+
+/**
+ * GitLab Code Quality report: one issue per conflicting file and lock. Fingerprints hash the file,
+ * the loop, the lock instance and the matched scope entry: unique within a report, and the same
+ * conflict keeps its identity across pipelines (GitLab uses them to tell new findings from old).
+ */
+export function formatGitLabReport(report: GuardReport): string {
+  const severity = isPassing(report) ? 'minor' : 'major';
+  const issues: CodeQualityIssue[] = report.conflicts.map((conflict) => {
+    const { record } = conflict.lock;
+    return {
+      description: `Inside scope ${displayScopeEntry(conflict.matchedScope, report.projectRoot)} held by loop "${record.loop_name}" (instance ${conflict.lock.instance}, pid ${record.pid}${record.host ? `, host ${record.host}` : ''})`,
+      check_name: 'scopeguard/held-scope',
+      fingerprint: createHash('sha256')
+        .update(
+          JSON.stringify([
+            conflict.file,
+            record.loop_name,
+            conflict.lock.instance,
+            conflict.matchedScope,
+          ]),
+        )
+        .digest('hex'),
+      severity,
+      location: { path: conflict.file, lines: { begin: 1 } },
+    };
+  });
+  return `${JSON.stringify(issues, null, 2)}\n`;
+}
