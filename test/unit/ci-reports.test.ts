@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { GuardReport } from '../../src/guard/guard-report.js';
+import type { LiveLock } from '../../src/lock/lock-store.js';
+import { escapeData, escapeProperty, formatGitHubReport } from '../../src/report/github-report.js';
+import { formatGitLabReport } from '../../src/report/gitlab-report.js';
+
+const lock = (instance: string): LiveLock => ({
+  instance,
+  location: `/repo/.loops/.running/${instance}.lock`,
+  record: {
+    loop_name: 'refactor',
+    scope: ['/repo/src'],
+    pid: 7,
+    started_at: '2026-01-01T00:00:00.000000+00:00',
+    host: 'h',
+  },
+});
+
+function report(
+  files: string[],
+  overrides: Partial<GuardReport> = {},
+  locks = [lock('refactor')],
+): GuardReport {
+  return {
+    mode: 'block',
+    source: 'range',
+    filesChecked: files.length,
+    conflicts: files.flatMap((file) =>
+      locks.map((held) => ({ file, lock: held, matchedScope: '/repo/src' })),
+    ),
+    ownLocks: [],
+    reaped: [],
+    problems: [],
+    strict: false,
+    notes: [],
+    projectRoot: '/repo',
+    ...overrides,
+  };
+}
+
+const now = Date.parse('2026-01-01T00:05:00Z');
+
+describe('GitHub workflow command escaping', () => {
+  it('escapes %, CR and LF in messages and also : and , in properties', () => {
+    expect(escapeData('50% done\r\nnext: a,b')).toBe('50%25 done%0D%0Anext: a,b');
+    expect(escapeProperty('50% done\r\nnext: a,b')).toBe('50%25 done%0D%0Anext%3A a%2Cb');
+  });
+});
+
+describe('GitHub report', () => {
+  it('annotates each conflicting file once as an error, with file and title properties', () => {
+    const github = formatGitHubReport(report(['src/a,b:c%d.ts']), now);
+    expect(github.commands).toBe(
+      '::error file=src/a%2Cb%3Ac%25d.ts,title=Held by loop refactor::src/a,b:c%25d.ts is inside scope src held by loop "refactor" (instance refactor, pid 7, host h).\n',
+    );
+    expect(github.outputs).toEqual({ conflicts: '1' });
+  });
+
+  it('caps annotations at 10 and says how many more, as warnings in warn mode', () => {
+    const files = Array.from({ length: 13 }, (_, i) => `src/f${i}.ts`);
+    const blocking = formatGitHubReport(report(files), now).commands.trimEnd().split('\n');
+    expect(blocking.filter((line) => line.startsWith('::error '))).toHaveLength(10);
+    expect(blocking.at(-1)).toBe(
+      '::notice::3 more conflicting files not annotated; see the step summary.',
+    );
+    expect(blocking).toHaveLength(11);
+    const warning = formatGitHubReport(report(files, { mode: 'warn' }), now).commands;
+    expect(warning.match(/^::warning /gm)).toHaveLength(10);
+    expect(warning).not.toContain('::error');
+  });
+
+  it('writes a Markdown table with every conflict, escaping pipes and newlines', () => {
+    const summary = formatGitHubReport(report(['src/a|b.ts', 'src/new\nline.ts']), now).summary;
+    expect(summary).toContain('### scopeguard: 2 conflicts, blocking');
+    expect(summary).toContain(
+      '| `src/a\\|b.ts` | `refactor` | `refactor` | `7` | `h` | `5m` | `src` |',
+    );
+    expect(summary).toContain('| `src/new\\nline.ts` |');
+    expect(formatGitHubReport(report([]), now).summary).toContain(
+      'No changed file is inside a scope held by another loop.',
+    );
+  });
+});
+
+describe('GitLab Code Quality report', () => {
+  it('has one issue per file and lock with unique, stable fingerprints', () => {
+    const locks = [lock('refactor'), lock('refactor-2')];
+    const issues = JSON.parse(formatGitLabReport(report(['src/a.ts', 'src/b.ts'], {}, locks)));
+    expect(issues).toHaveLength(4);
+    expect(new Set(issues.map((issue: { fingerprint: string }) => issue.fingerprint)).size).toBe(4);
+    expect(issues[0]).toMatchObject({
+      check_name: 'scopeguard/held-scope',
+      severity: 'major',
+      location: { path: 'src/a.ts', lines: { begin: 1 } },
+    });
+    expect(issues[0].fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.parse(formatGitLabReport(report(['src/a.ts', 'src/b.ts'], {}, locks)))).toEqual(
+      issues,
+    );
+    expect(JSON.parse(formatGitLabReport(report(['src/a.ts'], { mode: 'warn' })))[0].severity).toBe(
+      'minor',
+    );
+  });
+});
