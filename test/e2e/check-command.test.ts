@@ -237,3 +237,29 @@ describe('scopeguard check: sources of changes', () => {
     expect(docsOnly).toMatchObject({ code: 0, stdout: '' });
   });
 });
+
+describe('scopeguard check: configuration', () => {
+  it('never guards files matching the ignore globs, and rejects a config with an unknown key', async () => {
+    const root = await guardedRepo({ 'src/a.ts': 'a\n' });
+    await holdLock(root, 'refactor', ['src']);
+    writeFiles(root, { 'src/a.ts': 'changed\n', 'src/gen/out.snap': 'x\n' });
+    git(root, 'add', '-A');
+    expect(
+      conflictFiles(
+        (await runCli(['check', '--staged', '--format', 'json'], { cwd: root })).stdout,
+      ),
+    ).toEqual(['src/a.ts', 'src/gen/out.snap']);
+
+    writeFileSync(path.join(root, '.scopeguardrc.json'), JSON.stringify({ ignore: ['**/*.snap'] }));
+    const ignored = await runCli(['check', '--staged', '--format', 'json'], { cwd: root });
+    expect(ignored.code).toBe(1);
+    expect(conflictFiles(ignored.stdout)).toEqual(['src/a.ts']);
+
+    writeFileSync(path.join(root, '.scopeguardrc.json'), JSON.stringify({ ignored: ['x'] }));
+    const typo = await runCli(['check', '--staged'], { cwd: root });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(
+      `${path.join(root, '.scopeguardrc.json')}: unknown key "ignored"`,
+    );
+  });
+});
