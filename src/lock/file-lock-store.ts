@@ -1,6 +1,6 @@
 import { linkSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { LockRecordError } from '../errors.js';
+import { EnvironmentError, LockRecordError } from '../errors.js';
 import { judgeHolder } from './holder-liveness.js';
 import {
   pythonIsoTimestamp,
@@ -70,7 +70,7 @@ export class FileLockStore implements LockStore {
   }
 
   async acquire(request: AcquireRequest): Promise<AcquireResult> {
-    mkdirSync(this.runningDir, { recursive: true });
+    this.createRunningDir();
     return this.underSentinel(async () => {
       const scan = this.scan();
       const reaped = this.reapUnderSentinel(scan.dead);
@@ -108,6 +108,19 @@ export class FileLockStore implements LockStore {
       ]);
       return { acquired: true, lock, reaped };
     });
+  }
+
+  private createRunningDir(): void {
+    try {
+      mkdirSync(this.runningDir, { recursive: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new EnvironmentError(
+        `cannot create the lock directory ${this.runningDir} (${code}): a file may stand in its ` +
+          'way, or it is not writable here. Fix that, or point --loops-dir elsewhere.',
+        'lock-dir-uncreatable',
+      );
+    }
   }
 
   async release(instance: string, options: ReleaseOptions): Promise<ReleaseOutcome> {

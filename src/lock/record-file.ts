@@ -8,6 +8,7 @@ import {
   readSync,
 } from 'node:fs';
 import path from 'node:path';
+import { EnvironmentError } from '../errors.js';
 import { parseLockRecord, type LockRecord } from './lock-record.js';
 import { sentinelName } from './sentinel.js';
 
@@ -45,8 +46,13 @@ export function listRecordNames(runningDir: string): string[] {
       (name) => name.endsWith('.lock') && name !== sentinelName,
     );
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    throw new EnvironmentError(
+      `cannot read the lock directory ${runningDir} (${code ?? String(error)}): check that it is a ` +
+        'directory you may read, or point --loops-dir elsewhere.',
+      'lock-dir-unreadable',
+    );
   }
 }
 

@@ -45,6 +45,23 @@ describe('scopeguard CLI: usage', () => {
 });
 
 describe('scopeguard locks', () => {
+  it('explains a lock directory blocked by a file (exit 3) instead of crashing', async () => {
+    const root = makeTempRepo();
+    writeFileSync(path.join(root, '.loops'), 'not a directory\n');
+    for (const args of [
+      ['locks', 'acquire', '--name', 'a', '--scope', 'x', '--pid', String(process.pid)],
+      ['locks', 'list'],
+      ['check'],
+    ]) {
+      const result = await runCli(args, { cwd: root });
+      expect(result.code, args.join(' ')).toBe(3);
+      expect(result.stderr).toContain(path.join(root, '.loops', '.running'));
+      expect(result.stderr).toContain('ENOTDIR');
+      expect(result.stderr).not.toContain('internal error');
+    }
+    expect(readFileSync(path.join(root, '.loops'), 'utf8')).toBe('not a directory\n');
+  });
+
   it('acquires, conflicts, lists (text and JSON), releases', async () => {
     const root = makeTempRepo();
     const holder = startIdleProcess();
