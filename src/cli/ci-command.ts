@@ -1,9 +1,10 @@
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { guardModes } from '../config/load-config.js';
 import { EnvironmentError, ExitCode } from '../errors.js';
 import { detectCiPlatform, resolveCiRange, type CiPlatform } from '../git/ci-range.js';
-import type { GuardReport } from '../guard/guard-report.js';
+import { hasFindings, type GuardReport } from '../guard/guard-report.js';
 import { formatGitHubReport } from '../report/github-report.js';
 import { formatGitLabReport } from '../report/gitlab-report.js';
 import { defineCommand } from './command-context.js';
@@ -74,8 +75,14 @@ export const ciCommand = defineCommand<CiArgs>({
     const format: CiFormat = args.format ?? (platform === 'other' ? 'text' : platform);
     const flags = { mode: args.mode, strict: args.strict, as: args.as, loopsDir: args.loopsDir };
     const setup = await openGuardSetup(flags, io);
-    if (!existsSync(setup.store.runningDir))
-      return noStore(setup.store.runningDir, args.requireStore, io);
+    if (!existsSync(setup.store.runningDir)) {
+      return noStore(
+        setup.store.runningDir,
+        args.requireStore,
+        { format, gitlabFile: args.gitlabReport },
+        io,
+      );
+    }
 
     const range = await resolveCiRange({ base: args.base, head: args.head }, io.env, io.cwd);
     io.stderr.write(`scopeguard: checking ${range.base}...${range.head} (${range.reason})\n`);
@@ -98,12 +105,26 @@ export const ciCommand = defineCommand<CiArgs>({
   },
 });
 
-function noStore(runningDir: string, required: boolean, io: Io): number {
+function noStore(
+  runningDir: string,
+  required: boolean,
+  output: { format: CiFormat; gitlabFile: string },
+  io: Io,
+): number {
   io.stderr.write(
     `scopeguard: no lock directory at ${runningDir}, so there is nothing to enforce here. Locks live ` +
       'where the loops run; point CI at a directory they share with --loops-dir or ' +
       'SCOPEGUARD_LOOPS_DIR.\n',
   );
+  // Later steps and GitLab's artifact upload still find what they expect.
+  if (output.format === 'github') {
+    writeGitHubFiles(
+      io,
+      `### scopeguard\n\nNothing to enforce: no lock directory at \`${runningDir}\`.\n`,
+      { conflicts: '0' },
+    );
+  }
+  if (output.format === 'gitlab') writeGitLabFile(io, output.gitlabFile, '[]\n');
   if (!required) return ExitCode.ok;
   io.stderr.write('scopeguard: failing because of --require-store\n');
   return ExitCode.environment;
@@ -133,20 +154,38 @@ async function emitCiReport(
   if (format === 'github') {
     const github = formatGitHubReport(report, Date.now());
     io.stdout.write(github.commands);
-    if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, github.summary);
-    if (io.env.GITHUB_OUTPUT) {
-      appendFileSync(
-        io.env.GITHUB_OUTPUT,
-        Object.entries(github.outputs)
-          .map(([k, v]) => `${k}=${v}\n`)
-          .join(''),
-      );
+    writeGitHubFiles(io, github.summary, github.outputs);
+    if (hasFindings(report)) {
+      // The human report below repeats file names, which a pull request controls, and the runner
+      // acts on any line that starts with `::` (after blanks) or holds `##[`: pause workflow
+      // commands around it, as GitHub advises for echoing untrusted text.
+      const token = randomUUID();
+      io.stdout.write(`::stop-commands::${token}\n`);
+      try {
+        return await emitGuardReport(report, 'text', io);
+      } finally {
+        io.stdout.write(`::${token}::\n`);
+      }
     }
   }
   if (format === 'gitlab') {
-    const file = path.resolve(io.cwd, gitlabFile);
-    writeFileSync(file, formatGitLabReport(report));
-    io.stderr.write(`scopeguard: wrote the Code Quality report ${file}\n`);
+    writeGitLabFile(io, gitlabFile, formatGitLabReport(report));
   }
   return emitGuardReport(report, format === 'json' ? 'json' : 'text', io);
+}
+
+/** Append to the step summary and the step outputs, when the runner provides them. */
+function writeGitHubFiles(io: Io, summary: string, outputs: Record<string, string>): void {
+  if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, summary);
+  if (io.env.GITHUB_OUTPUT) {
+    const lines = Object.entries(outputs).map(([key, value]) => `${key}=${value}\n`);
+    appendFileSync(io.env.GITHUB_OUTPUT, lines.join(''));
+  }
+}
+
+function writeGitLabFile(io: Io, gitlabFile: string, content: string): void {
+  const file = path.resolve(io.cwd, gitlabFile);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, content);
+  io.stderr.write(`scopeguard: wrote the Code Quality report ${file}\n`);
 }

@@ -65,6 +65,7 @@ interface Found {
 interface GitHubEvent {
   before?: string;
   after?: string;
+  forced?: boolean;
   pull_request?: { base?: { sha?: string }; head?: { sha?: string } };
   merge_group?: { base_sha?: string; head_sha?: string };
   repository?: { default_branch?: string };
@@ -94,7 +95,8 @@ function fromGitHub(env: NodeJS.ProcessEnv): Found {
       reason: 'GitHub merge_group event',
     };
   }
-  if (name === 'push' && event.before && !zeroSha.test(event.before)) {
+  // After a forced push `before` is no longer an ancestor and may be gone from the clone.
+  if (name === 'push' && event.before && !zeroSha.test(event.before) && !event.forced) {
     return {
       base: event.before,
       head: event.after ?? env.GITHUB_SHA,
@@ -102,11 +104,8 @@ function fromGitHub(env: NodeJS.ProcessEnv): Found {
     };
   }
   if (name === 'push') {
-    return {
-      head: event.after ?? env.GITHUB_SHA,
-      defaultBranch,
-      reason: 'GitHub push of a new branch (before is all zeros)',
-    };
+    const what = event.forced ? 'forced push' : 'push of a new branch (before is all zeros)';
+    return { head: event.after ?? env.GITHUB_SHA, defaultBranch, reason: `GitHub ${what}` };
   }
   return { head: env.GITHUB_SHA, defaultBranch, reason: `GitHub ${name} event names no base` };
 }
@@ -127,9 +126,12 @@ function fromGitLab(env: NodeJS.ProcessEnv): Found {
   const head = env.CI_COMMIT_SHA;
   const defaultBranch = env.CI_DEFAULT_BRANCH ? `origin/${env.CI_DEFAULT_BRANCH}` : undefined;
   if (env.CI_MERGE_REQUEST_DIFF_BASE_SHA) {
+    // In a merged results pipeline CI_COMMIT_SHA is GitLab's merge of source into target, which
+    // also carries the target's newer commits; the source branch's own head is what the merge
+    // request changes (the variable is set only in those pipelines).
     return {
       base: env.CI_MERGE_REQUEST_DIFF_BASE_SHA,
-      head,
+      head: env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA || head,
       reason: 'GitLab merge request pipeline: CI_MERGE_REQUEST_DIFF_BASE_SHA',
     };
   }
