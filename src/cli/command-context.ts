@@ -1,9 +1,9 @@
 import type { Argv } from 'yargs';
-import { configuredLoopsDir, loadConfig } from '../config/load-config.js';
 import { findRepository } from '../git/repository.js';
 import { LockManager } from '../lock/lock-manager.js';
-import { locateLoopsDir, type LoopsDirLocation } from '../lock/loops-dir.js';
+import type { LoopsDirLocation } from '../lock/loops-dir.js';
 import type { Io } from './io.js';
+import { loadProjectSettings } from './project-settings.js';
 
 /** What every command handler receives besides its parsed arguments. */
 export interface CommandContext {
@@ -28,14 +28,7 @@ export function createContext(io: Io): CommandContext {
     io,
     async openLocks(loopsDirFlag) {
       const repository = await findRepository(io.cwd, io.env);
-      const loaded = await loadConfig(io.cwd, repository?.topLevel ?? io.cwd);
-      const location = locateLoopsDir({
-        flag: loopsDirFlag,
-        cwd: io.cwd,
-        env: io.env,
-        config: configuredLoopsDir(loaded),
-        projectRoot: repository?.mainRoot ?? io.cwd,
-      });
+      const { location } = await loadProjectSettings(io, loopsDirFlag, repository);
       const manager = new LockManager({
         loopsDir: location.loopsDir,
         projectRoot: location.projectRoot,

@@ -1,14 +1,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { configuredLoopsDir, loadConfig } from '../config/load-config.js';
 import { inspectPreCommitHook } from '../git/hook-install.js';
 import { openRepository } from '../git/repository.js';
 import { FileLockStore } from '../lock/file-lock-store.js';
-import { locateLoopsDir } from '../lock/loops-dir.js';
 import { flockHelperName, holdSentinel } from '../lock/sentinel.js';
 import { colorsFor } from '../report/color.js';
 import { defineCommand } from './command-context.js';
+import { loadProjectSettings } from './project-settings.js';
 
 interface DoctorArgs {
   loopsDir?: string;
@@ -37,20 +36,13 @@ export const doctorCommand = defineCommand<DoctorArgs>({
     const hook = await inspectPreCommitHook(repository, io.env);
     checks.push({ ok: hook.active, label: 'pre-commit hook', detail: hook.detail });
 
-    const loaded = await loadConfig(io.cwd, repository.topLevel);
+    const { loaded, location } = await loadProjectSettings(io, args.loopsDir, repository);
     checks.push({
       ok: true,
       label: 'configuration',
       detail: loaded.file ?? 'none (defaults: mode block)',
     });
 
-    const location = locateLoopsDir({
-      flag: args.loopsDir,
-      cwd: io.cwd,
-      env: io.env,
-      config: configuredLoopsDir(loaded),
-      projectRoot: repository.mainRoot,
-    });
     const store = new FileLockStore({
       loopsDir: location.loopsDir,
       projectRoot: repository.mainRoot,

@@ -4,7 +4,7 @@ import {
   type GuardFlags,
   type GuardSettings,
 } from '../config/guard-settings.js';
-import { configuredLoopsDir, loadConfig, type GuardMode } from '../config/load-config.js';
+import type { GuardMode } from '../config/load-config.js';
 import { collectChanges, type ChangeSource } from '../git/change-set.js';
 import {
   openRepository,
@@ -17,9 +17,9 @@ import { globMatcher } from '../guard/glob-matcher.js';
 import type { GuardReport } from '../guard/guard-report.js';
 import { partitionLocks } from '../guard/own-lock-policy.js';
 import { FileLockStore } from '../lock/file-lock-store.js';
-import { locateLoopsDir } from '../lock/loops-dir.js';
 import { processAncestry } from '../lock/own-locks.js';
 import type { Io } from './io.js';
+import { loadProjectSettings } from './project-settings.js';
 
 export interface GuardRequest {
   source: ChangeSource;
@@ -47,15 +47,8 @@ export async function openGuardSetup(
   defaultMode?: GuardMode,
 ): Promise<GuardSetup> {
   const repository = await openRepository(io.cwd, io.env);
-  const loaded = await loadConfig(io.cwd, repository.topLevel);
+  const { loaded, location } = await loadProjectSettings(io, flags.loopsDir, repository);
   const settings = resolveGuardSettings(flags, io.env, loaded, defaultMode);
-  const location = locateLoopsDir({
-    flag: flags.loopsDir,
-    cwd: io.cwd,
-    env: io.env,
-    config: configuredLoopsDir(loaded),
-    projectRoot: repository.mainRoot,
-  });
   const store = new FileLockStore({
     loopsDir: location.loopsDir,
     projectRoot: repository.mainRoot,

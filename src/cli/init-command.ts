@@ -1,10 +1,9 @@
-import { configuredLoopsDir, loadConfig } from '../config/load-config.js';
 import { ignoreLockRecords, installPreCommitHook } from '../git/hook-install.js';
 import { openRepository } from '../git/repository.js';
 import { runningDirName } from '../lock/file-lock-store.js';
-import { locateLoopsDir } from '../lock/loops-dir.js';
 import path from 'node:path';
 import { defineCommand } from './command-context.js';
+import { loadProjectSettings } from './project-settings.js';
 
 interface InitArgs {
   loopsDir?: string;
@@ -17,14 +16,7 @@ export const initCommand = defineCommand<InitArgs>({
   async run(args, { io }) {
     const repository = await openRepository(io.cwd, io.env);
     const actions = await installPreCommitHook(repository, { nodePath: io.execPath, env: io.env });
-    const loaded = await loadConfig(io.cwd, repository.topLevel);
-    const location = locateLoopsDir({
-      flag: args.loopsDir,
-      cwd: io.cwd,
-      env: io.env,
-      config: configuredLoopsDir(loaded),
-      projectRoot: repository.mainRoot,
-    });
+    const { location } = await loadProjectSettings(io, args.loopsDir, repository);
     const ignored = await ignoreLockRecords(
       repository,
       path.join(location.loopsDir, runningDirName),
