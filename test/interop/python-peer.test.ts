@@ -153,4 +153,48 @@ describe.skipIf(!pythonAvailable)('sharing .loops/.running with the Python origi
     expect((await slow.acquire('ours', ['y'])).acquired).toBe(true);
     expect(readFileSync(sentinel, 'utf8')).toBe('');
   });
+
+  it('waits out a record Python is still writing under the sentinel instead of reporting it broken', async () => {
+    const root = makeTempDir();
+    const runningDir = path.join(root, '.loops', '.running');
+    const holder = startIdleProcess();
+    // Python writes records in place while holding the sentinel; emulate a slow writer caught
+    // between its first and last byte.
+    const writer = track(
+      spawn(
+        'python3',
+        [
+          '-c',
+          [
+            'import fcntl, json, os, sys, time',
+            'running, pid = sys.argv[1], int(sys.argv[2])',
+            'os.makedirs(running, exist_ok=True)',
+            'sentinel = open(os.path.join(running, ".acquire.lock"), "w")',
+            'fcntl.flock(sentinel, fcntl.LOCK_EX)',
+            'from datetime import UTC, datetime',
+            'now = datetime.now(UTC).isoformat()',
+            'record = json.dumps({"loop_name": "slow", "scope": ["/x"], "pid": pid, "started_at": now})',
+            'f = open(os.path.join(running, "slow.lock"), "w")',
+            'f.write(record[:20]); f.flush()',
+            'print("partial", flush=True)',
+            'time.sleep(0.5)',
+            'f.write(record[20:]); f.close()',
+            'fcntl.flock(sentinel, fcntl.LOCK_UN)',
+            'time.sleep(300)',
+          ].join('\n'),
+          runningDir,
+          String(holder.pid),
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      ),
+    );
+    await new Promise((resolve) =>
+      createInterface({ input: writer.stdout! }).once('line', resolve),
+    );
+    expect(readFileSync(path.join(runningDir, 'slow.lock'), 'utf8')).toHaveLength(20);
+    const manager = new LockManager({ loopsDir: path.join(root, '.loops'), projectRoot: root });
+    const snapshot = await manager.listLocks();
+    expect(snapshot.problems).toEqual([]);
+    expect(snapshot.locks.map((lock) => lock.record.loop_name)).toEqual(['slow']);
+  });
 });
