@@ -34,6 +34,9 @@ import { holdSentinel, type HeldSentinel } from './sentinel.js';
 // that name is a leftover of a dead process that had our pid, and may be overwritten.
 let tempCounter = 0;
 
+/** Errors that mean "this process may not change the lock directory", not "it is broken". */
+const unwritableCodes = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOENT']);
+
 /** The folder inside the loops directory that holds the records, as in the Python original. */
 export const runningDirName = '.running';
 
@@ -149,10 +152,24 @@ export class FileLockStore implements LockStore {
     // Python writes records in place under the sentinel, so a record that does not parse may be
     // half written: look again while holding the sentinel, when no cooperating writer is active.
     if (scan.dead.length > 0 || scan.problems.length > 0) {
-      ({ scan, reaped } = await this.underSentinel(async () => {
-        const again = this.scan();
-        return { scan: again, reaped: this.reapUnderSentinel(again.dead) };
-      }));
+      try {
+        ({ scan, reaped } = await this.underSentinel(async () => {
+          const again = this.scan();
+          return { scan: again, reaped: this.reapUnderSentinel(again.dead) };
+        }));
+      } catch (error) {
+        // A reader that may not write here (a read-only checkout, another user's directory)
+        // still reports what it sees; the dead holders' records stay for someone who can reap.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === undefined || !unwritableCodes.has(code)) throw error;
+        scan.problems.push(
+          ...scan.dead.map(({ file, reason }) => ({
+            stem: file.stem,
+            file: file.file,
+            reason: `stale (${reason}) but cannot be removed here (${code})`,
+          })),
+        );
+      }
     }
     return {
       locks: scan.live.map((file) => this.toLiveLock(file)),

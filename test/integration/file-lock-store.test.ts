@@ -5,6 +5,7 @@ import { LockManager } from '../../src/lock/lock-manager.js';
 import { processStart } from '../../src/lock/process-identity.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { killHard, startIdleProcess } from '../support/processes.js';
+import { makeDirectoryUnwritable } from '../support/read-only-dir.js';
 
 function setup() {
   const root = makeTempDir();
@@ -243,5 +244,30 @@ describe('directory store', () => {
     await expect(
       manager.waitForScope(['src'], { timeoutMs: 10_000, signal: controller.signal }),
     ).rejects.toThrow('cancelled by test');
+  });
+
+  it('still reads a lock directory it may not write, reporting dead records it cannot reap', async () => {
+    const { runningDir, manager } = setup();
+    const live = startIdleProcess();
+    const doomed = startIdleProcess();
+    await manager.acquire('alive', ['a'], { pid: live.pid });
+    await manager.acquire('dead', ['b'], { pid: doomed.pid });
+    await killHard(doomed);
+    if (!makeDirectoryUnwritable(runningDir)) return; // no way to make it read-only here
+    const snapshot = await manager.listLocks();
+    expect(snapshot.locks.map((lock) => lock.instance)).toEqual(['alive']);
+    expect(snapshot.reaped).toEqual([]);
+    expect(snapshot.problems).toEqual([
+      {
+        stem: 'dead',
+        file: path.join(runningDir, 'dead.lock'),
+        reason: expect.stringMatching(
+          new RegExp(
+            `^stale \\(process ${doomed.pid} has exited\\) but cannot be removed here \\((EPERM|EACCES)\\)$`,
+          ),
+        ),
+      },
+    ]);
+    expect(readdirSync(runningDir)).toContain('dead.lock');
   });
 });
