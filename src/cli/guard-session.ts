@@ -12,11 +12,12 @@ import {
   worktreeRoots,
   type Repository,
 } from '../git/repository.js';
-import { findConflicts } from '../guard/find-conflicts.js';
+import { findConflicts, type Conflict } from '../guard/find-conflicts.js';
 import { globMatcher } from '../guard/glob-matcher.js';
 import type { GuardReport } from '../guard/guard-report.js';
 import { partitionLocks } from '../guard/own-lock-policy.js';
 import { FileLockStore } from '../lock/file-lock-store.js';
+import type { LiveLock } from '../lock/lock-store.js';
 import { processAncestry } from '../lock/own-locks.js';
 import type { Io } from './io.js';
 import { loadProjectSettings } from './project-settings.js';
@@ -92,19 +93,41 @@ export async function runGuard(
   report.ownLocks = own;
   if (foreign.length === 0 && request.asHook) return report;
 
-  const [changes, ignoreCase] = await Promise.all([
-    collectChanges(request.source, repository, io.cwd, io.env),
-    readIgnoreCase(io.cwd, io.env),
-  ]);
+  const changes = await collectChanges(request.source, repository, io.cwd, io.env);
   for (const outside of changes.outside)
     report.notes.push(`${outside} is outside this repository; not checked`);
   const ignored = settings.ignore.length > 0 ? globMatcher(settings.ignore) : undefined;
   const paths = ignored ? changes.paths.filter((file) => !ignored(file)) : changes.paths;
   report.filesChecked = paths.length;
   if (changes.range) report.range = changes.range;
-  report.conflicts = findConflicts(paths, foreign, {
-    worktreeRoots: worktreeRoots(repository),
-    ignoreCase,
-  });
+  report.conflicts = await matchConflicts(paths, foreign, worktreeRoots(repository), () =>
+    readIgnoreCase(io.cwd, io.env),
+  );
   return report;
+}
+
+// Below this many paths, matching twice costs less than the git process that reads the setting.
+const maxPathsToMatchTwice = 10_000;
+
+/**
+ * Match the changes, asking git for `core.ignorecase` only when the answer depends on it: when a
+ * case-folded match finds more than the exact one. On most commits it does not, and the git
+ * process that reads the setting was the largest single cost of the hook.
+ */
+async function matchConflicts(
+  paths: readonly string[],
+  locks: readonly LiveLock[],
+  roots: readonly string[],
+  readIgnoreCaseSetting: () => Promise<boolean>,
+): Promise<Conflict[]> {
+  if (paths.length > maxPathsToMatchTwice) {
+    return findConflicts(paths, locks, {
+      worktreeRoots: roots,
+      ignoreCase: await readIgnoreCaseSetting(),
+    });
+  }
+  const exact = findConflicts(paths, locks, { worktreeRoots: roots, ignoreCase: false });
+  const folded = findConflicts(paths, locks, { worktreeRoots: roots, ignoreCase: true });
+  if (folded.length === exact.length) return exact;
+  return (await readIgnoreCaseSetting()) ? folded : exact;
 }

@@ -263,3 +263,20 @@ describe('scopeguard check: configuration', () => {
     );
   });
 });
+
+describe('scopeguard check: case', () => {
+  it('compares case-folded only when the repository sets core.ignorecase', async () => {
+    const root = await guardedRepo({ 'src/api/x.ts': 'x\n' });
+    await holdLock(root, 'refactor', ['Src/API']);
+    writeFiles(root, { 'src/api/x.ts': 'changed\n' });
+    git(root, 'add', '-A');
+    const sensitive = await runCli(['check', '--staged', '--format', 'json'], { cwd: root });
+    expect(sensitive.code).toBe(0);
+    expect(conflictFiles(sensitive.stdout)).toEqual([]);
+
+    git(root, 'config', 'core.ignorecase', 'true');
+    const insensitive = await runCli(['check', '--staged', '--format', 'json'], { cwd: root });
+    expect(insensitive.code).toBe(1);
+    expect(conflictFiles(insensitive.stdout)).toEqual(['src/api/x.ts']);
+  });
+});
