@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '../errors.js';
 import { FileLockStore } from './file-lock-store.js';
-import { assertValidName } from './lock-name.js';
+import { assertSafeReference, assertValidName } from './lock-name.js';
 import type {
   AcquireResult,
   LiveLock,
@@ -109,7 +109,7 @@ export class LockManager {
   }
 
   async release(instance: string, options: { force?: boolean } = {}): Promise<ReleaseOutcome> {
-    assertValidName('instance id', instance);
+    assertSafeReference(instance);
     return this.store.release(instance, { force: options.force, caller: processAncestry() });
   }
 

@@ -21,11 +21,32 @@ export function assertValidName(kind: 'loop name' | 'instance id', name: string)
 
 /** Why a name is not a safe file stem, or null when it is. */
 export function nameProblem(name: string): string | null {
-  if (name === '') return 'it is empty';
   if (name.length > maxNameLength) return 'it is too long';
+  return (
+    referenceProblem(name) ??
+    (allowed.test(name) ? null : 'it contains a character outside the allowed set')
+  );
+}
+
+/**
+ * Check the name of an existing record to act on (`release --instance`). Records written by the
+ * Python original may have any loop name as their stem (`fix tests.lock`), so only what could
+ * reach outside `.running/` is refused.
+ */
+export function assertSafeReference(name: string): void {
+  const problem = referenceProblem(name);
+  if (problem !== null) {
+    throw new UsageError(
+      `invalid instance id ${JSON.stringify(name)}: ${problem}.`,
+      'invalid-name',
+    );
+  }
+}
+
+function referenceProblem(name: string): string | null {
+  if (name === '') return 'it is empty';
   if (name.includes('/') || name.includes('\\')) return 'it contains a path separator';
   if (name.includes('\0')) return 'it contains a NUL byte';
   if (name.includes('..')) return 'it contains ".."';
-  if (!allowed.test(name)) return 'it contains a character outside the allowed set';
   return null;
 }

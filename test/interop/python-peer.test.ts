@@ -197,4 +197,25 @@ describe.skipIf(!pythonAvailable)('sharing .loops/.running with the Python origi
     expect(snapshot.problems).toEqual([]);
     expect(snapshot.locks.map((lock) => lock.record.loop_name)).toEqual(['slow']);
   });
+
+  it('lists and force-releases a Python record whose loop name is not a portable file name', async () => {
+    const root = makeTempDir();
+    const { line } = await pythonHolder(root, 'fix tests', ['src']);
+    expect(line).toBe('acquired');
+    const list = await runCli(['locks', 'list', '--json'], { cwd: root });
+    expect(JSON.parse(list.stdout).locks).toMatchObject([
+      { instance: 'fix tests', loop_name: 'fix tests' },
+    ]);
+    const refused = await runCli(['locks', 'release', '--instance', 'fix tests'], { cwd: root });
+    expect(refused.code).toBe(1);
+    const forced = await runCli(['locks', 'release', '--instance', 'fix tests', '--force'], {
+      cwd: root,
+    });
+    expect(forced).toMatchObject({ code: 0, stdout: 'released fix tests\n' });
+    expect(existsSync(path.join(root, '.loops', '.running', 'fix tests.lock'))).toBe(false);
+    const escape = await runCli(['locks', 'release', '--instance', '../fix tests', '--force'], {
+      cwd: root,
+    });
+    expect(escape.code).toBe(2);
+  });
 });
