@@ -1,4 +1,4 @@
-import type { LockSnapshot } from '../lock/lock-store.js';
+import type { LiveLock, LockSnapshot } from '../lock/lock-store.js';
 import type { LoopsDirLocation } from '../lock/loops-dir.js';
 import { formatDuration } from '../report/duration.js';
 import { displayScopeEntry, lockAgeMs } from '../report/lock-summary.js';
@@ -24,7 +24,9 @@ export const locksListCommand = defineCommand<ListArgs>({
     }),
   async run(args, { io, openLocks }) {
     const { manager, location } = await openLocks(args.loopsDir);
-    const snapshot = await manager.listLocks();
+    const found = await manager.listLocks();
+    // Oldest first, as they were taken; directory order means nothing to a reader.
+    const snapshot = { ...found, locks: [...found.locks].sort(byStartThenInstance) };
     const now = Date.now();
     if (args.json) {
       io.stdout.write(`${JSON.stringify(listJson(snapshot, location, now), null, 2)}\n`);
@@ -35,6 +37,11 @@ export const locksListCommand = defineCommand<ListArgs>({
     return 0;
   },
 });
+
+function byStartThenInstance(a: LiveLock, b: LiveLock): number {
+  const started = (Date.parse(a.record.started_at) || 0) - (Date.parse(b.record.started_at) || 0);
+  return started !== 0 ? started : a.instance.localeCompare(b.instance);
+}
 
 function listJson(snapshot: LockSnapshot, location: LoopsDirLocation, now: number) {
   return {

@@ -133,6 +133,23 @@ describe('scopeguard locks', () => {
     expect(again.stderr).toContain('already released');
   });
 
+  it('lists locks oldest first, whatever their names', async () => {
+    const root = makeTempRepo();
+    for (const name of ['zeta', 'alpha', 'mid']) {
+      await runCli(
+        ['locks', 'acquire', '--name', name, '--scope', name, '--pid', String(process.pid)],
+        { cwd: root },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const listed = JSON.parse((await runCli(['locks', 'list', '--json'], { cwd: root })).stdout);
+    expect(listed.locks.map((lock: { instance: string }) => lock.instance)).toEqual([
+      'zeta',
+      'alpha',
+      'mid',
+    ]);
+  });
+
   it('lets the calling shell hold a lock by default and release it without --force', async () => {
     const root = makeTempRepo();
     const script = `set -e
