@@ -73,7 +73,9 @@ export function findConflicts(
     for (const prefix of ['', ...ancestorsOf(key).slice(1), key]) {
       exact.get(prefix)?.forEach(report);
       for (const glob of globs.get(prefix) ?? []) {
-        if (glob.matches(prefix === '' ? file : file.slice(prefix.length + 1))) report(glob);
+        // Slice the folded key, whose offsets match the prefix even where lower-casing changes a
+        // string's length ('İ'); the matcher is case-insensitive whenever keys are folded.
+        if (glob.matches(prefix === '' ? key : key.slice(prefix.length + 1))) report(glob);
       }
     }
     // A changed path can also contain a scope entry: a submodule or a directory replaced by a file.

@@ -98,6 +98,13 @@ describe('findConflicts', () => {
     ]);
   });
 
+  it('matches globs under folded prefixes whose length changes when lower-cased', () => {
+    // 'İ'.toLowerCase() is two code units long, so offsets into the original path would be off.
+    expect(match(['İİ/x.md', 'İİ/x.txt'], [lock('g', '/repo/İİ/*.md')], true)).toEqual([
+      'İİ/x.md <- g:/repo/İİ/*.md',
+    ]);
+  });
+
   it('reports a file once per lock, naming the first matching entry, and once for each lock', () => {
     const locks = [lock('a', '/repo/src', '/repo/src/api'), lock('b', '/repo/src/api/x.ts')];
     expect(match(['src/api/x.ts'], locks)).toEqual([
