@@ -48,7 +48,7 @@ export function currentBootId(): string | null {
  */
 export function processStart(pid: number): ProcessStart | undefined {
   try {
-    return isLinux ? linuxProcessStart(pid) : psProcessStart(pid);
+    return isLinux ? linuxProcessStart(pid) : psEntry(pid)?.start;
   } catch {
     return undefined;
   }
@@ -74,16 +74,46 @@ function linuxBootTimeMs(): number {
   return cachedBootTimeMs;
 }
 
-function psProcessStart(pid: number): ProcessStart | undefined {
-  const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], {
+/** One row of `ps`: the parent and the start of a process. */
+export interface PsEntry {
+  ppid: number;
+  start: ProcessStart;
+}
+
+// Without /proc every question costs a `ps` process; a guard run judges each record and walks
+// its own ancestry, so one table serves all the questions asked within this window.
+const psTableTtlMs = 250;
+let psCache: { at: number; table: Map<number, PsEntry> } | undefined;
+
+/**
+ * Every process with its parent and start time, from a single `ps -A` (POSIX systems without
+ * /proc, such as macOS). `lstart` is second-precise and identical for the same process.
+ */
+export function readPsTable(): Map<number, PsEntry> {
+  const out = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,lstart='], {
     encoding: 'utf8',
     env: { LC_ALL: 'C', PATH: process.env.PATH ?? '/usr/bin:/bin' },
     stdio: ['ignore', 'pipe', 'ignore'],
-  }).trim();
-  if (out === '') return undefined;
-  const epochMs = Date.parse(out);
-  if (Number.isNaN(epochMs)) return undefined;
-  return { token: `ps:${out}`, epochMs };
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const table = new Map<number, PsEntry>();
+  for (const line of out.split('\n')) {
+    const match = /^\s*(\d+)\s+(\d+)\s+(\S.*?)\s*$/.exec(line);
+    if (!match) continue;
+    const epochMs = Date.parse(match[3]!);
+    if (Number.isNaN(epochMs)) continue;
+    table.set(Number(match[1]), {
+      ppid: Number(match[2]),
+      start: { token: `ps:${match[3]}`, epochMs },
+    });
+  }
+  return table;
+}
+
+function psEntry(pid: number): PsEntry | undefined {
+  const now = Date.now();
+  if (!psCache || now - psCache.at > psTableTtlMs) psCache = { at: now, table: readPsTable() };
+  return psCache.table.get(pid);
 }
 
 /**
@@ -102,16 +132,10 @@ export function pidExists(pid: number): boolean {
 /** The parent pid of a process, or undefined when it cannot be read. */
 export function parentPid(pid: number): number | undefined {
   try {
-    if (isLinux) {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
-      return ppid === undefined ? undefined : Number(ppid);
-    }
-    const out = execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-    return out === '' ? undefined : Number(out);
+    if (!isLinux) return psEntry(pid)?.ppid;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+    return ppid === undefined ? undefined : Number(ppid);
   } catch {
     return undefined;
   }
