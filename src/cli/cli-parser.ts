@@ -24,7 +24,8 @@ const lockCommands: CommandSpec[] = [
 
 // yargs 17's single-file CommonJS build loads in a quarter of the time of its ESM entry (measured:
 // about 22 ms against 85 ms), and every CLI call pays it.
-const yargs = createRequire(import.meta.url)('yargs/yargs') as typeof import('yargs').default;
+const require = createRequire(import.meta.url);
+const yargs = require('yargs/yargs') as typeof import('yargs').default;
 
 /**
  * Parse `argv` (without the node and script names) with yargs, run one command and return its exit
@@ -57,7 +58,7 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
     .recommendCommands()
     .help()
     .alias('help', 'h')
-    .version(false)
+    .version((require('../../package.json') as { version: string }).version)
     .wrap(100)
     .exitProcess(false)
     .fail((message, error) => {

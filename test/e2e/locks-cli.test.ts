@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { binPath, runCli } from '../support/cli.js';
+import { binPath, repoRoot, runCli } from '../support/cli.js';
 import { eventually, killHard, startIdleProcess, track } from '../support/processes.js';
 import { isolatedEnv, makeTempRepo } from '../support/temp-dir.js';
 
@@ -18,6 +18,11 @@ describe('scopeguard CLI: usage', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('scopeguard locks <command>');
     expect(help.stdout).toContain('scopeguard run');
+    const version = await runCli(['--version'], { cwd: root });
+    expect(version).toMatchObject({
+      code: 0,
+      stdout: `${JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version}\n`,
+    });
     for (const args of [['frobnicate'], ['locks', 'list', '--jsonn'], ['locks'], []]) {
       const result = await runCli(args, { cwd: root });
       expect(result.code, args.join(' ')).toBe(2);
