@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { ChangeSource } from '../git/change-set.js';
-import { guardModes } from '../config/load-config.js';
 import { defineCommand } from './command-context.js';
+import { guardPolicyOptions } from './guard-options.js';
 import { emitGuardReport, guardFormats, type GuardFormat } from './guard-output.js';
 import { runGuard } from './guard-session.js';
 import type { Io } from './io.js';
@@ -23,7 +23,7 @@ export const checkCommand = defineCommand<CheckArgs>({
   command: 'check [paths..]',
   describe: 'Check changes against scopes held by other live loops (default: the working tree)',
   builder: (yargs) =>
-    yargs
+    guardPolicyOptions(yargs)
       .positional('paths', {
         type: 'string',
         array: true,
@@ -48,25 +48,11 @@ export const checkCommand = defineCommand<CheckArgs>({
         default: false,
         describe: 'Read paths from stdin, NUL- or newline-separated',
       })
-      .option('mode', {
-        type: 'string',
-        choices: guardModes,
-        describe: 'block (exit 1 on conflicts), warn, or off',
-      })
       .option('format', {
         type: 'string',
         choices: guardFormats,
         default: 'text',
         describe: 'Report format',
-      })
-      .option('as', {
-        type: 'string',
-        array: true,
-        describe: 'Loop names or instances whose locks count as yours',
-      })
-      .option('strict', {
-        type: 'boolean',
-        describe: 'Unreadable lock records block instead of warning',
       }),
   async run(args, { io }) {
     const source = await changeSource(args, io);

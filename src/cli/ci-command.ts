@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { guardModes } from '../config/load-config.js';
 import { EnvironmentError, ExitCode } from '../errors.js';
 import { detectCiPlatform, resolveCiRange, type CiPlatform } from '../git/ci-range.js';
 import { hasFindings, type GuardReport } from '../guard/guard-report.js';
 import { formatGitHubReport } from '../report/github-report.js';
 import { formatGitLabReport } from '../report/gitlab-report.js';
 import { defineCommand } from './command-context.js';
+import { guardPolicyOptions } from './guard-options.js';
 import { emitGuardReport } from './guard-output.js';
 import { openGuardSetup, runGuard } from './guard-session.js';
 import type { Io } from './io.js';
@@ -31,7 +31,7 @@ export const ciCommand = defineCommand<CiArgs>({
   command: 'ci',
   describe: 'Check the changes of a push or pull request (range found from the CI environment)',
   builder: (yargs) =>
-    yargs
+    guardPolicyOptions(yargs)
       .option('base', {
         type: 'string',
         describe: 'Base of the range (default: from the CI event)',
@@ -45,20 +45,6 @@ export const ciCommand = defineCommand<CiArgs>({
         choices: ciFormats,
         describe:
           'Report format (default: github in GitHub Actions, gitlab in GitLab CI, else text)',
-      })
-      .option('mode', {
-        type: 'string',
-        choices: guardModes,
-        describe: 'block (exit 1 on conflicts), warn, or off',
-      })
-      .option('as', {
-        type: 'string',
-        array: true,
-        describe: 'Loop names or instances whose locks count as yours',
-      })
-      .option('strict', {
-        type: 'boolean',
-        describe: 'Unreadable lock records block instead of warning',
       })
       .option('require-store', {
         type: 'boolean',
