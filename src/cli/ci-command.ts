@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError, ExitCode } from '../errors.js';
+import { verifyCommit } from '../git/change-set.js';
 import { detectCiPlatform, resolveCiRange, type CiPlatform } from '../git/ci-range.js';
 import { hasFindings, type GuardReport } from '../guard/guard-report.js';
 import { formatGitHubReport } from '../report/github-report.js';
@@ -61,6 +62,10 @@ export const ciCommand = defineCommand<CiArgs>({
     const format: CiFormat = args.format ?? (platform === 'other' ? 'text' : platform);
     const flags = { mode: args.mode, strict: args.strict, as: args.as, loopsDir: args.loopsDir };
     const setup = await openGuardSetup(flags, io);
+    // Refs typed on the command line are checked even when there is nothing to enforce, so a typo
+    // in a CI step fails the day it is written, not the first day a loop holds a lock.
+    for (const ref of [args.base, args.head])
+      if (ref !== undefined) await verifyCommit(ref, io.cwd, io.env);
     if (!existsSync(setup.store.runningDir)) {
       return noStore(
         setup.store.runningDir,

@@ -364,6 +364,11 @@ describe('scopeguard ci: refs and environment', () => {
     expect(required.stderr).toContain('failing because of --require-store');
     expect(existsSync(path.join(repo.root, '.loops'))).toBe(false);
 
+    // A mistyped --base fails even with nothing to enforce.
+    const typo = await runCli(['ci', '--base', 'nope'], { cwd: repo.root, env: noCiEnv() });
+    expect(typo.code).toBe(3);
+    expect(typo.stderr).toContain('"nope" does not name a commit');
+
     // Later steps still get their output, and GitLab's artifact upload still finds its report.
     const scratch = makeTempDir();
     const outputs = path.join(scratch, 'output');
