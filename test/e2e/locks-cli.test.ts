@@ -350,20 +350,27 @@ describe('scopeguard run', () => {
 
   it('leaves a stale record when the wrapper is SIGKILLed, which the next reader reaps', async () => {
     const root = makeTempRepo();
+    // The command says when it runs, so the wrapper is killed mid-command, as in real life.
     const wrapper = track(
       spawn(
         process.execPath,
-        [binPath, 'run', '--name', 'job', '--scope', 'src', '--', 'sleep', '300'],
-        {
-          cwd: root,
-          env: isolatedEnv(),
-          stdio: 'ignore',
-          detached: true,
-        },
+        [
+          binPath,
+          'run',
+          '--name',
+          'job',
+          '--scope',
+          'src',
+          '--',
+          'sh',
+          '-c',
+          'echo running; exec sleep 300',
+        ],
+        { cwd: root, env: isolatedEnv(), stdio: ['ignore', 'pipe', 'inherit'], detached: true },
       ),
     );
-    await eventually(() =>
-      existsSync(path.join(runningDir(root), 'job.lock')) ? true : undefined,
+    await new Promise((resolve) =>
+      createInterface({ input: wrapper.stdout! }).once('line', resolve),
     );
     const record = JSON.parse(readFileSync(path.join(runningDir(root), 'job.lock'), 'utf8'));
     expect(record.pid).toBe(wrapper.pid);
