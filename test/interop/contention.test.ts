@@ -18,11 +18,11 @@ function exited(child: ChildProcess): Promise<void> {
   );
 }
 
-/** Resolve with the monotonic time at which the child printed a line starting with `held`. */
-function held(child: ChildProcess): Promise<bigint> {
+/** Resolve with the line starting with `held` and the monotonic time the child printed it. */
+function held(child: ChildProcess): Promise<{ at: bigint; line: string }> {
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.startsWith('held')) resolve(process.hrtime.bigint());
+      if (line.startsWith('held')) resolve({ at: process.hrtime.bigint(), line });
     });
     child.once('exit', (code) => reject(new Error(`hog exited (${code}) before holding`)));
   });
@@ -61,13 +61,12 @@ describe.skipIf(!pythonAvailable)('contention between scopeguard and the Python 
     // Two hogs take the whole area mid-run and are killed with SIGKILL while holding it: the
     // workers must reap their records and carry on, and nobody may hold 'area' while they do.
     const deaths = new Map<string, bigint>();
-    const hog = async (who: string, child: ChildProcess, extra?: () => void) => {
-      const heldAt = await held(child);
+    const hog = async (who: string, child: ChildProcess) => {
+      const { at, line } = await held(child);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      extra?.();
       await killHard(child);
       deaths.set(who, process.hrtime.bigint());
-      return { who, scope: 'area', start: heldAt, end: deaths.get(who)! };
+      return { interval: { who, scope: 'area', start: at, end: deaths.get(who)! }, line };
     };
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const cliHog = start(process.execPath, [
@@ -86,20 +85,17 @@ describe.skipIf(!pythonAvailable)('contention between scopeguard and the Python 
       '-e',
       'console.log("held", process.pid); setInterval(() => {}, 1000)',
     ]);
-    let orphan: number | undefined;
-    cliHog.stdout!.on(
-      'data',
-      (chunk: Buffer) => (orphan ??= Number(/held (\d+)/.exec(String(chunk))?.[1])),
-    );
-    const hogIntervals = [await hog('hog-cli', cliHog)];
-    if (orphan) process.kill(orphan, 'SIGKILL');
+    const cliHold = await hog('hog-cli', cliHog);
+    // The wrapper died; the command it ran (which printed its pid) is an orphan to clean up.
+    process.kill(Number(cliHold.line.split(' ')[1]), 'SIGKILL');
+    const hogIntervals = [cliHold.interval];
     const pyHog = start('python3', [
       path.join(workers, 'python_hog.py'),
       loopsDir,
       'hog-py',
       'area',
     ]);
-    hogIntervals.push(await hog('hog-py', pyHog));
+    hogIntervals.push((await hog('hog-py', pyHog)).interval);
 
     // Let the workers go on for a while after the last death, then stop them.
     await new Promise((resolve) => setTimeout(resolve, 2500));
