@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +35,7 @@ describe.skipIf(!pythonAvailable)('contention between scopeguard and the Python 
     const log = path.join(root, 'holds.jsonl');
     const env = { ...isolatedEnv(), PYTHONPATH: seedDir };
     const stopFile = path.join(root, 'stop');
+    const pauseFile = path.join(root, 'pause');
     const start = (command: string, args: string[]) =>
       track(spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] }));
 
@@ -46,6 +47,7 @@ describe.skipIf(!pythonAvailable)('contention between scopeguard and the Python 
         `ours-${n}`,
         log,
         stopFile,
+        pauseFile,
         ...scopes,
       ]),
       start('python3', [
@@ -54,48 +56,51 @@ describe.skipIf(!pythonAvailable)('contention between scopeguard and the Python 
         `py-${n}`,
         log,
         stopFile,
+        pauseFile,
         ...scopes,
       ]),
     ]);
 
     // Two hogs take the whole area mid-run and are killed with SIGKILL while holding it: the
     // workers must reap their records and carry on, and nobody may hold 'area' while they do.
+    // Workers pause new acquisitions while a hog waits, or a scope over everything could starve.
     const deaths = new Map<string, bigint>();
-    const hog = async (who: string, child: ChildProcess) => {
+    const hog = async (who: string, launch: () => ChildProcess) => {
+      writeFileSync(pauseFile, '');
+      const child = launch();
       const { at, line } = await held(child);
+      rmSync(pauseFile);
       await new Promise((resolve) => setTimeout(resolve, 300));
       await killHard(child);
       deaths.set(who, process.hrtime.bigint());
       return { interval: { who, scope: 'area', start: at, end: deaths.get(who)! }, line };
     };
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const cliHog = start(process.execPath, [
-      binPath,
-      'run',
-      '--name',
-      'hog-cli',
-      '--scope',
-      'area',
-      '--wait',
-      '30',
-      '--loops-dir',
-      loopsDir,
-      '--',
-      process.execPath,
-      '-e',
-      'console.log("held", process.pid); setInterval(() => {}, 1000)',
-    ]);
-    const cliHold = await hog('hog-cli', cliHog);
+    const cliHold = await hog('hog-cli', () =>
+      start(process.execPath, [
+        binPath,
+        'run',
+        '--name',
+        'hog-cli',
+        '--scope',
+        'area',
+        '--wait',
+        '30',
+        '--loops-dir',
+        loopsDir,
+        '--',
+        process.execPath,
+        '-e',
+        'console.log("held", process.pid); setInterval(() => {}, 1000)',
+      ]),
+    );
     // The wrapper died; the command it ran (which printed its pid) is an orphan to clean up.
     process.kill(Number(cliHold.line.split(' ')[1]), 'SIGKILL');
     const hogIntervals = [cliHold.interval];
-    const pyHog = start('python3', [
-      path.join(workers, 'python_hog.py'),
-      loopsDir,
-      'hog-py',
-      'area',
-    ]);
-    hogIntervals.push((await hog('hog-py', pyHog)).interval);
+    const pyHold = await hog('hog-py', () =>
+      start('python3', [path.join(workers, 'python_hog.py'), loopsDir, 'hog-py', 'area']),
+    );
+    hogIntervals.push(pyHold.interval);
 
     // Let the workers go on for a while after the last death, then stop them.
     await new Promise((resolve) => setTimeout(resolve, 2500));
