@@ -14,16 +14,18 @@ export interface PartitionedLocks {
  */
 export function partitionLocks(
   locks: readonly LiveLock[],
-  ancestry: readonly AncestorProcess[],
+  readAncestry: () => readonly AncestorProcess[],
   identities: readonly string[],
 ): PartitionedLocks {
   const own: LiveLock[] = [];
   const foreign: LiveLock[] = [];
+  // Walking the process tree costs a `ps` where there is no /proc: only when a lock needs it.
+  let ancestry: readonly AncestorProcess[] | undefined;
   for (const lock of locks) {
     const isOwn =
       identities.includes(lock.instance) ||
       identities.includes(lock.record.loop_name) ||
-      isHeldByAncestry(lock.record, ancestry);
+      isHeldByAncestry(lock.record, (ancestry ??= readAncestry()));
     (isOwn ? own : foreign).push(lock);
   }
   return { own, foreign };

@@ -138,7 +138,11 @@ export class FileLockStore implements LockStore {
       }
       const lock = this.toLiveLock(read.value);
       const verdict = judgeHolder(read.value.record);
-      if (verdict.alive && !options.force && !isHeldByAncestry(read.value.record, options.caller)) {
+      if (
+        verdict.alive &&
+        !options.force &&
+        !isHeldByAncestry(read.value.record, options.caller())
+      ) {
         return { status: 'refused', lock };
       }
       if (isUnchanged(this.runningDir, read.value)) unlinkSync(read.value.file);

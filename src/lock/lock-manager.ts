@@ -110,7 +110,7 @@ export class LockManager {
 
   async release(instance: string, options: { force?: boolean } = {}): Promise<ReleaseOutcome> {
     assertSafeReference(instance);
-    return this.store.release(instance, { force: options.force, caller: processAncestry() });
+    return this.store.release(instance, { force: options.force, caller: () => processAncestry() });
   }
 
   /** The live lock a scope would conflict with, reaping stale records on the way. */

@@ -43,8 +43,8 @@ export type AcquireResult =
 export interface ReleaseOptions {
   /** Remove the record even when a live process that is not the caller holds it. */
   force?: boolean;
-  /** The caller and its ancestors: records they hold may be released without force. */
-  caller: readonly AncestorProcess[];
+  /** The caller and its ancestors, read only if needed: records they hold need no force. */
+  caller: () => readonly AncestorProcess[];
 }
 
 export type ReleaseOutcome =
