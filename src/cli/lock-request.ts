@@ -1,8 +1,8 @@
 import type { Argv } from 'yargs';
-import { UsageError } from '../errors.js';
 import type { LockManager } from '../lock/lock-manager.js';
 import type { AcquireResult } from '../lock/lock-store.js';
 import type { Io } from './io.js';
+import { secondsOption } from './seconds-option.js';
 import { waitProgress } from './wait-progress.js';
 
 /** Arguments shared by `locks acquire` and `run`. */
@@ -53,19 +53,14 @@ export async function acquireFromArgs(
   io: Io,
   pid: number | undefined,
 ): Promise<AcquireResult> {
-  if (!Number.isFinite(args.wait) || args.wait < 0) {
-    throw new UsageError(
-      `--wait takes a number of seconds >= 0, not ${String(args.wait)}`,
-      'bad-wait',
-    );
-  }
+  const waitMs = secondsOption('--wait', args.wait);
   const options = { instanceId: args.instance, singleton: args.singleton, pid };
-  if (args.wait === 0) return manager.acquire(args.name, args.scope, options);
-  const progress = waitProgress(io.stderr, args.wait * 1000);
+  if (waitMs === 0) return manager.acquire(args.name, args.scope, options);
+  const progress = waitProgress(io.stderr, waitMs);
   try {
     return await manager.acquireWaiting(args.name, args.scope, {
       ...options,
-      timeoutMs: args.wait * 1000,
+      timeoutMs: waitMs,
       onWaiting: progress.onWaiting,
     });
   } finally {

@@ -1,5 +1,5 @@
-import { UsageError } from '../errors.js';
 import { defineCommand } from './command-context.js';
+import { secondsOption } from './seconds-option.js';
 import { waitProgress } from './wait-progress.js';
 
 interface WaitArgs {
@@ -21,25 +21,20 @@ export const locksWaitCommand = defineCommand<WaitArgs>({
       })
       .option('timeout', { type: 'number', default: 300, describe: 'Seconds to wait at most' }),
   async run(args, { io, openLocks }) {
-    if (!Number.isFinite(args.timeout) || args.timeout < 0) {
-      throw new UsageError(
-        `--timeout takes a number of seconds >= 0, not ${String(args.timeout)}`,
-        'bad-timeout',
-      );
-    }
+    const timeoutMs = secondsOption('--timeout', args.timeout);
     const { manager } = await openLocks(args.loopsDir);
-    const progress = waitProgress(io.stderr, args.timeout * 1000);
+    const progress = waitProgress(io.stderr, timeoutMs);
     let blocker: string | undefined;
     try {
       const free = await manager.waitForScope(args.scope, {
-        timeoutMs: args.timeout * 1000,
+        timeoutMs,
         onWaiting: (lock, waited) => {
           blocker = lock.instance;
           progress.onWaiting(lock, waited);
         },
       });
-      if (free) return 0;
       progress.done();
+      if (free) return 0;
       io.stderr.write(
         `scopeguard: timed out after ${args.timeout} s; still held by ${blocker ?? 'another loop'}\n`,
       );

@@ -16,8 +16,10 @@ export function waitProgress(stderr: OutputStream, timeoutMs: number) {
       const line = `waiting for ${describeHolder(blocker, Date.now())}: ${formatDuration(waitedMs)} of ${formatDuration(timeoutMs)}`;
       stderr.write(`\r\x1b[2K${line}`);
     },
+    /** Clear the line; safe to call more than once. */
     done() {
       if (shown) stderr.write('\r\x1b[2K');
+      shown = false;
     },
   };
 }

@@ -209,6 +209,11 @@ test ! -e .loops/.running/$id.lock && echo done`;
     });
     expect(timedOut.code).toBe(1);
     expect(timedOut.stderr).toContain('still held by busy');
+    const negative = await runCli(['locks', 'wait', '--scope', 'src', '--timeout', '-1'], {
+      cwd: root,
+    });
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toContain('--timeout takes a number of seconds >= 0, not -1');
     setTimeout(() => holder.kill('SIGKILL'), 300);
     const freed = await runCli(['locks', 'wait', '--scope', 'src/x', '--timeout', '20'], {
       cwd: root,
