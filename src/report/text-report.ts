@@ -1,7 +1,5 @@
 import { guardEnv } from '../config/guard-settings.js';
-import type { Conflict } from '../guard/find-conflicts.js';
 import { hasFindings, isPassing, type GuardReport } from '../guard/guard-report.js';
-import type { LiveLock } from '../lock/lock-store.js';
 import type { Colors } from './color.js';
 import { describeHolder, displayScopeEntry } from './lock-summary.js';
 import { shellQuote } from './shell-quote.js';
@@ -35,7 +33,7 @@ export function formatTextReport(report: GuardReport, colors: Colors, now: numbe
         );
     lines.push(verdict, '');
   }
-  for (const [lock, conflicts] of groupByHolder(report.conflicts)) {
+  for (const [lock, conflicts] of groupBy(report.conflicts, (conflict) => conflict.lock)) {
     lines.push(`  ${colors.bold(describeHolder(lock, now))}`);
     for (const [entry, entryConflicts] of groupBy(conflicts, (conflict) => conflict.matchedScope)) {
       lines.push(`    scope ${colors.cyan(displayScopeEntry(entry, report.projectRoot))}`);
@@ -83,10 +81,6 @@ function waysForward(report: GuardReport): string[] {
 export function displayFileName(file: string): string {
   // eslint-disable-next-line no-control-regex
   return /[\u0000-\u001f\u007f]/.test(file) ? JSON.stringify(file) : file;
-}
-
-function groupByHolder(conflicts: readonly Conflict[]): Map<LiveLock, Conflict[]> {
-  return groupBy(conflicts, (conflict) => conflict.lock);
 }
 
 function groupBy<K, T>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
