@@ -267,6 +267,18 @@ test ! -e .loops/.running/$id.lock && echo done`;
   });
 });
 
+/** `scopeguard run --name job --scope src -- COMMAND` as a real process, its stdout piped. */
+function startRun(root: string, command: string[], options: { detached?: boolean } = {}) {
+  return track(
+    spawn(process.execPath, [binPath, 'run', '--name', 'job', '--scope', 'src', '--', ...command], {
+      cwd: root,
+      env: isolatedEnv(),
+      stdio: ['ignore', 'pipe', 'inherit'],
+      ...options,
+    }),
+  );
+}
+
 describe('scopeguard run', () => {
   it('holds the lock while the command runs, tells it which lock, and exits with its code', async () => {
     const root = makeTempRepo();
@@ -323,24 +335,11 @@ describe('scopeguard run', () => {
 
   it('forwards SIGTERM to the command and releases the lock when it ends', async () => {
     const root = makeTempRepo();
-    const wrapper = track(
-      spawn(
-        process.execPath,
-        [
-          binPath,
-          'run',
-          '--name',
-          'job',
-          '--scope',
-          'src',
-          '--',
-          process.execPath,
-          '-e',
-          'process.on("SIGTERM", () => { console.log("got SIGTERM"); process.exit(3); }); console.log("ready"); setInterval(() => {}, 1000);',
-        ],
-        { cwd: root, env: isolatedEnv(), stdio: ['pipe', 'pipe', 'inherit'] },
-      ),
-    );
+    const wrapper = startRun(root, [
+      process.execPath,
+      '-e',
+      'process.on("SIGTERM", () => { console.log("got SIGTERM"); process.exit(3); }); console.log("ready"); setInterval(() => {}, 1000);',
+    ]);
     const lines = createInterface({ input: wrapper.stdout! });
     const seen: string[] = [];
     lines.on('line', (line) => seen.push(line));
@@ -356,24 +355,9 @@ describe('scopeguard run', () => {
   it('leaves a stale record when the wrapper is SIGKILLed, which the next reader reaps', async () => {
     const root = makeTempRepo();
     // The command says when it runs, so the wrapper is killed mid-command, as in real life.
-    const wrapper = track(
-      spawn(
-        process.execPath,
-        [
-          binPath,
-          'run',
-          '--name',
-          'job',
-          '--scope',
-          'src',
-          '--',
-          'sh',
-          '-c',
-          'echo running; exec sleep 300',
-        ],
-        { cwd: root, env: isolatedEnv(), stdio: ['ignore', 'pipe', 'inherit'], detached: true },
-      ),
-    );
+    const wrapper = startRun(root, ['sh', '-c', 'echo running; exec sleep 300'], {
+      detached: true,
+    });
     await new Promise((resolve) =>
       createInterface({ input: wrapper.stdout! }).once('line', resolve),
     );
