@@ -3,39 +3,24 @@ import type { GuardReport } from '../../src/guard/guard-report.js';
 import type { LiveLock } from '../../src/lock/lock-store.js';
 import { escapeData, escapeProperty, formatGitHubReport } from '../../src/report/github-report.js';
 import { formatGitLabReport } from '../../src/report/gitlab-report.js';
+import { guardReport, liveLock } from '../support/guard-fixtures.js';
 
-const lock = (instance: string): LiveLock => ({
-  instance,
-  location: `/repo/.loops/.running/${instance}.lock`,
-  record: {
-    loop_name: 'refactor',
-    scope: ['/repo/src'],
-    pid: 7,
-    started_at: '2026-01-01T00:00:00.000000+00:00',
-    host: 'h',
-  },
-});
+const lock = (instance: string): LiveLock =>
+  liveLock(instance, { loop_name: 'refactor', pid: 7, host: 'h' });
 
 function report(
   files: string[],
   overrides: Partial<GuardReport> = {},
   locks = [lock('refactor')],
 ): GuardReport {
-  return {
-    mode: 'block',
+  return guardReport({
     source: 'range',
     filesChecked: files.length,
     conflicts: files.flatMap((file) =>
       locks.map((held) => ({ file, lock: held, matchedScope: '/repo/src' })),
     ),
-    ownLocks: [],
-    reaped: [],
-    problems: [],
-    strict: false,
-    notes: [],
-    projectRoot: '/repo',
     ...overrides,
-  };
+  });
 }
 
 const now = Date.parse('2026-01-01T00:05:00Z');

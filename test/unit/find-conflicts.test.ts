@@ -2,12 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { findConflicts } from '../../src/guard/find-conflicts.js';
 import { toRepoScope } from '../../src/guard/repo-scope.js';
 import type { LiveLock } from '../../src/lock/lock-store.js';
+import { liveLock } from '../support/guard-fixtures.js';
 
-const lock = (instance: string, ...scope: string[]): LiveLock => ({
-  instance,
-  location: `/repo/.loops/.running/${instance}.lock`,
-  record: { loop_name: instance, scope, pid: 1, started_at: '2026-01-01T00:00:00+00:00' },
-});
+const lock = (instance: string, ...scope: string[]): LiveLock => liveLock(instance, { scope });
 
 const roots = ['/repo', '/wt/feature'];
 const match = (paths: string[], locks: LiveLock[], ignoreCase = false) =>

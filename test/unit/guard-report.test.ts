@@ -5,40 +5,30 @@ import type { LiveLock } from '../../src/lock/lock-store.js';
 import { colorsFor } from '../../src/report/color.js';
 import { formatJsonReport } from '../../src/report/json-report.js';
 import { formatTextReport } from '../../src/report/text-report.js';
+import { guardReport, liveLock } from '../support/guard-fixtures.js';
 
 const now = Date.parse('2026-01-01T01:00:00Z');
-const lock = (instance: string, loop: string, scope: string[]): LiveLock => ({
-  instance,
-  location: `/repo/.loops/.running/${instance}.lock`,
-  record: {
+const lock = (instance: string, loop: string, scope: string[]): LiveLock =>
+  liveLock(instance, {
     loop_name: loop,
     scope,
     pid: 4242,
     started_at: '2026-01-01T00:48:00.000000+00:00',
     host: 'build-1',
-  },
-});
+  });
 const api = lock('refactor-2', 'refactor', ['/repo/src/api']);
 const docs = lock('docs', 'docs', ['/repo/docs/*.md']);
 
 function report(overrides: Partial<GuardReport> = {}): GuardReport {
-  return {
-    mode: 'block',
-    source: 'staged',
+  return guardReport({
     filesChecked: 3,
     conflicts: [
       { file: 'src/api/a.ts', lock: api, matchedScope: '/repo/src/api' },
       { file: 'docs/x.md', lock: docs, matchedScope: '/repo/docs/*.md' },
       { file: 'src/api/b.ts', lock: api, matchedScope: '/repo/src/api' },
     ],
-    ownLocks: [],
-    reaped: [],
-    problems: [],
-    strict: false,
-    notes: [],
-    projectRoot: '/repo',
     ...overrides,
-  };
+  });
 }
 const plain = colorsFor({ NO_COLOR: '1' }, true);
 

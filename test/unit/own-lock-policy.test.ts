@@ -1,19 +1,16 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { partitionLocks } from '../../src/guard/own-lock-policy.js';
+import type { LockRecord } from '../../src/lock/lock-record.js';
 import type { LiveLock } from '../../src/lock/lock-store.js';
+import { liveLock } from '../support/guard-fixtures.js';
 
-const lock = (instance: string, loop: string, pid: number, extra: object = {}): LiveLock => ({
-  instance,
-  location: `/r/.loops/.running/${instance}.lock`,
-  record: {
-    loop_name: loop,
-    scope: ['/r/src'],
-    pid,
-    started_at: '2026-01-01T00:00:00+00:00',
-    ...extra,
-  },
-});
+const lock = (
+  instance: string,
+  loop: string,
+  pid: number,
+  extra: Partial<LockRecord> = {},
+): LiveLock => liveLock(instance, { loop_name: loop, pid, ...extra });
 const names = (locks: LiveLock[]) => locks.map((held) => held.instance);
 
 describe('own locks', () => {
