@@ -1,4 +1,4 @@
-import { linkSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError, LockRecordError } from '../errors.js';
 import { judgeHolder } from './holder-liveness.js';
@@ -127,7 +127,8 @@ export class FileLockStore implements LockStore {
   }
 
   async release(instance: string, options: ReleaseOptions): Promise<ReleaseOutcome> {
-    if (listRecordNames(this.runningDir).length === 0) return { status: 'missing', instance };
+    // Nothing to release needs no sentinel (and must not create one in a missing directory).
+    if (!this.hasEntry(instance)) return { status: 'missing', instance };
     return this.underSentinel(async () => {
       const read = readRecordFile(this.runningDir, `${instance}.lock`);
       if (!read.ok) {
@@ -295,6 +296,17 @@ export class FileLockStore implements LockStore {
     // are normalised lexically (relative to the project root, no `//`, `.`, `..` or trailing `/`).
     const scope = file.record.scope.map((entry) => path.resolve(this.projectRoot, entry));
     return { instance: file.stem, location: file.file, record: { ...file.record, scope } };
+  }
+
+  /** Whether `<instance>.lock` exists in any shape (symlinks not followed). */
+  private hasEntry(instance: string): boolean {
+    try {
+      lstatSync(this.recordPath(instance));
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code !== 'ENOENT' && code !== 'ENOTDIR';
+    }
   }
 
   private recordPath(instance: string): string {
