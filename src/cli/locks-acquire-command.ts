@@ -1,5 +1,5 @@
 import { defineCommand } from './command-context.js';
-import { describeConflict, reportReaped } from './lock-messages.js';
+import { describeConflict, reportProblems, reportReaped } from './lock-messages.js';
 import { acquireFromArgs, lockRequestOptions, type LockRequestArgs } from './lock-request.js';
 
 interface AcquireArgs extends LockRequestArgs {
@@ -21,6 +21,7 @@ export const locksAcquireCommand = defineCommand<AcquireArgs>({
     const result = await acquireFromArgs(manager, args, io, pid);
     const now = Date.now();
     reportReaped(io.stderr, result.reaped, now);
+    reportProblems(io.stderr, result.problems);
     if (!result.acquired) {
       io.stderr.write(
         `scopeguard: not acquired: ${describeConflict(result.conflict, result.reason, location.projectRoot, now)}\n`,

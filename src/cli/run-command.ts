@@ -6,7 +6,7 @@ import { lockEnv } from '../lock/lock-env.js';
 import { loopsDirEnv } from '../lock/loops-dir.js';
 import { defineCommand } from './command-context.js';
 import type { Io } from './io.js';
-import { describeConflict, reportReaped } from './lock-messages.js';
+import { describeConflict, reportProblems, reportReaped } from './lock-messages.js';
 import { acquireFromArgs, lockRequestOptions, type LockRequestArgs } from './lock-request.js';
 
 interface RunArgs extends LockRequestArgs {
@@ -27,6 +27,7 @@ export const runCommand = defineCommand<RunArgs>({
     const result = await acquireFromArgs(manager, args, io, undefined);
     const now = Date.now();
     reportReaped(io.stderr, result.reaped, now);
+    reportProblems(io.stderr, result.problems);
     if (!result.acquired) {
       io.stderr.write(
         `scopeguard: not running ${command[0]}: ${describeConflict(result.conflict, result.reason, location.projectRoot, now)}` +

@@ -22,12 +22,14 @@ import { isHeldByAncestry } from './own-locks.js';
 import { currentBootId, currentHost, processStart } from './process-identity.js';
 import {
   isUnchanged,
-  listRecordNames,
+  readRecordDirectory,
   readRecordFile,
+  throwIfBlocking,
   type RecordFile,
   type RecordProblem,
 } from './record-file.js';
 import { findScopeConflict } from './scope-conflict.js';
+import { resolveScopePath } from './scope-path.js';
 import { holdSentinel, type HeldSentinel } from './sentinel.js';
 
 // Temp names carry our pid and a counter: no live process shares them, so a file already at
@@ -73,13 +75,22 @@ export class FileLockStore implements LockStore {
   }
 
   async acquire(request: AcquireRequest): Promise<AcquireResult> {
+    const holderPid = request.pid ?? process.pid;
+    const holderStart = processStart(holderPid)?.token;
+    // A record too large to read back is refused before anything is reaped or written.
+    serializeLockRecord({
+      ...newRecord(request, holderPid, holderStart),
+      instance: request.instance ?? request.loopName,
+    });
     this.createRunningDir();
     return this.underSentinel(async () => {
       const scan = this.scan();
+      throwIfBlocking(scan.problems);
+      const { problems } = scan;
       const reaped = this.reapUnderSentinel(scan.dead);
-      const holderPid = request.pid ?? process.pid;
-      const holderStart = processStart(holderPid)?.token;
-      const live = scan.live.map((file) => this.toLiveLock(file));
+      // Python resolves every record's entries, symlinks included, before comparing; so must we,
+      // or a record naming a symlink would not overlap here while it does in Python.
+      const live = scan.live.map((file) => this.toLiveLock(file, resolveScopePath));
       const conflict = findScopeConflict(live, {
         scope: request.scope,
         loopName: request.loopName,
@@ -89,27 +100,20 @@ export class FileLockStore implements LockStore {
           (lock.record.host ?? currentHost()) === currentHost() &&
           (lock.record.proc_start === undefined || lock.record.proc_start === holderStart),
       });
-      if (conflict)
-        return { acquired: false, conflict: conflict.lock, reason: conflict.reason, reaped };
+      if (conflict) {
+        const { lock, reason } = conflict;
+        return { acquired: false, conflict: lock, reason, reaped, problems };
+      }
 
-      const record: LockRecord = {
-        loop_name: request.loopName,
-        scope: request.scope,
-        pid: holderPid,
-        started_at: pythonIsoTimestamp(new Date()),
-        ...(request.singleton ? { singleton: true as const } : {}),
-        schema: recordSchemaVersion,
-        host: currentHost(),
-        ...optional('boot_id', currentBootId()),
-        ...optional('proc_start', holderStart),
-      };
+      const record = newRecord(request, holderPid, holderStart);
       const existing = live.find((lock) => lock.instance === request.instance);
-      if (existing) return { acquired: false, conflict: existing, reason: 'instance', reaped };
+      if (existing)
+        return { acquired: false, conflict: existing, reason: 'instance', reaped, problems };
       const lock = this.publishUnderFreeName(record, request, [
         ...live.map((held) => held.instance),
-        ...scan.problems.map((problem) => problem.stem),
+        ...problems.map((problem) => problem.stem),
       ]);
-      return { acquired: true, lock, reaped };
+      return { acquired: true, lock, reaped, problems };
     });
   }
 
@@ -172,6 +176,7 @@ export class FileLockStore implements LockStore {
             stem: file.stem,
             file: file.file,
             reason: `stale (${reason}) but cannot be removed here (${code})`,
+            blocking: false,
           })),
         );
       }
@@ -191,15 +196,14 @@ export class FileLockStore implements LockStore {
 
   private scan(): Scan {
     const scan: Scan = { live: [], dead: [], problems: [] };
-    for (const name of listRecordNames(this.runningDir)) {
-      const read = readRecordFile(this.runningDir, name);
-      if (read.ok) {
-        const verdict = judgeHolder(read.value.record);
-        if (verdict.alive) scan.live.push(read.value);
-        else scan.dead.push({ file: read.value, reason: verdict.reason });
-      } else if (!('gone' in read)) {
+    for (const read of readRecordDirectory(this.runningDir)) {
+      if (!read.ok) {
         scan.problems.push(read.problem);
+        continue;
       }
+      const verdict = judgeHolder(read.value.record);
+      if (verdict.alive) scan.live.push(read.value);
+      else scan.dead.push({ file: read.value, reason: verdict.reason });
     }
     return scan;
   }
@@ -291,10 +295,13 @@ export class FileLockStore implements LockStore {
     }
   }
 
-  private toLiveLock(file: RecordFile): LiveLock {
+  private toLiveLock(
+    file: RecordFile,
+    normalise: (entry: string, projectRoot: string) => string = lexically,
+  ): LiveLock {
     // Records we and Python write hold resolved absolute paths already; other writers' entries
-    // are normalised lexically (relative to the project root, no `//`, `.`, `..` or trailing `/`).
-    const scope = file.record.scope.map((entry) => path.resolve(this.projectRoot, entry));
+    // are normalised (relative to the project root, no `//`, `.`, `..` or trailing `/`).
+    const scope = file.record.scope.map((entry) => normalise(entry, this.projectRoot));
     return { instance: file.stem, location: file.file, record: { ...file.record, scope } };
   }
 
@@ -312,6 +319,30 @@ export class FileLockStore implements LockStore {
   private recordPath(instance: string): string {
     return path.join(this.runningDir, `${instance}.lock`);
   }
+}
+
+/** A scope entry made absolute against the project root without touching the disk. */
+function lexically(entry: string, projectRoot: string): string {
+  return path.resolve(projectRoot, entry);
+}
+
+/** The record an acquire writes, before a free instance name is chosen for it. */
+function newRecord(
+  request: AcquireRequest,
+  holderPid: number,
+  holderStart: string | undefined,
+): LockRecord {
+  return {
+    loop_name: request.loopName,
+    scope: request.scope,
+    pid: holderPid,
+    started_at: pythonIsoTimestamp(new Date()),
+    ...(request.singleton ? { singleton: true as const } : {}),
+    schema: recordSchemaVersion,
+    host: currentHost(),
+    ...optional('boot_id', currentBootId()),
+    ...optional('proc_start', holderStart),
+  };
 }
 
 function optional<K extends string>(

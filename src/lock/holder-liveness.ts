@@ -1,4 +1,4 @@
-import type { LockRecord } from './lock-record.js';
+import { parseStartedAt, type LockRecord } from './lock-record.js';
 import { currentBootId, currentHost, pidExists, processStart } from './process-identity.js';
 
 /** Verdict on a record's holder: alive, or dead with the proof in words. */
@@ -12,7 +12,8 @@ const legacyReuseMarginMs = 2000;
 /**
  * Decide whether a record's holder is alive. Dead needs proof: the pid does not exist (ESRCH), the
  * host has rebooted since the record was written, or the pid now belongs to a different process.
- * A record from another host is never judged by pid: it counts as alive.
+ * A record from another host is never judged by pid, and neither is a pid of 0 or below (a
+ * process group, which the Python original finds alive): they count as alive.
  */
 export function judgeHolder(record: LockRecord): HolderVerdict {
   if (record.host !== undefined && record.host !== currentHost()) return { alive: true };
@@ -20,6 +21,7 @@ export function judgeHolder(record: LockRecord): HolderVerdict {
   if (bootId !== null && record.boot_id !== bootId) {
     return { alive: false, reason: 'the host has rebooted since the lock was taken' };
   }
+  if (record.pid <= 0) return { alive: true };
   if (!pidExists(record.pid)) return { alive: false, reason: `process ${record.pid} has exited` };
   const start = processStart(record.pid);
   if (start === undefined) return { alive: true };
@@ -28,8 +30,8 @@ export function judgeHolder(record: LockRecord): HolderVerdict {
       ? { alive: true }
       : { alive: false, reason: `pid ${record.pid} now belongs to a different process` };
   }
-  const writtenAt = Date.parse(record.started_at);
-  if (!Number.isNaN(writtenAt) && start.epochMs > writtenAt + legacyReuseMarginMs) {
+  const writtenAt = parseStartedAt(record.started_at);
+  if (writtenAt !== undefined && start.epochMs > writtenAt + legacyReuseMarginMs) {
     return {
       alive: false,
       reason: `pid ${record.pid} now belongs to a process started after the lock was taken`,

@@ -12,6 +12,7 @@ import type {
 } from './lock-store.js';
 import { processAncestry } from './own-locks.js';
 import { pidExists } from './process-identity.js';
+import { throwIfBlocking } from './record-file.js';
 import { findScopeConflict } from './scope-conflict.js';
 import { resolveScopePath } from './scope-path.js';
 
@@ -113,12 +114,16 @@ export class LockManager {
     return this.store.release(instance, { force: options.force, caller: () => processAncestry() });
   }
 
-  /** The live lock a scope would conflict with, reaping stale records on the way. */
+  /**
+   * The live lock a scope would conflict with, reaping stale records on the way. Throws, as
+   * acquire does, while a record stands in the way that cannot be judged.
+   */
   async findConflict(
     scope: readonly string[],
     query: { loopName?: string; singleton?: boolean } = {},
   ): Promise<LiveLock | undefined> {
-    const { locks } = await this.store.snapshot();
+    const { locks, problems } = await this.store.snapshot();
+    throwIfBlocking(problems);
     return findScopeConflict(locks, { ...query, scope: this.resolveScope(scope) })?.lock;
   }
 

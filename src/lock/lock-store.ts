@@ -36,9 +36,14 @@ export interface AcquireRequest {
 
 export type ConflictReason = 'scope' | 'singleton' | 'instance';
 
-export type AcquireResult =
-  | { acquired: true; lock: LiveLock; reaped: ReapedLock[] }
-  | { acquired: false; conflict: LiveLock; reason: ConflictReason; reaped: ReapedLock[] };
+/**
+ * The outcome of an acquire, with what was reaped on the way and the records that could not be
+ * read (those that do not stand in the way; one that does makes acquire throw).
+ */
+export type AcquireResult = { reaped: ReapedLock[]; problems: RecordProblem[] } & (
+  | { acquired: true; lock: LiveLock }
+  | { acquired: false; conflict: LiveLock; reason: ConflictReason }
+);
 
 export interface ReleaseOptions {
   /** Remove the record even when a live process that is not the caller holds it. */

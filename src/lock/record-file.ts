@@ -6,14 +6,12 @@ import {
   openSync,
   readdirSync,
   readSync,
+  statSync,
 } from 'node:fs';
 import path from 'node:path';
-import { EnvironmentError } from '../errors.js';
-import { parseLockRecord, type LockRecord } from './lock-record.js';
+import { EnvironmentError, LockRecordError } from '../errors.js';
+import { maxRecordBytes, parseLockRecord, type LockRecord } from './lock-record.js';
 import { sentinelName } from './sentinel.js';
-
-/** Records larger than this are refused unread: a real one is a few hundred bytes. */
-export const maxRecordBytes = 1024 * 1024;
 
 /** A lock record as read from disk, with what is needed to prove later that it did not change. */
 export interface RecordFile {
@@ -29,22 +27,54 @@ export interface RecordProblem {
   stem: string;
   file: string;
   reason: string;
+  /**
+   * True when the Python original would not skip it (it fails on it, or reads a lock from it that
+   * we cannot judge): then no scope may be granted while it is there.
+   */
+  blocking: boolean;
 }
 
-export type ReadOutcome =
-  | { ok: true; value: RecordFile }
-  | { ok: false; problem: RecordProblem }
-  | { ok: false; gone: true };
+/** A record, or the problem with it. */
+export type RecordRead = { ok: true; value: RecordFile } | { ok: false; problem: RecordProblem };
+
+export type ReadOutcome = RecordRead | { ok: false; gone: true };
+
+const lockSuffix = '.lock';
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
- * The names Python's `running_dir.glob("*.lock")` sees, less the sentinel: both tools must look at
- * the same set. Our temp files end in `.tmp`, so they are never among them.
+ * Read every entry Python's `running_dir.glob("*.lock")` sees, less the sentinel: both tools must
+ * judge the same set. Names that are not UTF-8 are reported (Python reads them; we cannot name
+ * them). Our temp files end in `.tmp`, so they are never among them.
  */
-export function listRecordNames(runningDir: string): string[] {
+export function readRecordDirectory(runningDir: string): RecordRead[] {
+  const reads: RecordRead[] = [];
+  for (const raw of listDirectory(runningDir)) {
+    if (!raw.toString('latin1').endsWith(lockSuffix)) continue;
+    const name = decodeUtf8(raw);
+    if (name === undefined) {
+      const shown = escapeBytes(raw);
+      reads.push({
+        ok: false,
+        problem: {
+          stem: shown.slice(0, -lockSuffix.length),
+          file: path.join(runningDir, shown),
+          reason:
+            'has a file name that is not valid UTF-8, so scopeguard cannot judge it: rename it',
+          blocking: true,
+        },
+      });
+    } else if (name !== sentinelName) {
+      const read = readRecordFile(runningDir, name);
+      if (!('gone' in read)) reads.push(read);
+    }
+  }
+  return reads;
+}
+
+function listDirectory(runningDir: string): Buffer[] {
   try {
-    return readdirSync(runningDir).filter(
-      (name) => name.endsWith('.lock') && name !== sentinelName,
-    );
+    return readdirSync(runningDir, { encoding: 'buffer' });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return [];
@@ -62,15 +92,23 @@ export function listRecordNames(runningDir: string): string[] {
  */
 export function readRecordFile(runningDir: string, name: string): ReadOutcome {
   const file = path.join(runningDir, name);
-  const stem = name.slice(0, -'.lock'.length);
-  const problem = (reason: string): ReadOutcome => ({ ok: false, problem: { stem, file, reason } });
+  const stem = name.slice(0, -lockSuffix.length);
+  const problem = (reason: string, blocking = true): ReadOutcome => ({
+    ok: false,
+    problem: { stem, file, reason, blocking },
+  });
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { ok: false, gone: true };
-    if (code === 'ELOOP' || isSymlink(file)) return problem('is a symbolic link, not a record');
+    if (code === 'ELOOP' || isSymlink(file)) {
+      // Python follows it, and skips it only when it leads nowhere.
+      return targetExists(file)
+        ? problem('is a symbolic link, not a record')
+        : problem('is a symbolic link to nothing', false);
+    }
     return problem(`cannot be opened (${code ?? String(error)})`);
   }
   try {
@@ -82,9 +120,10 @@ export function readRecordFile(runningDir: string, name: string): ReadOutcome {
     const buffer = Buffer.alloc(stat.size + 1);
     const length = readSync(fd, buffer, 0, buffer.length, 0);
     if (length > stat.size) return problem('grew while being read');
-    const text = buffer.toString('utf8', 0, length);
+    const text = decodeUtf8(buffer.subarray(0, length));
+    if (text === undefined) return problem('is not valid UTF-8 text');
     const parsed = parseLockRecord(text);
-    if (!parsed.ok) return problem(parsed.reason);
+    if (!parsed.ok) return problem(parsed.reason, parsed.blocking);
     return { ok: true, value: { stem, file, record: parsed.record, text, ino: stat.ino } };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -103,8 +142,53 @@ function isSymlink(file: string): boolean {
   }
 }
 
+function targetExists(file: string): boolean {
+  try {
+    statSync(file);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A name for display, every byte outside printable ASCII written as `\xNN`, as `ls -b` does. */
+function escapeBytes(bytes: Buffer): string {
+  return [...bytes]
+    .map((byte) =>
+      byte >= 0x20 && byte < 0x7f && byte !== 0x5c
+        ? String.fromCharCode(byte)
+        : `\\x${byte.toString(16).padStart(2, '0')}`,
+    )
+    .join('');
+}
+
 /** True when the file still holds exactly what was read earlier (same inode, same bytes). */
 export function isUnchanged(runningDir: string, earlier: RecordFile): boolean {
   const now = readRecordFile(runningDir, `${earlier.stem}.lock`);
   return now.ok && now.value.ino === earlier.ino && now.value.text === earlier.text;
+}
+
+/**
+ * Refuse (exit 2), naming every file, while records stand in the way that the Python original
+ * fails on or reads as locks and that we cannot judge: granting a scope around them could grant
+ * what Python refuses.
+ */
+export function throwIfBlocking(problems: readonly RecordProblem[]): void {
+  const blocking = problems.filter((problem) => problem.blocking);
+  if (blocking.length === 0) return;
+  throw new LockRecordError(
+    `no scope can be granted while ${blocking.length === 1 ? 'this lock record is' : 'these lock records are'} ` +
+      `in the way:\n${blocking.map((problem) => `  ${problem.file}: ${problem.reason}`).join('\n')}\n` +
+      'The Python original fails on such a record or reads it as a lock. Inspect it, then fix or ' +
+      'remove it (`scopeguard locks release --instance NAME --force` removes an unreadable record).',
+    'unreadable-record',
+  );
 }

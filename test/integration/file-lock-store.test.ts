@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LockManager } from '../../src/lock/lock-manager.js';
 import { processStart } from '../../src/lock/process-identity.js';
+import type { RecordProblem } from '../../src/lock/record-file.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { killHard, startIdleProcess } from '../support/processes.js';
 import { makeDirectoryUnwritable } from '../support/read-only-dir.js';
@@ -15,11 +17,11 @@ function setup() {
   return { root, loopsDir, runningDir, manager };
 }
 
-function writeRecord(runningDir: string, name: string, content: string | object) {
+function writeRecord(runningDir: string, name: string, content: string | Buffer | object) {
   mkdirSync(runningDir, { recursive: true });
   writeFileSync(
     path.join(runningDir, name),
-    typeof content === 'string' ? content : JSON.stringify(content),
+    typeof content === 'string' || Buffer.isBuffer(content) ? content : JSON.stringify(content),
   );
 }
 
@@ -154,50 +156,147 @@ describe('directory store', () => {
     ]);
   });
 
-  it('lists bad records as problems by file name, never crashes, and never deletes them', async () => {
-    const { runningDir, manager } = setup();
+  it('reports records the Python original skips, on list and on acquire, and never deletes them', async () => {
+    const { root, runningDir, manager } = setup();
     const holder = startIdleProcess();
     await manager.acquire('good', ['src'], { pid: holder.pid });
     writeRecord(runningDir, 'empty.lock', '');
     writeRecord(runningDir, 'truncated.lock', '{"loop_name": "x", "sco');
-    writeRecord(runningDir, 'array.lock', '[]');
-    writeRecord(runningDir, 'types.lock', {
-      loop_name: 'x',
-      scope: ['/a'],
-      pid: 'one',
-      started_at: 'now',
-    });
-    writeRecord(runningDir, 'huge.lock', `{"pad": "${'x'.repeat(2 * 1024 * 1024)}"}`);
-    mkdirSync(path.join(runningDir, 'folder.lock'));
-    symlinkSync(path.join(runningDir, 'good.lock'), path.join(runningDir, 'link.lock'));
+    writeRecord(runningDir, 'keyless.lock', { loop_name: 'x', scope: ['/a'], pid: holder.pid });
+    symlinkSync(path.join(root, 'nowhere'), path.join(runningDir, 'dangling.lock'));
 
-    const snapshot = await manager.listLocks();
-    expect(snapshot.locks.map((lock) => lock.instance)).toEqual(['good']);
-    const reasons = Object.fromEntries(
-      snapshot.problems.map((p) => [path.basename(p.file), p.reason]),
-    );
-    expect(reasons).toEqual({
+    const expected = {
       'empty.lock': 'empty file',
       'truncated.lock': 'not valid JSON (truncated or partly written?)',
-      'array.lock': 'a JSON array, not an object',
-      'types.lock': '"pid" should be a positive integer, found string',
-      'huge.lock': expect.stringMatching(/too large to be a record/),
-      'folder.lock': 'is a directory, not a record',
-      'link.lock': 'is a symbolic link, not a record',
-    });
-    // Acquisition goes on around them, and they are all still there.
-    expect((await manager.acquire('other', ['docs'])).acquired).toBe(true);
-    expect(readdirSync(runningDir)).toEqual(
-      expect.arrayContaining([
-        'empty.lock',
-        'truncated.lock',
-        'array.lock',
-        'types.lock',
-        'huge.lock',
-        'folder.lock',
-        'link.lock',
-      ]),
+      'keyless.lock': '"started_at" is missing',
+      'dangling.lock': 'is a symbolic link to nothing',
+    };
+    const reasons = (problems: RecordProblem[]) =>
+      Object.fromEntries(problems.map((p) => [path.basename(p.file), [p.reason, p.blocking]]));
+    const snapshot = await manager.listLocks();
+    expect(snapshot.locks.map((lock) => lock.instance)).toEqual(['good']);
+    const notBlocking = Object.fromEntries(
+      Object.entries(expected).map(([name, reason]) => [name, [reason, false]]),
     );
+    expect(reasons(snapshot.problems)).toEqual(notBlocking);
+    // Acquisition goes on around them, says so, and they are all still there.
+    const other = await manager.acquire('other', ['docs']);
+    expect(other.acquired).toBe(true);
+    expect(reasons(other.problems)).toEqual(notBlocking);
+    expect(readdirSync(runningDir)).toEqual(expect.arrayContaining(Object.keys(expected)));
+  });
+
+  // Each of these makes the Python original raise (or read a lock we cannot judge) in acquire.
+  it.each([
+    { name: 'a JSON list', plant: (dir: string) => writeRecord(dir, 'x.lock', '[]') },
+    {
+      name: 'a pid int() cannot read',
+      plant: (dir: string) =>
+        writeRecord(dir, 'x.lock', {
+          loop_name: 'x',
+          scope: ['/a'],
+          pid: 'one',
+          started_at: 'now',
+        }),
+    },
+    {
+      name: 'a pid beyond 2^31',
+      plant: (dir: string) =>
+        writeRecord(dir, 'x.lock', {
+          loop_name: 'x',
+          scope: ['/a'],
+          pid: 2 ** 31,
+          started_at: 'now',
+        }),
+    },
+    {
+      name: 'a record over 1 MiB',
+      plant: (dir: string) => writeRecord(dir, 'x.lock', `{"pad": "${'x'.repeat(1024 * 1024)}"}`),
+    },
+    {
+      name: 'a directory',
+      plant: (dir: string) => mkdirSync(path.join(dir, 'x.lock'), { recursive: true }),
+    },
+    {
+      name: 'a symlink to a record',
+      plant: (dir: string) => {
+        writeRecord(dir, 'real.json', { loop_name: 'x', scope: ['/a'], pid: 1, started_at: 'now' });
+        symlinkSync(path.join(dir, 'real.json'), path.join(dir, 'x.lock'));
+      },
+    },
+    {
+      name: 'bytes that are not UTF-8',
+      plant: (dir: string) => writeRecord(dir, 'x.lock', Buffer.from([0x7b, 0xff, 0x7d])),
+    },
+    {
+      name: 'a file name that is not UTF-8',
+      plant: (dir: string) => {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(Buffer.from([...Buffer.from(`${dir}/x`), 0xff, ...Buffer.from('.lock')]), '');
+      },
+    },
+    {
+      name: 'a FIFO',
+      plant: (dir: string) => {
+        mkdirSync(dir, { recursive: true });
+        execFileSync('mkfifo', [path.join(dir, 'x.lock')]);
+      },
+    },
+  ])(
+    'refuses every acquire while $name stands in the way, naming it, and deletes nothing',
+    async ({ plant }) => {
+      const { runningDir, manager } = setup();
+      plant(runningDir);
+      const entries = () => readdirSync(runningDir).filter((name) => name !== '.acquire.lock');
+      const before = entries();
+      const refusal = expect.objectContaining({
+        code: 'unreadable-record',
+        exitCode: 2,
+        message: expect.stringContaining(`${runningDir}/x`),
+      });
+      await expect(manager.acquire('elsewhere', ['unrelated/path'])).rejects.toThrow(refusal);
+      await expect(manager.waitForScope(['unrelated/path'], { timeoutMs: 0 })).rejects.toThrow(
+        refusal,
+      );
+      const snapshot = await manager.listLocks();
+      expect(snapshot.problems).toMatchObject([{ blocking: true }]);
+      expect(entries()).toEqual(before);
+    },
+  );
+
+  it('names a file whose name is not UTF-8 byte for byte', async () => {
+    const { runningDir, manager } = setup();
+    mkdirSync(runningDir, { recursive: true });
+    writeFileSync(
+      Buffer.from([...Buffer.from(`${runningDir}/caf`), 0xe9, ...Buffer.from('.lock')]),
+      '{}',
+    );
+    expect((await manager.listLocks()).problems).toEqual([
+      {
+        stem: 'caf\\xe9',
+        file: path.join(runningDir, 'caf\\xe9.lock'),
+        reason: expect.stringMatching(/not valid UTF-8.*rename it/),
+        blocking: true,
+      },
+    ]);
+  });
+
+  it('finds the overlap of a record naming a symlink, as Python resolves it', async () => {
+    const { root, runningDir, manager } = setup();
+    const holder = startIdleProcess();
+    mkdirSync(path.join(root, 'src'));
+    symlinkSync(path.join(root, 'src'), path.join(root, 'link'));
+    writeRecord(runningDir, 'linked.lock', {
+      loop_name: 'linked',
+      scope: [path.join(root, 'link')],
+      pid: holder.pid,
+      started_at: new Date().toISOString(),
+    });
+    expect(await manager.acquire('mine', ['src/a'])).toMatchObject({
+      acquired: false,
+      reason: 'scope',
+      conflict: { instance: 'linked' },
+    });
   });
 
   it('refuses to release a live foreign holder without force, and releases with it', async () => {
@@ -265,6 +364,7 @@ describe('directory store', () => {
     expect(snapshot.problems).toEqual([
       {
         stem: 'dead',
+        blocking: false,
         file: path.join(runningDir, 'dead.lock'),
         reason: expect.stringMatching(
           new RegExp(

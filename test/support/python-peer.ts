@@ -49,3 +49,24 @@ export function spawnPython(code: string, cwd: string, args: string[] = []): Chi
     stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
+
+/** Both Python versions a directory may be shared with: the seed and today's upstream. */
+export const pythonVersions = [
+  { label: 'seed', path: seedDir },
+  { label: 'upstream a12b9397d', path: path.join(seedDir, 'upstream-a12b9397d') },
+] as const;
+
+/** Run a Python script file with one version's module on PYTHONPATH; returns stdout. */
+export function pythonScript(
+  script: string,
+  modulePath: string,
+  options: { input?: string; cwd: string },
+): string {
+  return execFileSync('python3', [script], {
+    cwd: options.cwd,
+    input: options.input,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, PYTHONPATH: modulePath },
+  });
+}

@@ -70,7 +70,12 @@ describe('text report', () => {
 
   it('lists unreadable records as blocking under strict', () => {
     const problems = [
-      { stem: 'bad', file: '/repo/.loops/.running/bad.lock', reason: 'empty file' },
+      {
+        stem: 'bad',
+        file: '/repo/.loops/.running/bad.lock',
+        reason: 'empty file',
+        blocking: false,
+      },
     ];
     const text = formatTextReport(report({ conflicts: [], strict: true, problems }), plain, now);
     expect(text).toContain('/repo/.loops/.running/bad.lock: empty file');

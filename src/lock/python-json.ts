@@ -1,0 +1,109 @@
+/** What Python's `json.loads` makes of a text, as far as a reader that must agree with it needs. */
+export type PythonJsonResult =
+  | { ok: true; value: unknown }
+  | {
+      ok: false;
+      /** True when Python raises `JSONDecodeError` too; false when it fails otherwise or reads it. */
+      pythonSkips: boolean;
+      reason: string;
+    };
+
+// Python refuses to turn more digits than this into an int (`sys.get_int_max_str_digits()`), and
+// raises ValueError instead of JSONDecodeError.
+const pythonMaxIntDigits = 4300;
+// Python's decoder recurses per nesting level and raises RecursionError near its recursion limit
+// (1000 frames, fewer when called deep in a program); a real record nests two levels.
+const maxNesting = 100;
+const nonFiniteTokens = ['-Infinity', 'Infinity', 'NaN'];
+
+/**
+ * Parse JSON and say where Python's `json.loads` would disagree: it also accepts `NaN`,
+ * `Infinity` and `-Infinity`, and it fails (with something other than `JSONDecodeError`) on very
+ * long integers and very deep nesting. Texts that only Python can read, or that Python fails on,
+ * come back with `pythonSkips: false`.
+ */
+export function parsePythonJson(text: string): PythonJsonResult {
+  const outside = scanOutsideStrings(text);
+  if (outside.longestDigitRun > pythonMaxIntDigits) {
+    return fails(`holds a number of more than ${pythonMaxIntDigits} digits`);
+  }
+  if (outside.deepestNesting > maxNesting) {
+    return fails(`nests more than ${maxNesting} levels deep`);
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    // Not JSON to us; Python reads it only if its non-finite numbers are what stands in the way.
+  }
+  if (outside.withFiniteNumbers !== text) {
+    try {
+      JSON.parse(outside.withFiniteNumbers);
+      return fails('holds NaN or Infinity, which only Python reads as numbers');
+    } catch {
+      // Broken for Python as well.
+    }
+  }
+  return {
+    ok: false,
+    pythonSkips: true,
+    reason: 'not valid JSON (truncated or partly written?)',
+  };
+}
+
+function fails(reason: string): PythonJsonResult {
+  return { ok: false, pythonSkips: false, reason };
+}
+
+/**
+ * One pass over the text outside string literals: the longest run of digits, the deepest nesting,
+ * and the text with Python's non-finite number tokens replaced by `0`.
+ */
+function scanOutsideStrings(text: string): {
+  longestDigitRun: number;
+  deepestNesting: number;
+  withFiniteNumbers: string;
+} {
+  let longestDigitRun = 0;
+  let deepestNesting = 0;
+  let nesting = 0;
+  let digitRun = 0;
+  let replaced = '';
+  let copiedUpTo = 0;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    if (char >= '0' && char <= '9') {
+      digitRun++;
+      longestDigitRun = Math.max(longestDigitRun, digitRun);
+      continue;
+    }
+    digitRun = 0;
+    if (char === '"') {
+      index = endOfString(text, index);
+    } else if (char === '[' || char === '{') {
+      deepestNesting = Math.max(deepestNesting, ++nesting);
+    } else if (char === ']' || char === '}') {
+      nesting--;
+    } else {
+      const token = nonFiniteTokens.find((candidate) => text.startsWith(candidate, index));
+      if (token) {
+        replaced += `${text.slice(copiedUpTo, index)}0`;
+        copiedUpTo = index + token.length;
+        index = copiedUpTo - 1;
+      }
+    }
+  }
+  return {
+    longestDigitRun,
+    deepestNesting,
+    withFiniteNumbers: copiedUpTo === 0 ? text : replaced + text.slice(copiedUpTo),
+  };
+}
+
+/** The index of the quote that closes the string opened at `start` (or the text's last index). */
+function endOfString(text: string, start: number): number {
+  for (let index = start + 1; index < text.length; index++) {
+    if (text[index] === '\\') index++;
+    else if (text[index] === '"') return index;
+  }
+  return text.length - 1;
+}
