@@ -1,7 +1,7 @@
 import { linkSync, lstatSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError, LockRecordError } from '../errors.js';
-import { judgeHolder } from './holder-liveness.js';
+import { judgeHolder, sharesPidSpace } from './holder-liveness.js';
 import {
   pythonIsoTimestamp,
   recordSchemaVersion,
@@ -19,7 +19,12 @@ import type {
   ReleaseOutcome,
 } from './lock-store.js';
 import { isHeldByAncestry } from './own-locks.js';
-import { currentBootId, currentHost, processStart } from './process-identity.js';
+import {
+  currentBootId,
+  currentHost,
+  currentPidNamespace,
+  processStart,
+} from './process-identity.js';
 import {
   isUnchanged,
   readRecordDirectory,
@@ -97,7 +102,7 @@ export class FileLockStore implements LockStore {
         singleton: request.singleton,
         isSameHolder: (lock) =>
           lock.record.pid === holderPid &&
-          (lock.record.host ?? currentHost()) === currentHost() &&
+          sharesPidSpace(lock.record) &&
           (lock.record.proc_start === undefined || lock.record.proc_start === holderStart),
       });
       if (conflict) {
@@ -342,6 +347,7 @@ function newRecord(
     host: currentHost(),
     ...optional('boot_id', currentBootId()),
     ...optional('proc_start', holderStart),
+    ...optional('pid_ns', currentPidNamespace()),
   };
 }
 

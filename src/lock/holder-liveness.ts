@@ -1,5 +1,11 @@
 import { parseStartedAt, type LockRecord } from './lock-record.js';
-import { currentBootId, currentHost, pidExists, processStart } from './process-identity.js';
+import {
+  currentBootId,
+  currentHost,
+  currentPidNamespace,
+  pidExists,
+  processStart,
+} from './process-identity.js';
 
 /** Verdict on a record's holder: alive, or dead with the proof in words. */
 export type HolderVerdict = { alive: true } | { alive: false; reason: string };
@@ -10,10 +16,22 @@ export type HolderVerdict = { alive: true } | { alive: false; reason: string };
 const legacyReuseMarginMs = 2000;
 
 /**
+ * True when the record's pid names a process the way this process sees pids: the same host and
+ * the same pid namespace. Records that do not say (the Python original's) are taken to, as Python
+ * takes every record.
+ */
+export function sharesPidSpace(record: LockRecord): boolean {
+  return (
+    (record.host === undefined || record.host === currentHost()) &&
+    (record.pid_ns === undefined || record.pid_ns === currentPidNamespace())
+  );
+}
+
+/**
  * Decide whether a record's holder is alive. Dead needs proof: the pid does not exist (ESRCH), the
  * host has rebooted since the record was written, or the pid now belongs to a different process.
- * A record from another host is never judged by pid, and neither is a pid of 0 or below (a
- * process group, which the Python original finds alive): they count as alive.
+ * A record whose pid belongs to another host or pid namespace is never judged by pid, nor is a pid
+ * of 0 or below (a process group, which the Python original finds alive): they count as alive.
  */
 export function judgeHolder(record: LockRecord): HolderVerdict {
   if (record.host !== undefined && record.host !== currentHost()) return { alive: true };
@@ -21,7 +39,7 @@ export function judgeHolder(record: LockRecord): HolderVerdict {
   if (bootId !== null && record.boot_id !== bootId) {
     return { alive: false, reason: 'the host has rebooted since the lock was taken' };
   }
-  if (record.pid <= 0) return { alive: true };
+  if (!sharesPidSpace(record) || record.pid <= 0) return { alive: true };
   if (!pidExists(record.pid)) return { alive: false, reason: `process ${record.pid} has exited` };
   const start = processStart(record.pid);
   if (start === undefined) return { alive: true };

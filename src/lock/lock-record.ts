@@ -25,6 +25,8 @@ export interface LockRecord {
   boot_id?: string;
   /** Start-time token of the holder process, see `processStart`. */
   proc_start?: string;
+  /** The pid namespace `pid` belongs to, see `currentPidNamespace`. */
+  pid_ns?: string;
 }
 
 /**
@@ -87,7 +89,7 @@ export function parseLockRecord(text: string): ParseResult {
   };
   if (pythonTruthy(fields.singleton)) record.singleton = true;
   if (typeof fields.schema === 'number') record.schema = fields.schema;
-  for (const key of ['instance', 'host', 'boot_id', 'proc_start'] as const) {
+  for (const key of ['instance', 'host', 'boot_id', 'proc_start', 'pid_ns'] as const) {
     const value = fields[key];
     if (typeof value === 'string') record[key] = value;
   }

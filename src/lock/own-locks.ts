@@ -1,5 +1,6 @@
 import type { LockRecord } from './lock-record.js';
-import { currentHost, parentPid, processStart } from './process-identity.js';
+import { sharesPidSpace } from './holder-liveness.js';
+import { parentPid, processStart } from './process-identity.js';
 
 /** One process of the chain from a process up to init, with its start token when readable. */
 export interface AncestorProcess {
@@ -28,14 +29,14 @@ export function processAncestry(pid: number = process.pid): AncestorProcess[] {
 
 /**
  * True when a record is held by a process in `ancestry` (this process or one of its ancestors) on
- * this host. A record that carries a start token must match it, so a reused pid is not mistaken
- * for a parent.
+ * this host, in this pid namespace. A record that carries a start token must match it, so a
+ * reused pid is not mistaken for a parent.
  */
 export function isHeldByAncestry(
   record: LockRecord,
   ancestry: readonly AncestorProcess[],
 ): boolean {
-  if (record.host !== undefined && record.host !== currentHost()) return false;
+  if (!sharesPidSpace(record)) return false;
   return ancestry.some(
     (ancestor) =>
       ancestor.pid === record.pid &&

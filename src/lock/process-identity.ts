@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /** How a process is identified beyond its pid, so that a reused pid is recognised. */
@@ -16,6 +16,7 @@ const linuxTicksPerSecond = 100;
 
 let cachedBootTimeMs: number | undefined;
 let cachedBootId: string | null | undefined;
+let cachedPidNamespace: string | null | undefined;
 
 /** The host name written into records and compared when judging them. */
 export function currentHost(): string {
@@ -40,6 +41,24 @@ export function currentBootId(): string | null {
     cachedBootId = null;
   }
   return cachedBootId;
+}
+
+/**
+ * The pid namespace this process sees pids in (the inode of `/proc/self/ns/pid`), or null where
+ * there is none to read. Processes in other namespaces (containers, `unshare --pid`) on the same
+ * host and boot see other pids, so a pid from there says nothing about the process here.
+ */
+export function currentPidNamespace(): string | null {
+  if (cachedPidNamespace !== undefined) return cachedPidNamespace;
+  cachedPidNamespace = null;
+  try {
+    if (isLinux) {
+      cachedPidNamespace = /^pid:\[(\d+)\]$/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? null;
+    }
+  } catch {
+    // No /proc to read: every record counts as from this namespace, as Python counts them.
+  }
+  return cachedPidNamespace;
 }
 
 /**

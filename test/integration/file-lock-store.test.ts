@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LockManager } from '../../src/lock/lock-manager.js';
-import { processStart } from '../../src/lock/process-identity.js';
+import { currentPidNamespace, processStart } from '../../src/lock/process-identity.js';
 import type { RecordProblem } from '../../src/lock/record-file.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { killHard, startIdleProcess } from '../support/processes.js';
@@ -154,6 +155,43 @@ describe('directory store', () => {
     expect(snapshot.reaped.map((lock) => lock.reason)).toEqual([
       'the host has rebooted since the lock was taken',
     ]);
+  });
+
+  it('never judges by pid, nor takes as its own, a record from another pid namespace', async () => {
+    const { runningDir, manager } = setup();
+    const doomed = startIdleProcess();
+    await killHard(doomed);
+    const here = currentPidNamespace()!;
+    const base = { scope: ['/x'], started_at: new Date().toISOString(), host: hostname() };
+    writeRecord(runningDir, 'elsewhere.lock', {
+      ...base,
+      loop_name: 'elsewhere',
+      pid: doomed.pid,
+      pid_ns: `${here}0`,
+    });
+    writeRecord(runningDir, 'here.lock', {
+      ...base,
+      loop_name: 'here',
+      pid: doomed.pid,
+      pid_ns: here,
+    });
+    const snapshot = await manager.listLocks();
+    expect(snapshot.locks.map((lock) => lock.instance)).toEqual(['elsewhere']);
+    expect(snapshot.reaped.map((lock) => lock.instance)).toEqual(['here']);
+
+    // Our own pid, but in another namespace: another process's lock, so a conflict.
+    writeRecord(runningDir, 'same-pid.lock', {
+      ...base,
+      loop_name: 'same-pid',
+      scope: ['/y'],
+      pid: process.pid,
+      pid_ns: `${here}0`,
+    });
+    expect(await manager.acquire('mine', ['/y/a'])).toMatchObject({
+      acquired: false,
+      conflict: { instance: 'same-pid' },
+    });
+    expect(await manager.release('same-pid')).toMatchObject({ status: 'refused' });
   });
 
   it('reports records the Python original skips, on list and on acquire, and never deletes them', async () => {

@@ -151,6 +151,7 @@ const fieldValues: [string, string, (c: Context) => string | undefined][] = [
   ['extra', 'a list nested 100,000 deep', () => `${'['.repeat(100_000)}${']'.repeat(100_000)}`],
   ['extra', 'a list nested 50 deep', () => `${'['.repeat(50)}${']'.repeat(50)}`],
   ['host', 'another host', () => json('elsewhere.invalid')],
+  ['pid_ns', 'another pid namespace', () => json('1')],
 ];
 
 const generated: Shape[] = fieldValues.map(([key, what, value]) => ({
@@ -198,6 +199,10 @@ const textShapes: Shape[] = [
   {
     name: 'pid given twice, the last one dead',
     plant: withContent((c) => `${recordText(c).slice(0, -1)}, "pid": ${c.dead}}`),
+  },
+  {
+    name: 'a dead pid from another pid namespace',
+    plant: withFields((c) => ({ pid: String(c.dead), pid_ns: json('1') })),
   },
   {
     name: 'a record over 1 MiB',
@@ -278,8 +283,12 @@ const requests = [
 const implementations = [...pythonVersions.map((version) => version.label), 'scopeguard'];
 
 // Shapes where scopeguard finds a live lock that Python reaps: a pid below 0 names a process
-// group, which Python asks kill() about; scopeguard never judges a holder by a group.
-const stricterByDesign = new Set(['pid: minus a dead pid']);
+// group, which Python asks kill() about, and a pid from another pid namespace names another
+// process here (or none); scopeguard judges neither by pid.
+const stricterByDesign = new Set([
+  'pid: minus a dead pid',
+  'a dead pid from another pid namespace',
+]);
 
 describe.skipIf(!pythonAvailable)('records the Python original refuses on, side by side', () => {
   let base: string;
