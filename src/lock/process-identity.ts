@@ -14,6 +14,9 @@ const isLinux = process.platform === 'linux';
 // USER_HZ is part of the Linux user-space ABI and is 100 on every architecture Node supports.
 const linuxTicksPerSecond = 100;
 
+// pid_t is a signed 32-bit integer: no kernel hands out a larger pid.
+const maxPid = 2 ** 31 - 1;
+
 let cachedBootTimeMs: number | undefined;
 let cachedBootId: string | null | undefined;
 let cachedPidNamespace: string | null | undefined;
@@ -137,9 +140,12 @@ function psEntry(pid: number): PsEntry | undefined {
 
 /**
  * Whether a process with this pid exists. Only ESRCH proves absence; EPERM (it exists but belongs
- * to someone else) and anything unexpected count as alive, as in the Python original.
+ * to someone else) and anything unexpected count as alive, as in the Python original. A number no
+ * process can have (anything but a whole number from 1 to 2^31 - 1) does not exist: `kill` is not
+ * asked, as Node rejects such pids with an error that is not ESRCH.
  */
 export function pidExists(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid < 1 || pid > maxPid) return false;
   try {
     process.kill(pid, 0);
     return true;

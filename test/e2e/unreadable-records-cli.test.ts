@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -67,6 +67,18 @@ describe('scopeguard with records it cannot use', () => {
       expect(refused.stderr).toContain('scopeguard locks release --instance NAME --force');
     }
     expect(readdirSync(runningDir).sort()).toEqual(['.acquire.lock', 'list.lock', 'stringly.lock']);
+  });
+
+  it('refuses a holder pid no process can have, and writes nothing', async () => {
+    const root = makeTempRepo();
+    for (const pid of ['2147483648', '4294967296']) {
+      const result = await runCli(['locks', 'acquire', '--name', 'big', '--pid', pid], {
+        cwd: root,
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`no running process has pid ${pid}`);
+    }
+    expect(existsSync(path.join(root, '.loops', '.running', 'big.lock'))).toBe(false);
   });
 
   it('refuses to write a record larger than it reads, with exit 2 and nothing written', async () => {

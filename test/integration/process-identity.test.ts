@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { judgeHolder } from '../../src/lock/holder-liveness.js';
 import { processAncestry } from '../../src/lock/own-locks.js';
 import {
   parentPid,
@@ -20,6 +21,16 @@ describe('process identity', () => {
     expect(pidExists(child.pid)).toBe(false);
     expect(processStart(child.pid)).toBeUndefined();
   });
+
+  // Node's kill() throws a type error (not ESRCH) for these, which must not read as "alive".
+  it.each([2 ** 31, 2 ** 32, Number.MAX_SAFE_INTEGER, 1.5, 0, -1, Number.NaN])(
+    'knows no process can have pid %d, and no lock held by it is live',
+    (pid) => {
+      expect(pidExists(pid)).toBe(false);
+      const record = { loop_name: 'x', scope: ['/x'], pid, started_at: '' };
+      if (pid > 0) expect(judgeHolder(record).alive).toBe(false);
+    },
+  );
 
   it('walks the ancestry from this process up to init', () => {
     const chain = processAncestry();
