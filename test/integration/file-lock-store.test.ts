@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LockManager } from '../../src/lock/lock-manager.js';
 import { currentPidNamespace, processStart } from '../../src/lock/process-identity.js';
 import type { RecordProblem } from '../../src/lock/record-file.js';
@@ -133,6 +133,46 @@ describe('directory store', () => {
       },
     );
   });
+
+  // Judging a record asks kill(pid, 0); another writer (Python writes records in place) may
+  // replace it before the reaper deletes it. The kernel's answer passes through untouched: the spy
+  // only uses the moment to rewrite the file, in place, as a writer that ignores the sentinel would.
+  it.each([
+    { how: 'acquire', judgedBeforeReaping: 1, run: (m: LockManager) => m.acquire('mine', ['x']) },
+    { how: 'list', judgedBeforeReaping: 2, run: (m: LockManager) => m.listLocks() },
+  ])(
+    'never reaps a record rewritten after it was judged ($how)',
+    async ({ judgedBeforeReaping, run }) => {
+      const { runningDir, manager } = setup();
+      const doomed = startIdleProcess();
+      const holder = startIdleProcess();
+      await manager.acquire('stale', ['src'], { pid: doomed.pid });
+      await killHard(doomed);
+      const file = path.join(runningDir, 'stale.lock');
+      const replacement = JSON.stringify({
+        loop_name: 'stale',
+        scope: ['/new'],
+        pid: holder.pid,
+        started_at: new Date().toISOString(),
+      });
+      const kill = process.kill.bind(process);
+      let judged = 0;
+      const spy = vi.spyOn(process, 'kill').mockImplementation((pid, signal) => {
+        if (pid === doomed.pid && signal === 0 && ++judged === judgedBeforeReaping) {
+          writeFileSync(file, replacement);
+        }
+        return kill(pid, signal);
+      });
+      try {
+        const result = await run(manager);
+        expect(result.reaped).toEqual([]);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(judged).toBe(judgedBeforeReaping);
+      expect(readFileSync(file, 'utf8')).toBe(replacement);
+    },
+  );
 
   it('reaps records of an earlier boot and never judges records of another host by pid', async () => {
     const { runningDir, manager } = setup();
