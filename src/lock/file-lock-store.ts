@@ -2,6 +2,7 @@ import { linkSync, lstatSync, mkdirSync, unlinkSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { EnvironmentError, LockRecordError } from '../errors.js';
 import { judgeHolder } from './holder-liveness.js';
+import { assertSafeReference } from './lock-name.js';
 import {
   pythonIsoTimestamp,
   recordSchemaVersion,
@@ -127,6 +128,7 @@ export class FileLockStore implements LockStore {
   }
 
   async release(instance: string, options: ReleaseOptions): Promise<ReleaseOutcome> {
+    assertSafeReference(instance);
     // Nothing to release needs no sentinel (and must not create one in a missing directory).
     if (!this.hasEntry(instance)) return { status: 'missing', instance };
     return this.underSentinel(async () => {
@@ -196,6 +198,7 @@ export class FileLockStore implements LockStore {
       if (read.ok) {
         const verdict = judgeHolder(read.value.record);
         if (verdict.alive) scan.live.push(read.value);
+        else if (name.startsWith('.')) scan.problems.push(keptDotFile(read.value, verdict.reason));
         else scan.dead.push({ file: read.value, reason: verdict.reason });
       } else if (!('gone' in read)) {
         scan.problems.push(read.problem);
@@ -312,6 +315,18 @@ export class FileLockStore implements LockStore {
   private recordPath(instance: string): string {
     return path.join(this.runningDir, `${instance}.lock`);
   }
+}
+
+/**
+ * A record whose holder is dead but whose name starts with a dot: Python reaps it, but dot-files
+ * belong to the lock directory itself, and no scopeguard command removes them.
+ */
+function keptDotFile({ stem, file }: RecordFile, reason: string): RecordProblem {
+  return {
+    stem,
+    file,
+    reason: `stale (${reason}), but a dot-file, which scopeguard never removes`,
+  };
 }
 
 function optional<K extends string>(
