@@ -1,13 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   constants,
   fstatSync,
+  linkSync,
   lstatSync,
   openSync,
   readdirSync,
   readSync,
+  unlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError } from '../errors.js';
 import { parseLockRecord, type LockRecord } from './lock-record.js';
 import { sentinelName } from './sentinel.js';
@@ -46,7 +51,7 @@ export function listRecordNames(runningDir: string): string[] {
       (name) => name.endsWith('.lock') && name !== sentinelName,
     );
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCode(error);
     if (code === 'ENOENT') return [];
     throw new EnvironmentError(
       `cannot read the lock directory ${runningDir} (${code ?? String(error)}): check that it is a ` +
@@ -68,7 +73,7 @@ export function readRecordFile(runningDir: string, name: string): ReadOutcome {
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCode(error);
     if (code === 'ENOENT') return { ok: false, gone: true };
     if (code === 'ELOOP' || isSymlink(file)) return problem('is a symbolic link, not a record');
     return problem(`cannot be opened (${code ?? String(error)})`);
@@ -87,7 +92,7 @@ export function readRecordFile(runningDir: string, name: string): ReadOutcome {
     if (!parsed.ok) return problem(parsed.reason);
     return { ok: true, value: { stem, file, record: parsed.record, text, ino: stat.ino } };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCode(error);
     if (code === 'EISDIR') return problem('is a directory, not a record');
     return problem(`cannot be read (${code ?? String(error)})`);
   } finally {
@@ -107,4 +112,66 @@ function isSymlink(file: string): boolean {
 export function isUnchanged(runningDir: string, earlier: RecordFile): boolean {
   const now = readRecordFile(runningDir, `${earlier.stem}.lock`);
   return now.ok && now.value.ino === earlier.ino && now.value.text === earlier.text;
+}
+
+/**
+ * Publish a record atomically and without overwriting: write it to a dot-named temp file with an
+ * unpredictable name, then hard-link that to `<stem>.lock`, which fails if the name exists.
+ * Nothing is created or written through a symlink, and readers see all of the record or nothing.
+ * Returns false when the name is taken.
+ */
+export function publishRecord(runningDir: string, stem: string, text: string): boolean {
+  const target = path.join(runningDir, `${stem}.lock`);
+  // Nobody can plant a symlink at a name they cannot predict; exclusive creation refuses one anyway.
+  const temp = path.join(runningDir, `.${stem}.${randomBytes(8).toString('hex')}.tmp`);
+  try {
+    writeNewFile(temp, text);
+  } catch (error) {
+    throw environmentErrorFrom(error, 'write a lock record in', runningDir);
+  }
+  try {
+    linkSync(temp, target);
+    return true;
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP')
+      throw environmentErrorFrom(error, 'publish the lock record', target);
+  } finally {
+    removeTempFile(temp);
+  }
+  // File systems without hard links: exclusive creation still never overwrites.
+  try {
+    writeNewFile(target, text);
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === 'EEXIST') return false;
+    throw environmentErrorFrom(error, 'publish the lock record', target);
+  }
+}
+
+/** Create a file that does not exist yet (never through a symlink) and write all of `text`. */
+function writeNewFile(file: string, text: string): void {
+  const fd = openSync(
+    file,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    0o644,
+  );
+  try {
+    writeFileSync(fd, text);
+  } catch (error) {
+    // A record cut short by a full disk must not stay behind as an unreadable lock.
+    unlinkSync(file);
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function removeTempFile(temp: string): void {
+  try {
+    unlinkSync(temp);
+  } catch {
+    // The record is published (or refused) either way; a leftover `.tmp` is never read as a lock.
+  }
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
 import path from 'node:path';
+import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError } from '../errors.js';
 
 /** The file whose kernel lock serialises check-and-create, shared with the Python original. */
@@ -76,14 +77,24 @@ export async function holdSentinel(runningDir: string, timeoutMs: number): Promi
   };
 }
 
+/**
+ * Open the sentinel read-write without truncating it, creating it if needed, and never through a
+ * symlink: a planted `.acquire.lock` link must not make us create or open its target.
+ */
 function openSentinel(file: string): number {
   try {
-    return openSync(file, constants.O_RDWR | constants.O_CREAT, 0o666);
+    return openSync(file, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o666);
   } catch (error) {
     // flock works on read-only descriptors, so a sentinel we may not write is still usable.
-    if ((error as NodeJS.ErrnoException).code === 'EACCES')
-      return openSync(file, constants.O_RDONLY);
-    throw error;
+    const code = errnoCode(error);
+    if (code === 'EACCES' || code === 'EROFS') {
+      try {
+        return openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+      } catch {
+        // Report why it could not be opened for writing: that is what stands in the way.
+      }
+    }
+    throw environmentErrorFrom(error, "open the lock directory's sentinel", file);
   }
 }
 

@@ -1,9 +1,19 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { binPath, runCli, type CliResult } from '../support/cli.js';
 import { killHard, startIdleProcess } from '../support/processes.js';
-import { makeTempRepo } from '../support/temp-dir.js';
+import { isolatedEnv, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
 
 const runningDir = (root: string) => path.join(root, '.loops', '.running');
 
@@ -75,4 +85,151 @@ describe('the lock directory’s own files', () => {
     );
     expect(readFileSync(path.join(runningDir(root), '.py.lock'), 'utf8')).toBe(live);
   });
+});
+
+/** Run the built CLI through a program that changes how it runs (another user, a mount). */
+function runCliThrough(prefix: string[], args: string[], cwd: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(prefix[0]!, [...prefix.slice(1), process.execPath, binPath, ...args], {
+      cwd,
+      env: isolatedEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+function works(command: string, args: string[]): boolean {
+  try {
+    execFileSync(command, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const isRoot = process.getuid?.() === 0;
+const nobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+// A private mount namespace in which the given folder is mounted read-only (root only).
+const readOnly = (dir: string) => [
+  'unshare',
+  '--mount',
+  '--propagation',
+  'private',
+  'sh',
+  '-c',
+  'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"',
+  dir,
+];
+
+describe('faults of the lock directory are environment errors, not crashes', () => {
+  it('refuses a planted .acquire.lock symlink (exit 3) and creates nothing at its target', async () => {
+    const root = makeTempRepo();
+    const outside = makeTempDir();
+    mkdirSync(runningDir(root), { recursive: true });
+    const sentinel = path.join(runningDir(root), '.acquire.lock');
+    const target = path.join(outside, 'created-by-the-lock');
+    symlinkSync(target, sentinel);
+    const result = await runCli(
+      ['locks', 'acquire', '--name', 'a', '--scope', 'src', '--pid', String(process.pid)],
+      { cwd: root },
+    );
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(sentinel);
+    expect(result.stderr).toContain('ELOOP');
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(runningDir(root))).toEqual(['.acquire.lock']);
+
+    // A link to an existing file is refused too: Python's open(..., "w") would truncate it.
+    writeFileSync(target, 'precious\n');
+    const again = await runCli(
+      ['locks', 'acquire', '--name', 'a', '--scope', 'src', '--pid', String(process.pid)],
+      { cwd: root },
+    );
+    expect(again.code).toBe(3);
+    expect(readFileSync(target, 'utf8')).toBe('precious\n');
+  });
+
+  it('reports a directory where the sentinel or a record belongs (exit 3 and 2), removing nothing', async () => {
+    const root = makeTempRepo();
+    mkdirSync(path.join(runningDir(root), '.acquire.lock'), { recursive: true });
+    const acquired = await runCli(
+      ['locks', 'acquire', '--name', 'a', '--scope', 'src', '--pid', String(process.pid)],
+      { cwd: root },
+    );
+    expect(acquired.code).toBe(3);
+    expect(acquired.stderr).toContain(path.join(runningDir(root), '.acquire.lock'));
+    expect(acquired.stderr).toContain('EISDIR');
+
+    const other = makeTempRepo();
+    await acquire(other, 'placeholder', process.pid);
+    const folder = path.join(runningDir(other), 'y.lock');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'keep'), 'x');
+    const released = await runCli(['locks', 'release', '--instance', 'y', '--force'], {
+      cwd: other,
+    });
+    expect(released.code).toBe(2);
+    expect(released.stderr).toContain(`${folder} is a directory, not a lock record`);
+    expect(readdirSync(folder)).toEqual(['keep']);
+  });
+
+  it.skipIf(!isRoot || !works('unshare', ['--mount', 'true']))(
+    'acquiring on a read-only file system is exit 3 naming the directory; reading still works',
+    async () => {
+      const root = makeTempRepo();
+      await acquire(root, 'held', process.pid);
+      const doomed = startIdleProcess();
+      await acquire(root, 'dead', doomed.pid);
+      await killHard(doomed);
+      const args = ['--name', 'b', '--scope', 'other', '--pid', String(process.pid)];
+      const result = await runCliThrough(readOnly(root), ['locks', 'acquire', ...args], root);
+      expect(result.code, result.stderr).toBe(3);
+      expect(result.stderr).toContain(runningDir(root));
+      expect(result.stderr).toContain('EROFS');
+      const list = await runCliThrough(readOnly(root), ['locks', 'list'], root);
+      expect(list.code, list.stderr).toBe(0);
+      expect(list.stdout).toContain('held');
+      expect(list.stdout).toContain('cannot be removed here (EROFS)');
+    },
+  );
+
+  it.skipIf(!isRoot || !works('setpriv', [...nobody.slice(1), 'true']))(
+    'acquiring in a lock directory another user owns is exit 3 naming the path',
+    async () => {
+      const root = makeTempRepo();
+      execFileSync('chown', ['-R', '65534:65534', root]);
+      mkdirSync(runningDir(root), { recursive: true });
+      chownSync(path.join(root, '.loops'), 65534, 65534);
+      const args = [
+        'locks',
+        'acquire',
+        '--name',
+        'b',
+        '--scope',
+        'src',
+        '--pid',
+        String(process.pid),
+      ];
+
+      // No sentinel yet: it cannot be created.
+      const first = await runCliThrough(nobody, args, root);
+      expect(first.code, first.stderr).toBe(3);
+      expect(first.stderr).toContain(path.join(runningDir(root), '.acquire.lock'));
+      expect(first.stderr).toContain('EACCES');
+
+      // The sentinel exists and locks read-only, but no record can be written.
+      writeFileSync(path.join(runningDir(root), '.acquire.lock'), '');
+      const second = await runCliThrough(nobody, args, root);
+      expect(second.code, second.stderr).toBe(3);
+      expect(second.stderr).toContain(runningDir(root));
+      expect(second.stderr).toContain('EACCES');
+      expect(readdirSync(runningDir(root))).toEqual(['.acquire.lock']);
+    },
+  );
 });
