@@ -4,15 +4,17 @@ import {
   existsSync,
   mkdirSync,
   readdirSync,
+  readlinkSync,
   readFileSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { binPath, runCli, type CliResult } from '../support/cli.js';
-import { killHard, startIdleProcess } from '../support/processes.js';
+import { binPath, repoRoot, runCli, type CliResult } from '../support/cli.js';
+import { eventually, killHard, startIdleProcess, track } from '../support/processes.js';
 import { isolatedEnv, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
 
 const runningDir = (root: string) => path.join(root, '.loops', '.running');
@@ -232,4 +234,90 @@ describe('faults of the lock directory are environment errors, not crashes', () 
       expect(readdirSync(runningDir(root))).toEqual(['.acquire.lock']);
     },
   );
+});
+
+/** The files a Linux process has open, from /proc. */
+function openFiles(pid: number): string[] {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).map((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    });
+  } catch {
+    return [];
+  }
+}
+
+describe.skipIf(process.platform !== 'linux')('the sentinel between scopeguard processes', () => {
+  it('serialises check-and-create: an acquirer waits while another holds it, then sees its record', async () => {
+    const root = makeTempRepo();
+    mkdirSync(runningDir(root), { recursive: true });
+    const sentinel = path.join(runningDir(root), '.acquire.lock');
+    const [firstHolder, secondHolder] = [startIdleProcess().pid, startIdleProcess().pid];
+    // One process holds the sentinel through the library, and writes a record only when told to.
+    const script = [
+      `const { holdSentinel } = await import(${JSON.stringify(path.join(repoRoot, 'dist', 'lock', 'sentinel.js'))});`,
+      'const { writeFileSync } = await import("node:fs");',
+      'const [dir, scope, pid] = process.argv.slice(1);',
+      'const held = await holdSentinel(dir, 5000);',
+      'console.log("held");',
+      'const record = { loop_name: "first", scope: [scope], pid: Number(pid), started_at: new Date().toISOString().replace("Z", "+00:00") };',
+      'process.stdin.setEncoding("utf8").on("data", () => { writeFileSync(dir + "/first.lock", JSON.stringify(record)); console.log("written"); });',
+      'process.stdin.on("end", () => { held.release(); console.log("released"); });',
+    ].join('\n');
+    const first = track(
+      spawn(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          script,
+          runningDir(root),
+          path.join(root, 'src'),
+          String(firstHolder),
+        ],
+        { stdio: ['pipe', 'pipe', 'inherit'] },
+      ),
+    );
+    const fromFirst = createInterface({ input: first.stdout! })[Symbol.asyncIterator]();
+    expect((await fromFirst.next()).value).toBe('held');
+
+    const second = track(
+      spawn(
+        process.execPath,
+        [
+          binPath,
+          'locks',
+          'acquire',
+          '--name',
+          'second',
+          '--scope',
+          'src/a',
+          '--pid',
+          String(secondHolder),
+        ],
+        { cwd: root, env: isolatedEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+      ),
+    );
+    let stderr = '';
+    second.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => second.on('exit', resolve));
+    // The second acquirer has reached the sentinel, and is waiting there: no record yet.
+    await eventually(() => (openFiles(second.pid!).includes(sentinel) ? true : undefined));
+    expect(second.exitCode).toBeNull();
+    expect(existsSync(path.join(runningDir(root), 'second.lock'))).toBe(false);
+
+    // Inside the critical section, the holder creates its record; only then does it let go.
+    first.stdin!.write('write\n');
+    expect((await fromFirst.next()).value).toBe('written');
+    first.stdin!.end();
+    expect((await fromFirst.next()).value).toBe('released');
+
+    expect(await exited).toBe(1);
+    expect(stderr).toContain('scope is held by loop "first"');
+    expect(existsSync(path.join(runningDir(root), 'second.lock'))).toBe(false);
+  });
 });
