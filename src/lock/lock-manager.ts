@@ -10,7 +10,7 @@ import type {
   ReapedLock,
   ReleaseOutcome,
 } from './lock-store.js';
-import { processAncestry } from './own-locks.js';
+import { ancestorsOf } from './own-locks.js';
 import { pidExists } from './process-identity.js';
 import { findScopeConflict } from './scope-conflict.js';
 import { resolveScopePath } from './scope-path.js';
@@ -110,7 +110,7 @@ export class LockManager {
 
   async release(instance: string, options: { force?: boolean } = {}): Promise<ReleaseOutcome> {
     assertSafeReference(instance);
-    return this.store.release(instance, { force: options.force, caller: () => processAncestry() });
+    return this.store.release(instance, { force: options.force, caller: () => ancestorsOf() });
   }
 
   /** The live lock a scope would conflict with, reaping stale records on the way. */
