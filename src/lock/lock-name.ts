@@ -50,6 +50,9 @@ function referenceProblem(name: string): string | null {
   if (name.includes('..')) return 'it contains ".."';
   // Removing or replacing the sentinel would let two processes into the critical section at once.
   if (name.startsWith('.'))
-    return 'it starts with a dot: dot-files such as the sentinel .acquire.lock belong to the lock directory, and no command removes or replaces them';
+    return (
+      'it starts with a dot: dot-files such as the sentinel .acquire.lock belong to the lock ' +
+      'directory, and no command removes or replaces them'
+    );
   return null;
 }

@@ -43,7 +43,10 @@ export type AcquireResult =
 export interface ReleaseOptions {
   /** Remove the record even when a live process that is not the caller holds it. */
   force?: boolean;
-  /** The caller and its ancestors, nearest first, read only as far as needed: records they hold need no force. */
+  /**
+   * The caller and its ancestors, nearest first, read only as far as needed: records they hold
+   * need no force.
+   */
   caller: () => Iterable<AncestorProcess>;
 }
 

@@ -122,7 +122,7 @@ export function isUnchanged(runningDir: string, earlier: RecordFile): boolean {
  */
 export function publishRecord(runningDir: string, stem: string, text: string): boolean {
   const target = path.join(runningDir, `${stem}.lock`);
-  // Nobody can plant a symlink at a name they cannot predict; exclusive creation refuses one anyway.
+  // Nobody can plant a symlink at a name they cannot predict; exclusive creation refuses one too.
   const temp = path.join(runningDir, `.${stem}.${randomBytes(8).toString('hex')}.tmp`);
   try {
     writeNewFile(temp, text);
