@@ -4,7 +4,8 @@ import { EnvironmentError } from './errors.js';
 export function errnoCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
+  // Only errno names: a ScopeguardError's code is a string too, and must never be mistaken for one.
+  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? code : undefined;
 }
 
 // What a person can do about each fault of the environment, in a few words.

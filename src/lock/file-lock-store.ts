@@ -1,7 +1,9 @@
-import { linkSync, lstatSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
+import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError, LockRecordError } from '../errors.js';
 import { judgeHolder, sharesPidSpace } from './holder-liveness.js';
+import { assertSafeReference } from './lock-name.js';
 import {
   pythonIsoTimestamp,
   recordSchemaVersion,
@@ -27,6 +29,7 @@ import {
 } from './process-identity.js';
 import {
   isUnchanged,
+  publishRecord,
   readRecordDirectory,
   readRecordFile,
   throwIfBlocking,
@@ -36,10 +39,6 @@ import {
 import { findScopeConflict } from './scope-conflict.js';
 import { resolveScopePath } from './scope-path.js';
 import { holdSentinel, type HeldSentinel } from './sentinel.js';
-
-// Temp names carry our pid and a counter: no live process shares them, so a file already at
-// that name is a leftover of a dead process that had our pid, and may be overwritten.
-let tempCounter = 0;
 
 /** Errors that mean "this process may not change the lock directory", not "it is broken". */
 const unwritableCodes = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOENT']);
@@ -126,16 +125,12 @@ export class FileLockStore implements LockStore {
     try {
       mkdirSync(this.runningDir, { recursive: true });
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new EnvironmentError(
-        `cannot create the lock directory ${this.runningDir} (${code}): a file may stand in its ` +
-          'way, or it is not writable here. Fix that, or point --loops-dir elsewhere.',
-        'lock-dir-uncreatable',
-      );
+      throw environmentErrorFrom(error, 'create the lock directory', this.runningDir);
     }
   }
 
   async release(instance: string, options: ReleaseOptions): Promise<ReleaseOutcome> {
+    assertSafeReference(instance);
     // Nothing to release needs no sentinel (and must not create one in a missing directory).
     if (!this.hasEntry(instance)) return { status: 'missing', instance };
     return this.underSentinel(async () => {
@@ -143,7 +138,14 @@ export class FileLockStore implements LockStore {
       if (!read.ok) {
         if ('gone' in read) return { status: 'missing', instance };
         if (!options.force) return { status: 'unreadable', problem: read.problem };
-        unlinkSync(read.problem.file);
+        if (lstatSync(read.problem.file, { throwIfNoEntry: false })?.isDirectory()) {
+          throw new LockRecordError(
+            `not released: ${read.problem.file} is a directory, not a lock record, and ` +
+              'scopeguard removes only files. Remove it yourself if nothing uses it.',
+            'record-is-directory',
+          );
+        }
+        if (!removeEntry(read.problem.file)) return { status: 'missing', instance };
         return { status: 'removed-unreadable', problem: read.problem };
       }
       const lock = this.toLiveLock(read.value);
@@ -155,7 +157,7 @@ export class FileLockStore implements LockStore {
       ) {
         return { status: 'refused', lock };
       }
-      if (isUnchanged(this.runningDir, read.value)) unlinkSync(read.value.file);
+      if (isUnchanged(this.runningDir, read.value)) removeEntry(read.value.file);
       return { status: 'released', lock };
     });
   }
@@ -174,7 +176,8 @@ export class FileLockStore implements LockStore {
       } catch (error) {
         // A reader that may not write here (a read-only checkout, another user's directory)
         // still reports what it sees; the dead holders' records stay for someone who can reap.
-        const code = (error as NodeJS.ErrnoException).code;
+        // Environment errors carry the errno, in lower case, as their code.
+        const code = error instanceof EnvironmentError ? error.code.toUpperCase() : undefined;
         if (code === undefined || !unwritableCodes.has(code)) throw error;
         scan.problems.push(
           ...scan.dead.map(({ file, reason }) => ({
@@ -208,6 +211,8 @@ export class FileLockStore implements LockStore {
       }
       const verdict = judgeHolder(read.value.record);
       if (verdict.alive) scan.live.push(read.value);
+      else if (read.value.stem.startsWith('.'))
+        scan.problems.push(keptDotFile(read.value, verdict.reason));
       else scan.dead.push({ file: read.value, reason: verdict.reason });
     }
     return scan;
@@ -217,13 +222,7 @@ export class FileLockStore implements LockStore {
   private reapUnderSentinel(dead: Scan['dead']): ReapedLock[] {
     const reaped: ReapedLock[] = [];
     for (const { file, reason } of dead) {
-      if (!isUnchanged(this.runningDir, file)) continue;
-      try {
-        unlinkSync(file.file);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw error;
-      }
+      if (!isUnchanged(this.runningDir, file) || !removeEntry(file.file)) continue;
       reaped.push({ ...this.toLiveLock(file), reason });
     }
     return reaped;
@@ -256,7 +255,7 @@ export class FileLockStore implements LockStore {
       const location = this.recordPath(instance);
       if (!occupied.has(instance)) {
         const published: LockRecord = { ...record, instance };
-        if (this.publish(location, serializeLockRecord(published))) {
+        if (publishRecord(this.runningDir, instance, serializeLockRecord(published))) {
           return { instance, location, record: published };
         }
       }
@@ -267,36 +266,6 @@ export class FileLockStore implements LockStore {
           'instance-occupied',
         );
       }
-    }
-  }
-
-  /**
-   * Publish a record atomically and without overwriting: write a dot-named temp file, then
-   * hard-link it to its final name, which fails if that name exists. Readers see all or nothing.
-   */
-  private publish(target: string, text: string): boolean {
-    const temp = path.join(
-      this.runningDir,
-      `.${path.basename(target, '.lock')}.${process.pid}.${(tempCounter++).toString(36)}.tmp`,
-    );
-    writeFileSync(temp, text, { mode: 0o644 });
-    try {
-      linkSync(temp, target);
-      return true;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') return false;
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
-      // File systems without hard links: exclusive create still never overwrites.
-      try {
-        writeFileSync(target, text, { flag: 'wx', mode: 0o644 });
-        return true;
-      } catch (inner) {
-        if ((inner as NodeJS.ErrnoException).code === 'EEXIST') return false;
-        throw inner;
-      }
-    } finally {
-      unlinkSync(temp);
     }
   }
 
@@ -316,7 +285,7 @@ export class FileLockStore implements LockStore {
       lstatSync(this.recordPath(instance));
       return true;
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
+      const code = errnoCode(error);
       return code !== 'ENOENT' && code !== 'ENOTDIR';
     }
   }
@@ -348,6 +317,30 @@ function newRecord(
     ...optional('boot_id', currentBootId()),
     ...optional('proc_start', holderStart),
     ...optional('pid_ns', currentPidNamespace()),
+  };
+}
+
+/** Remove a file (or symlink) of the lock directory; false when it is already gone. */
+function removeEntry(file: string): boolean {
+  try {
+    unlinkSync(file);
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return false;
+    throw environmentErrorFrom(error, 'remove', file);
+  }
+}
+
+/**
+ * A record whose holder is dead but whose name starts with a dot: Python reaps it, but dot-files
+ * belong to the lock directory itself, and no scopeguard command removes them.
+ */
+function keptDotFile({ stem, file }: RecordFile, reason: string): RecordProblem {
+  return {
+    stem,
+    file,
+    reason: `stale (${reason}), but a dot-file, which scopeguard never removes`,
+    blocking: false,
   };
 }
 

@@ -10,7 +10,7 @@ import type {
   ReapedLock,
   ReleaseOutcome,
 } from './lock-store.js';
-import { processAncestry } from './own-locks.js';
+import { ancestorsOf } from './own-locks.js';
 import { pidExists } from './process-identity.js';
 import { throwIfBlocking } from './record-file.js';
 import { findScopeConflict } from './scope-conflict.js';
@@ -111,7 +111,7 @@ export class LockManager {
 
   async release(instance: string, options: { force?: boolean } = {}): Promise<ReleaseOutcome> {
     assertSafeReference(instance);
-    return this.store.release(instance, { force: options.force, caller: () => processAncestry() });
+    return this.store.release(instance, { force: options.force, caller: () => ancestorsOf() });
   }
 
   /**

@@ -31,7 +31,7 @@ export function nameProblem(name: string): string | null {
 /**
  * Check the name of an existing record to act on (`release --instance`). Records written by the
  * Python original may have any loop name as their stem (`fix tests.lock`), so only what could
- * reach outside `.running/` is refused.
+ * reach outside `.running/` or touch the store's own dot-files is refused.
  */
 export function assertSafeReference(name: string): void {
   const problem = referenceProblem(name);
@@ -48,5 +48,11 @@ function referenceProblem(name: string): string | null {
   if (name.includes('/') || name.includes('\\')) return 'it contains a path separator';
   if (name.includes('\0')) return 'it contains a NUL byte';
   if (name.includes('..')) return 'it contains ".."';
+  // Removing or replacing the sentinel would let two processes into the critical section at once.
+  if (name.startsWith('.'))
+    return (
+      'it starts with a dot: dot-files such as the sentinel .acquire.lock belong to the lock ' +
+      'directory, and no command removes or replaces them'
+    );
   return null;
 }

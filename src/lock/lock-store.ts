@@ -48,8 +48,11 @@ export type AcquireResult = { reaped: ReapedLock[]; problems: RecordProblem[] } 
 export interface ReleaseOptions {
   /** Remove the record even when a live process that is not the caller holds it. */
   force?: boolean;
-  /** The caller and its ancestors, read only if needed: records they hold need no force. */
-  caller: () => readonly AncestorProcess[];
+  /**
+   * The caller and its ancestors, nearest first, read only as far as needed: records they hold
+   * need no force.
+   */
+  caller: () => Iterable<AncestorProcess>;
 }
 
 export type ReleaseOutcome =

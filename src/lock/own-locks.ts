@@ -16,15 +16,18 @@ const maxDepth = 64;
  * locks count as own (the safe direction).
  */
 export function processAncestry(pid: number = process.pid): AncestorProcess[] {
-  const chain: AncestorProcess[] = [];
+  return [...ancestorsOf(pid)];
+}
+
+/** `processAncestry`, read one process at a time, so a search can stop at the first match. */
+export function* ancestorsOf(pid: number = process.pid): Generator<AncestorProcess> {
   let current: number | undefined = pid;
-  while (current !== undefined && current > 0 && chain.length < maxDepth) {
-    chain.push({ pid: current, startToken: processStart(current)?.token });
+  for (let depth = 0; current !== undefined && current > 0 && depth < maxDepth; depth++) {
+    yield { pid: current, startToken: processStart(current)?.token };
     const parent = parentPid(current);
     if (parent === current) break;
     current = parent;
   }
-  return chain;
 }
 
 /**
@@ -32,14 +35,14 @@ export function processAncestry(pid: number = process.pid): AncestorProcess[] {
  * this host, in this pid namespace. A record that carries a start token must match it, so a
  * reused pid is not mistaken for a parent.
  */
-export function isHeldByAncestry(
-  record: LockRecord,
-  ancestry: readonly AncestorProcess[],
-): boolean {
+export function isHeldByAncestry(record: LockRecord, ancestry: Iterable<AncestorProcess>): boolean {
   if (!sharesPidSpace(record)) return false;
-  return ancestry.some(
-    (ancestor) =>
+  for (const ancestor of ancestry) {
+    if (
       ancestor.pid === record.pid &&
-      (record.proc_start === undefined || ancestor.startToken === record.proc_start),
-  );
+      (record.proc_start === undefined || ancestor.startToken === record.proc_start)
+    )
+      return true;
+  }
+  return false;
 }

@@ -1,14 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   constants,
   fstatSync,
+  linkSync,
   lstatSync,
   openSync,
   readdirSync,
   readSync,
   statSync,
+  unlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError, LockRecordError } from '../errors.js';
 import { maxRecordBytes, parseLockRecord, type LockRecord } from './lock-record.js';
 import { sentinelName } from './sentinel.js';
@@ -76,7 +81,7 @@ function listDirectory(runningDir: string): Buffer[] {
   try {
     return readdirSync(runningDir, { encoding: 'buffer' });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCode(error);
     if (code === 'ENOENT') return [];
     throw new EnvironmentError(
       `cannot read the lock directory ${runningDir} (${code ?? String(error)}): check that it is a ` +
@@ -101,7 +106,7 @@ export function readRecordFile(runningDir: string, name: string): ReadOutcome {
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCode(error);
     if (code === 'ENOENT') return { ok: false, gone: true };
     if (code === 'ELOOP' || isSymlink(file)) {
       // Python follows it, and skips it only when it leads nowhere.
@@ -126,7 +131,7 @@ export function readRecordFile(runningDir: string, name: string): ReadOutcome {
     if (!parsed.ok) return problem(parsed.reason, parsed.blocking);
     return { ok: true, value: { stem, file, record: parsed.record, text, ino: stat.ino } };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCode(error);
     if (code === 'EISDIR') return problem('is a directory, not a record');
     return problem(`cannot be read (${code ?? String(error)})`);
   } finally {
@@ -177,6 +182,7 @@ export function isUnchanged(runningDir: string, earlier: RecordFile): boolean {
 }
 
 /**
+/**
  * Refuse (exit 2), naming every file, while records stand in the way that the Python original
  * fails on or reads as locks and that we cannot judge: granting a scope around them could grant
  * what Python refuses.
@@ -191,4 +197,66 @@ export function throwIfBlocking(problems: readonly RecordProblem[]): void {
       'remove it (`scopeguard locks release --instance NAME --force` removes an unreadable record).',
     'unreadable-record',
   );
+}
+
+/**
+ * Publish a record atomically and without overwriting: write it to a dot-named temp file with an
+ * unpredictable name, then hard-link that to `<stem>.lock`, which fails if the name exists.
+ * Nothing is created or written through a symlink, and readers see all of the record or nothing.
+ * Returns false when the name is taken.
+ */
+export function publishRecord(runningDir: string, stem: string, text: string): boolean {
+  const target = path.join(runningDir, `${stem}.lock`);
+  // Nobody can plant a symlink at a name they cannot predict; exclusive creation refuses one too.
+  const temp = path.join(runningDir, `.${stem}.${randomBytes(8).toString('hex')}.tmp`);
+  try {
+    writeNewFile(temp, text);
+  } catch (error) {
+    throw environmentErrorFrom(error, 'write a lock record in', runningDir);
+  }
+  try {
+    linkSync(temp, target);
+    return true;
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP')
+      throw environmentErrorFrom(error, 'publish the lock record', target);
+  } finally {
+    removeTempFile(temp);
+  }
+  // File systems without hard links: exclusive creation still never overwrites.
+  try {
+    writeNewFile(target, text);
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === 'EEXIST') return false;
+    throw environmentErrorFrom(error, 'publish the lock record', target);
+  }
+}
+
+/** Create a file that does not exist yet (never through a symlink) and write all of `text`. */
+function writeNewFile(file: string, text: string): void {
+  const fd = openSync(
+    file,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    0o644,
+  );
+  try {
+    writeFileSync(fd, text);
+  } catch (error) {
+    // A record cut short by a full disk must not stay behind as an unreadable lock.
+    unlinkSync(file);
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function removeTempFile(temp: string): void {
+  try {
+    unlinkSync(temp);
+  } catch {
+    // The record is published (or refused) either way; a leftover `.tmp` is never read as a lock.
+  }
 }

@@ -9,6 +9,7 @@ describe('errnoCode', () => {
     [{ code: 42 }, undefined],
     [null, undefined],
     ['EACCES', undefined],
+    [new EnvironmentError('x', 'lock-dir-uncreatable'), undefined],
   ])('%o -> %s', (error, code) => {
     expect(errnoCode(error)).toBe(code);
   });
