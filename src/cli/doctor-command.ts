@@ -8,6 +8,7 @@ import { flockHelperName, holdSentinel } from '../lock/sentinel.js';
 import { colorsFor } from '../report/color.js';
 import { defineCommand } from './command-context.js';
 import { loadProjectSettings } from './project-settings.js';
+import { printable } from '../report/printable.js';
 
 interface DoctorArgs {
   loopsDir?: string;
@@ -63,7 +64,10 @@ export const doctorCommand = defineCommand<DoctorArgs>({
       detail:
         `${snapshot.locks.length} live, ${snapshot.reaped.length} stale reaped now` +
         snapshot.problems
-          .map((problem) => `\n      unreadable: ${problem.file}: ${problem.reason}`)
+          .map(
+            (problem) =>
+              `\n      unreadable: ${printable(problem.file)}: ${printable(problem.reason)}`,
+          )
           .join(''),
     });
 

@@ -124,12 +124,21 @@ describe('scopeguard ci --format github', () => {
       'odd names',
     );
     await holdLock(repo.root, 'oddities', ['src/odd']);
-    const env = githubEnv('pull_request', pullRequestEvent(repo.mainTip, head));
+    const summary = path.join(makeTempDir('scopeguard-gh-files-'), 'step_summary.md');
+    const env = githubEnv('pull_request', pullRequestEvent(repo.mainTip, head), {
+      GITHUB_STEP_SUMMARY: summary,
+    });
 
     const result = await runCli(['ci'], { cwd: repo.root, env });
     expect(result.code, result.stderr).toBe(1);
     const errors = lines(result.stdout, '::error ');
     expect(errors).toHaveLength(odd.length);
+    // the step summary names them escaped, one table row each, with no lone CR to split a row
+    const table = readFileSync(summary, 'utf8');
+    expect(table).not.toContain('\r');
+    expect(table).toContain('| `"src/odd/carriage\\rreturn.ts"` |');
+    expect(table).toContain('| `"src/odd/line\\nbreak.ts"` |');
+    expect(lines(table, '| `')).toHaveLength(odd.length);
     // every workflow command stays on one line: no raw CR anywhere on stdout
     expect(result.stdout).not.toContain('\r');
 
@@ -150,7 +159,7 @@ describe('scopeguard ci --format github', () => {
     );
     expect(errors).toContainEqual(
       expect.stringMatching(
-        /^::error file=src\/odd\/line%0Abreak\.ts,title=[^:]*::src\/odd\/line%0Abreak\.ts is inside/,
+        /^::error file=src\/odd\/line%0Abreak\.ts,title=[^:]*::"src\/odd\/line\\nbreak\.ts" is inside/,
       ),
     );
     expect(errors).toContainEqual(
@@ -159,15 +168,19 @@ describe('scopeguard ci --format github', () => {
       ),
     );
 
-    // read back the way the runner does, every annotation names a real file, each exactly once
+    // read back the way the runner does, every annotation names a real file, each exactly once;
+    // the message shows it too, quoted and escaped when it holds a line break
     const commands = runnerCommands(result.stdout).filter((c) => c.command === 'error');
     expect(commands.map((c) => c.properties.file).sort()).toEqual([...odd].sort());
     for (const command of commands) {
+      const file = command.properties.file!;
       expect(command.properties.title).toBe('Held by loop oddities');
       expect(command.data).toMatch(
         / is inside scope src\/odd held by loop "oddities" \(instance oddities, pid \d+/,
       );
-      expect(command.data.startsWith(`${command.properties.file} is inside scope`)).toBe(true);
+      const shown = /[\r\n]/.test(file) ? JSON.stringify(file) : file;
+      expect(command.data.startsWith(`${shown} is inside scope`)).toBe(true);
+      expect(command.data).not.toMatch(/[\r\n]/);
     }
   });
 
@@ -191,13 +204,20 @@ describe('scopeguard ci --format github', () => {
     for (const mode of ['block', 'warn']) {
       const result = await runCli(['ci', '--mode', mode], { cwd: repo.root, env });
       expect(result.code, result.stderr).toBe(mode === 'block' ? 1 : 0);
-      // the text report still shows the names to a human reading the log
-      expect(result.stdout).toContain('      ::warning::injected at the start of a line\n');
-      expect(result.stdout).toContain('      src/##[warning]legacy syntax anywhere in a line\n');
-      // but the runner acts only on scopeguard's own annotations
+      // the text report still shows the names to a human reading the log, quoted and inert
+      expect(result.stdout).toContain('      "::warning::injected at the start of a line"\n');
+      expect(result.stdout).toContain(
+        '      "src/#\\u0023[warning]legacy syntax anywhere in a line"\n',
+      );
+      // the runner acts only on scopeguard's own annotations, even if it ignored the pause
+      // around the text report
       const severity = mode === 'block' ? 'error' : 'warning';
       const commands = runnerCommands(result.stdout);
       expect(commands.filter((command) => command.command !== severity)).toEqual([]);
+      const unpaused = runnerCommands(
+        result.stdout.replace(/^::(stop-commands::)?[\w-]+::$/gm, ''),
+      );
+      expect(unpaused.filter((command) => command.command !== severity)).toEqual([]);
       // a.ts, new.ts, notes.txt and the hostile names, each annotated under its real name
       expect(annotatedFiles(result.stdout)).toEqual(
         ['notes.txt', 'src/a.ts', 'src/new.ts', ...hostile].sort(),
