@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError, ExitCode } from '../errors.js';
 import { verifyCommit } from '../git/change-set.js';
@@ -13,6 +13,7 @@ import { guardPolicyOptions } from './guard-options.js';
 import { emitGuardReport } from './guard-output.js';
 import { openGuardSetup, runGuard } from './guard-session.js';
 import type { Io } from './io.js';
+import { appendToRunnerFile, writeReportFile } from './report-file.js';
 
 const ciFormats = ['text', 'json', 'github', 'gitlab'] as const;
 type CiFormat = (typeof ciFormats)[number];
@@ -171,17 +172,20 @@ async function emitPausingCommands(report: GuardReport, io: Io): Promise<number>
   }
 }
 
-/** Append to the step summary and the step outputs, when the runner provides them. */
+/**
+ * Append to the step summary and the step outputs, when the runner provides them. These are the
+ * runner's own files outside the checkout, shared with other steps: appended to, never replaced.
+ */
 function writeGitHubFiles(io: Io, summary: string, outputs: Record<string, string>): void {
-  if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, summary);
+  if (io.env.GITHUB_STEP_SUMMARY)
+    appendToRunnerFile(io.env.GITHUB_STEP_SUMMARY, summary, 'the step summary');
   if (io.env.GITHUB_OUTPUT) {
     const lines = Object.entries(outputs).map(([key, value]) => `${key}=${value}\n`);
-    appendFileSync(io.env.GITHUB_OUTPUT, lines.join(''));
+    appendToRunnerFile(io.env.GITHUB_OUTPUT, lines.join(''), 'the step outputs');
   }
 }
 
 function writeGitLabFile(io: Io, output: CiOutput, content: string): void {
-  mkdirSync(path.dirname(output.gitlabFile), { recursive: true });
-  writeFileSync(output.gitlabFile, content);
+  writeReportFile(output.gitlabFile, content, output.checkout);
   io.stderr.write(`scopeguard: wrote the Code Quality report ${printable(output.gitlabFile)}\n`);
 }
