@@ -4,11 +4,14 @@ import path from 'node:path';
 import { repoRoot } from './cli.js';
 
 /**
- * The Python original, run as a real peer. Interop tests skip with a message when it is not there,
+ * The Python original, run as a real peer: the directory holding its `concurrency.py` (in a
+ * little-loops checkout, `scripts/little_loops/fsm`), named by SCOPEGUARD_PYTHON_SEED, else
+ * `../shared/seed` beside the repository. Interop tests skip with a message when it is not there,
  * unless SCOPEGUARD_REQUIRE_INTEROP=1 (set by CI), when its absence fails the run.
  */
-export const seedDir =
-  process.env.SCOPEGUARD_PYTHON_SEED ?? path.resolve(repoRoot, '..', 'shared', 'seed');
+export const seedDir = path.resolve(
+  process.env.SCOPEGUARD_PYTHON_SEED || path.join(repoRoot, '..', 'shared', 'seed'),
+);
 
 function findPeer(): string | undefined {
   if (!existsSync(path.join(seedDir, 'concurrency.py')))
