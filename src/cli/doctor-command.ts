@@ -52,9 +52,13 @@ export const doctorCommand = defineCommand<DoctorArgs>({
     checks.push({
       ok: true,
       label: 'lock directory',
-      detail: `${store.runningDir} (from ${location.source})${exists ? '' : ', not created yet: no loop has taken a lock'}`,
+      detail: `${printable(store.runningDir)} (from ${location.source})${exists ? '' : ', not created yet: no loop has taken a lock'}`,
     });
-    checks.push({ ok: true, label: 'store', detail: `directory store at ${store.description}` });
+    checks.push({
+      ok: true,
+      label: 'store',
+      detail: `directory store at ${printable(store.description)}`,
+    });
     checks.push(await checkFlock());
 
     const snapshot = await store.snapshot();

@@ -93,6 +93,19 @@ describe('text from records, file names and the CI event is printed escaped', ()
     expect(JSON.parse(quality)[0].description).toContain(JSON.stringify(loopName));
   });
 
+  it('a lock directory named by a committed configuration is shown escaped', async () => {
+    const repo = makeCiRepo();
+    writeFileSync(
+      path.join(repo.root, '.scopeguardrc.json'),
+      JSON.stringify({ loopsDir: '.loops\u001b[2J\u009b' }),
+    );
+    for (const args of [['doctor'], ['locks', 'list'], ['check', 'src/a.ts']]) {
+      const result = await runCli(args, { cwd: repo.root, env: noCiEnv() });
+      expect(result.stdout + result.stderr, args.join(' ')).toContain('.loops\\u001b[2J\\u009b');
+      expect(result.stdout + result.stderr, args.join(' ')).not.toMatch(rawControl);
+    }
+  });
+
   it('ci --format github with no findings: an unreadable record named like a workflow command prints none', async () => {
     const repo = makeCiRepo();
     const dir = path.join(repo.root, '.loops', '.running');
