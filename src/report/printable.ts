@@ -4,12 +4,16 @@
 const rawInJson =
   '\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
 
+// Those, and the C0 controls, which JSON.stringify escapes.
 const unsafeCharacter = new RegExp(`[\\u0000-\\u001f${rawInJson}]`);
 // GitHub Actions' runner acts on a line that starts with `::` (after blanks) or holds `##[`.
 const workflowCommand = /##\[|^\s*::/;
 const leftRawByJson = new RegExp(`[${rawInJson}]|##\\[`, 'g');
 
-/** Whether text holds a character that must never be printed raw (C0 or C1 control, DEL, separator, bidi control). */
+/**
+ * Whether text holds a character that must never be printed raw: a C0 or C1 control, DEL, a line
+ * or paragraph separator, a bidirectional control.
+ */
 export function hasUnsafeCharacter(text: string): boolean {
   return unsafeCharacter.test(text);
 }

@@ -148,4 +148,16 @@ describe('text from records, file names and the CI event is printed escaped', ()
     expect(gitlab.stderr).not.toContain('checking');
     expect(gitlab.stderr).not.toMatch(rawControl);
   });
+
+  it('error messages quote what they name, and never carry a workflow command or a C1 control', async () => {
+    const repo = makeCiRepo();
+    const env = githubEnv('pull_request', pullRequestEvent(repo.mainTip, repo.featureTip));
+    for (const ref of ['HEAD##[error]forged', 'HEAD\u009b2J']) {
+      const result = await runCli(['ci', '--base', ref], { cwd: repo.root, env });
+      expect(result.code, result.stderr).toBe(3);
+      expect(result.stderr).toContain('does not name a commit');
+      expect(runnerCommands(result.stderr)).toEqual([]);
+      expect(result.stderr).not.toMatch(rawControl);
+    }
+  });
 });
