@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError, ExitCode } from '../errors.js';
 import { verifyCommit } from '../git/change-set.js';
 import { detectCiPlatform, resolveCiRange, type CiPlatform } from '../git/ci-range.js';
 import { hasFindings, type GuardReport } from '../guard/guard-report.js';
-import { formatGitHubReport } from '../report/github-report.js';
+import { formatGitHubReport, nothingToEnforceSummary } from '../report/github-report.js';
 import { formatGitLabReport } from '../report/gitlab-report.js';
+import { printable } from '../report/printable.js';
 import { defineCommand } from './command-context.js';
 import { guardPolicyOptions } from './guard-options.js';
 import { emitGuardReport } from './guard-output.js';
 import { openGuardSetup, runGuard } from './guard-session.js';
 import type { Io } from './io.js';
+import { appendToRunnerFile, writeReportFile } from './report-file.js';
 
 const ciFormats = ['text', 'json', 'github', 'gitlab'] as const;
 type CiFormat = (typeof ciFormats)[number];
@@ -66,19 +68,23 @@ export const ciCommand = defineCommand<CiArgs>({
     // in a CI step fails the day it is written, not the first day a loop holds a lock.
     for (const ref of [args.base, args.head])
       if (ref !== undefined) await verifyCommit(ref, io.cwd, io.env);
+    const output: CiOutput = {
+      format,
+      gitlabFile: path.resolve(io.cwd, args.gitlabReport),
+      checkout: setup.repository.topLevel,
+    };
     if (!existsSync(setup.store.runningDir)) {
-      return noStore(
-        setup.store.runningDir,
-        args.requireStore,
-        { format, gitlabFile: args.gitlabReport },
-        io,
-      );
+      return noStore(setup.store.runningDir, args.requireStore, output, io);
     }
 
     const range = await resolveCiRange({ base: args.base, head: args.head }, io.env, io.cwd);
-    io.stderr.write(`scopeguard: checking ${range.base}...${range.head} (${range.reason})\n`);
     let report: GuardReport;
     try {
+      // The range may come from the CI event: both ends must name commits before they are shown.
+      for (const ref of [range.base, range.head]) await verifyCommit(ref, io.cwd, io.env);
+      io.stderr.write(
+        `scopeguard: checking ${printable(range.base)}...${printable(range.head)} (${printable(range.reason)})\n`,
+      );
       report = await runGuard(
         { source: { kind: 'range', base: range.base, head: range.head }, flags },
         io,
@@ -92,30 +98,28 @@ export const ciCommand = defineCommand<CiArgs>({
         `scopeguard: compared merge base ${report.range.mergeBase.slice(0, 12)} with ${report.range.head.slice(0, 12)}: ${report.filesChecked ?? 0} changed files\n`,
       );
     }
-    return emitCiReport(report, format, args.gitlabReport, io);
+    return emitCiReport(report, output, io);
   },
 });
 
-function noStore(
-  runningDir: string,
-  required: boolean,
-  output: { format: CiFormat; gitlabFile: string },
-  io: Io,
-): number {
+/** Where the report goes: the format, and for GitLab the report file inside which checkout. */
+interface CiOutput {
+  format: CiFormat;
+  gitlabFile: string;
+  checkout: string;
+}
+
+function noStore(runningDir: string, required: boolean, output: CiOutput, io: Io): number {
   io.stderr.write(
-    `scopeguard: no lock directory at ${runningDir}, so there is nothing to enforce here. Locks live ` +
-      'where the loops run; point CI at a directory they share with --loops-dir or ' +
-      'SCOPEGUARD_LOOPS_DIR.\n',
+    `scopeguard: no lock directory at ${printable(runningDir)}, so there is nothing to enforce ` +
+      'here. Locks live where the loops run; point CI at a directory they share with ' +
+      '--loops-dir or SCOPEGUARD_LOOPS_DIR.\n',
   );
   // Later steps and GitLab's artifact upload still find what they expect.
   if (output.format === 'github') {
-    writeGitHubFiles(
-      io,
-      `### scopeguard\n\nNothing to enforce: no lock directory at \`${runningDir}\`.\n`,
-      { conflicts: '0' },
-    );
+    writeGitHubFiles(io, nothingToEnforceSummary(runningDir), { conflicts: '0' });
   }
-  if (output.format === 'gitlab') writeGitLabFile(io, output.gitlabFile, '[]\n');
+  if (output.format === 'gitlab') writeGitLabFile(io, output, '[]\n');
   if (!required) return ExitCode.ok;
   io.stderr.write('scopeguard: failing because of --require-store\n');
   return ExitCode.environment;
@@ -136,47 +140,52 @@ function withShallowFix(error: unknown, shallow: boolean, platform: CiPlatform):
   return new EnvironmentError(`${error.message}\nFix: ${fixes[platform]}`, 'shallow-clone');
 }
 
-async function emitCiReport(
-  report: GuardReport,
-  format: CiFormat,
-  gitlabFile: string,
-  io: Io,
-): Promise<number> {
-  if (format === 'github') {
+/** The report on stdout first, so that the log shows it even if a report file cannot be written. */
+async function emitCiReport(report: GuardReport, output: CiOutput, io: Io): Promise<number> {
+  if (output.format === 'github') {
     const github = formatGitHubReport(report, Date.now());
     io.stdout.write(github.commands);
+    const code = await emitPausingCommands(report, io);
     writeGitHubFiles(io, github.summary, github.outputs);
-    if (hasFindings(report)) {
-      // The human report below repeats file names, which a pull request controls, and the runner
-      // acts on any line that starts with `::` (after blanks) or holds `##[`: pause workflow
-      // commands around it, as GitHub advises for echoing untrusted text.
-      const token = randomUUID();
-      io.stdout.write(`::stop-commands::${token}\n`);
-      try {
-        return await emitGuardReport(report, 'text', io);
-      } finally {
-        io.stdout.write(`::${token}::\n`);
-      }
-    }
+    return code;
   }
-  if (format === 'gitlab') {
-    writeGitLabFile(io, gitlabFile, formatGitLabReport(report));
-  }
-  return emitGuardReport(report, format === 'json' ? 'json' : 'text', io);
+  const code = await emitGuardReport(report, output.format === 'json' ? 'json' : 'text', io);
+  if (output.format === 'gitlab') writeGitLabFile(io, output, formatGitLabReport(report));
+  return code;
 }
 
-/** Append to the step summary and the step outputs, when the runner provides them. */
+/**
+ * The human report inside a GitHub step. It repeats file names, which a pull request controls,
+ * and the runner acts on any line that starts with `::` (after blanks) or holds `##[`: the names
+ * are printable, and workflow commands are paused around the report as well, as GitHub advises
+ * for echoing untrusted text.
+ */
+async function emitPausingCommands(report: GuardReport, io: Io): Promise<number> {
+  // Without findings nothing goes to stdout, and diagnostics on stderr are printable.
+  if (!hasFindings(report)) return emitGuardReport(report, 'text', io);
+  const token = randomUUID();
+  io.stdout.write(`::stop-commands::${token}\n`);
+  try {
+    return await emitGuardReport(report, 'text', io);
+  } finally {
+    io.stdout.write(`::${token}::\n`);
+  }
+}
+
+/**
+ * Append to the step summary and the step outputs, when the runner provides them. These are the
+ * runner's own files outside the checkout, shared with other steps: appended to, never replaced.
+ */
 function writeGitHubFiles(io: Io, summary: string, outputs: Record<string, string>): void {
-  if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, summary);
+  if (io.env.GITHUB_STEP_SUMMARY)
+    appendToRunnerFile(io.env.GITHUB_STEP_SUMMARY, summary, 'the step summary');
   if (io.env.GITHUB_OUTPUT) {
     const lines = Object.entries(outputs).map(([key, value]) => `${key}=${value}\n`);
-    appendFileSync(io.env.GITHUB_OUTPUT, lines.join(''));
+    appendToRunnerFile(io.env.GITHUB_OUTPUT, lines.join(''), 'the step outputs');
   }
 }
 
-function writeGitLabFile(io: Io, gitlabFile: string, content: string): void {
-  const file = path.resolve(io.cwd, gitlabFile);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, content);
-  io.stderr.write(`scopeguard: wrote the Code Quality report ${file}\n`);
+function writeGitLabFile(io: Io, output: CiOutput, content: string): void {
+  writeReportFile(output.gitlabFile, content, output.checkout);
+  io.stderr.write(`scopeguard: wrote the Code Quality report ${printable(output.gitlabFile)}\n`);
 }

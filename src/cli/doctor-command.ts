@@ -8,6 +8,7 @@ import { flockHelperName, holdSentinel } from '../lock/sentinel.js';
 import { colorsFor } from '../report/color.js';
 import { defineCommand } from './command-context.js';
 import { loadProjectSettings } from './project-settings.js';
+import { printable } from '../report/printable.js';
 
 interface DoctorArgs {
   loopsDir?: string;
@@ -51,9 +52,13 @@ export const doctorCommand = defineCommand<DoctorArgs>({
     checks.push({
       ok: true,
       label: 'lock directory',
-      detail: `${store.runningDir} (from ${location.source})${exists ? '' : ', not created yet: no loop has taken a lock'}`,
+      detail: `${printable(store.runningDir)} (from ${location.source})${exists ? '' : ', not created yet: no loop has taken a lock'}`,
     });
-    checks.push({ ok: true, label: 'store', detail: `directory store at ${store.description}` });
+    checks.push({
+      ok: true,
+      label: 'store',
+      detail: `directory store at ${printable(store.description)}`,
+    });
     checks.push(await checkFlock());
 
     const snapshot = await store.snapshot();
@@ -63,7 +68,10 @@ export const doctorCommand = defineCommand<DoctorArgs>({
       detail:
         `${snapshot.locks.length} live, ${snapshot.reaped.length} stale reaped now` +
         snapshot.problems
-          .map((problem) => `\n      unreadable: ${problem.file}: ${problem.reason}`)
+          .map(
+            (problem) =>
+              `\n      unreadable: ${printable(problem.file)}: ${printable(problem.reason)}`,
+          )
           .join(''),
     });
 

@@ -1,4 +1,5 @@
 import { hasFindings, isPassing, type GuardReport } from '../guard/guard-report.js';
+import { printable } from '../report/printable.js';
 import type { Io } from './io.js';
 
 export type GuardFormat = 'text' | 'json';
@@ -27,7 +28,9 @@ export async function emitGuardReport(
     io.stdout.write(formatTextReport(report, colorsFor(io.env, io.stdout.isTTY), Date.now()));
   }
   if (report.reaped.length > 0) {
-    const names = report.reaped.map((lock) => `${lock.instance} (${lock.reason})`).join(', ');
+    const names = report.reaped
+      .map((lock) => `${printable(lock.instance)} (${printable(lock.reason)})`)
+      .join(', ');
     io.stderr.write(
       `scopeguard: reaped ${report.reaped.length} stale lock${report.reaped.length === 1 ? '' : 's'}: ${names}\n`,
     );
@@ -35,10 +38,10 @@ export async function emitGuardReport(
   if (!report.strict) {
     for (const problem of report.problems) {
       io.stderr.write(
-        `scopeguard: warning: cannot read lock record ${problem.file}: ${problem.reason} (not enforced; --strict blocks on it)\n`,
+        `scopeguard: warning: cannot read lock record ${printable(problem.file)}: ${printable(problem.reason)} (not enforced; --strict blocks on it)\n`,
       );
     }
   }
-  for (const note of report.notes) io.stderr.write(`scopeguard: ${note}\n`);
+  for (const note of report.notes) io.stderr.write(`scopeguard: ${printable(note)}\n`);
   return isPassing(report) ? 0 : 1;
 }

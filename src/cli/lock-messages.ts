@@ -1,6 +1,7 @@
 import type { LiveLock, ReapedLock } from '../lock/lock-store.js';
 import type { RecordProblem } from '../lock/record-file.js';
 import { describeHolder, displayScopeEntry } from '../report/lock-summary.js';
+import { printable, quoted } from '../report/printable.js';
 import type { OutputStream } from './io.js';
 
 /** Say on stderr which stale records were reaped on the way, one line each. */
@@ -11,7 +12,7 @@ export function reportReaped(
 ): void {
   for (const lock of reaped) {
     stderr.write(
-      `scopeguard: reaped stale lock ${lock.instance}: ${describeHolder(lock, now)}; ${lock.reason}\n`,
+      `scopeguard: reaped stale lock ${printable(lock.instance)}: ${describeHolder(lock, now)}; ${printable(lock.reason)}\n`,
     );
   }
 }
@@ -20,7 +21,7 @@ export function reportReaped(
 export function reportProblems(stderr: OutputStream, problems: readonly RecordProblem[]): void {
   for (const problem of problems) {
     stderr.write(
-      `scopeguard: warning: unreadable lock record ${problem.file}: ${problem.reason}\n`,
+      `scopeguard: warning: unreadable lock record ${printable(problem.file)}: ${printable(problem.reason)}\n`,
     );
   }
 }
@@ -37,7 +38,8 @@ export function describeConflict(
     .map((entry) => displayScopeEntry(entry, projectRoot))
     .join(', ');
   if (reason === 'singleton')
-    return `singleton loop "${conflict.record.loop_name}" is already running: ${holder}`;
-  if (reason === 'instance') return `instance "${conflict.instance}" is already held by ${holder}`;
+    return `singleton loop ${quoted(conflict.record.loop_name)} is already running: ${holder}`;
+  if (reason === 'instance')
+    return `instance ${quoted(conflict.instance)} is already held by ${holder}`;
   return `scope is held by ${holder} on ${scope}`;
 }

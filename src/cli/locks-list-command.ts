@@ -2,6 +2,7 @@ import type { LiveLock, LockSnapshot } from '../lock/lock-store.js';
 import type { LoopsDirLocation } from '../lock/loops-dir.js';
 import { formatDuration } from '../report/duration.js';
 import { displayScopeEntry, lockAgeMs } from '../report/lock-summary.js';
+import { printable, printableJson } from '../report/printable.js';
 import { defineCommand } from './command-context.js';
 import { reportReaped } from './lock-messages.js';
 
@@ -29,7 +30,9 @@ export const locksListCommand = defineCommand<ListArgs>({
     const snapshot = { ...found, locks: [...found.locks].sort(byStartThenInstance) };
     const now = Date.now();
     if (args.json) {
-      io.stdout.write(`${JSON.stringify(listJson(snapshot, location, now), null, 2)}\n`);
+      io.stdout.write(
+        `${printableJson(JSON.stringify(listJson(snapshot, location, now), null, 2))}\n`,
+      );
       return 0;
     }
     reportReaped(io.stderr, snapshot.reaped, now);
@@ -81,15 +84,15 @@ function ageSeconds(ms: number | undefined): number | null {
 function listText(snapshot: LockSnapshot, location: LoopsDirLocation, now: number): string {
   const lines: string[] = [];
   const { locks, problems } = snapshot;
-  if (locks.length === 0) lines.push(`No live locks in ${location.loopsDir}.`);
+  if (locks.length === 0) lines.push(`No live locks in ${printable(location.loopsDir)}.`);
   else {
     const rows = locks.map((lock) => {
       const age = lockAgeMs(lock, now);
       return [
-        lock.record.loop_name + (lock.record.singleton ? ' (singleton)' : ''),
-        lock.instance,
+        printable(lock.record.loop_name) + (lock.record.singleton ? ' (singleton)' : ''),
+        printable(lock.instance),
         String(lock.record.pid),
-        lock.record.host ?? '-',
+        lock.record.host ? printable(lock.record.host) : '-',
         age === undefined ? '?' : formatDuration(age),
         lock.record.scope.map((entry) => displayScopeEntry(entry, location.projectRoot)).join(' '),
       ];
@@ -98,7 +101,8 @@ function listText(snapshot: LockSnapshot, location: LoopsDirLocation, now: numbe
   }
   if (problems.length > 0) {
     lines.push('', `Unreadable records (${problems.length}):`);
-    for (const problem of problems) lines.push(`  ${problem.file}: ${problem.reason}`);
+    for (const problem of problems)
+      lines.push(`  ${printable(problem.file)}: ${printable(problem.reason)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import { describeHolder } from '../report/lock-summary.js';
 import { defineCommand } from './command-context.js';
+import { printable } from '../report/printable.js';
 
 interface ReapArgs {
   dryRun: boolean;
@@ -21,7 +22,9 @@ export const locksReapCommand = defineCommand<ReapArgs>({
     const now = Date.now();
     const verb = args.dryRun ? 'would reap' : 'reaped';
     for (const lock of reaped)
-      io.stdout.write(`${verb} ${lock.instance}: ${describeHolder(lock, now)}; ${lock.reason}\n`);
+      io.stdout.write(
+        `${verb} ${printable(lock.instance)}: ${describeHolder(lock, now)}; ${printable(lock.reason)}\n`,
+      );
     if (reaped.length === 0) io.stderr.write('scopeguard: no stale locks\n');
     return 0;
   },

@@ -3,6 +3,7 @@ import type { ReleaseOutcome } from '../lock/lock-store.js';
 import { describeHolder } from '../report/lock-summary.js';
 import { defineCommand } from './command-context.js';
 import type { OutputStream } from './io.js';
+import { printable, quoted } from '../report/printable.js';
 
 interface ReleaseArgs {
   instance?: string;
@@ -62,26 +63,26 @@ function reportRelease(
 ): boolean {
   switch (outcome.status) {
     case 'released':
-      stdout.write(`released ${outcome.lock.instance}\n`);
+      stdout.write(`released ${printable(outcome.lock.instance)}\n`);
       return true;
     case 'removed-unreadable':
-      stdout.write(`removed unreadable record ${outcome.problem.file}\n`);
+      stdout.write(`removed unreadable record ${printable(outcome.problem.file)}\n`);
       return true;
     case 'missing':
       stderr.write(
-        `scopeguard: no lock "${outcome.instance}" (already released?); nothing to do\n`,
+        `scopeguard: no lock ${quoted(outcome.instance)} (already released?); nothing to do\n`,
       );
       return true;
     case 'refused':
       stderr.write(
-        `scopeguard: not released: ${outcome.lock.instance} is held by a live process that is not ` +
+        `scopeguard: not released: ${printable(outcome.lock.instance)} is held by a live process that is not ` +
           `this one or its parent: ${describeHolder(outcome.lock, Date.now())}. ` +
           'Ask its owner to stop it, or pass --force if you are sure.\n',
       );
       return false;
     case 'unreadable':
       stderr.write(
-        `scopeguard: not released: ${outcome.problem.file} is unreadable (${outcome.problem.reason}); ` +
+        `scopeguard: not released: ${printable(outcome.problem.file)} is unreadable (${printable(outcome.problem.reason)}); ` +
           'pass --force to remove it anyway.\n',
       );
       return false;

@@ -1,6 +1,7 @@
 import { defineCommand } from './command-context.js';
 import { secondsOption } from './seconds-option.js';
 import { waitProgress } from './wait-progress.js';
+import { printable } from '../report/printable.js';
 
 interface WaitArgs {
   scope: string[];
@@ -36,7 +37,7 @@ export const locksWaitCommand = defineCommand<WaitArgs>({
       progress.done();
       if (free) return 0;
       io.stderr.write(
-        `scopeguard: timed out after ${args.timeout} s; still held by ${blocker ?? 'another loop'}\n`,
+        `scopeguard: timed out after ${args.timeout} s; still held by ${blocker === undefined ? 'another loop' : printable(blocker)}\n`,
       );
       return 1;
     } finally {

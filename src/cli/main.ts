@@ -1,4 +1,5 @@
 import { ExitCode, ScopeguardError, UsageError } from '../errors.js';
+import { printable } from '../report/printable.js';
 import type { Io } from './io.js';
 import { preCommit } from './pre-commit-command.js';
 
@@ -19,11 +20,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
 function renderError(error: unknown, io: Io): number {
   if (error instanceof ScopeguardError) {
-    io.stderr.write(`scopeguard: ${error.message}\n`);
+    io.stderr.write(`scopeguard: ${printableLines(error.message)}\n`);
     if (error instanceof UsageError) io.stderr.write('Run `scopeguard --help` for usage.\n');
     return error.exitCode;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  io.stderr.write(`scopeguard: internal error (please report it):\n${detail}\n`);
+  io.stderr.write(`scopeguard: internal error (please report it):\n${printableLines(detail)}\n`);
   return ExitCode.internal;
+}
+
+// Messages quote what they name, but may still carry text from outside (a path, a ref, a parser's
+// excerpt of a bad file); their own line breaks are kept.
+function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
 }

@@ -2,6 +2,7 @@ import type { Conflict } from '../guard/find-conflicts.js';
 import { isPassing, type GuardReport } from '../guard/guard-report.js';
 import { formatDuration } from './duration.js';
 import { displayScopeEntry, lockAgeMs } from './lock-summary.js';
+import { hasUnsafeCharacter, printable, quoted } from './printable.js';
 
 /** At most this many annotations per severity: GitHub shows only the first few anyway. */
 export const maxAnnotationsPerSeverity = 10;
@@ -24,8 +25,8 @@ export function formatGitHubReport(report: GuardReport, now: number): GitHubRepo
   const lines = files.slice(0, maxAnnotationsPerSeverity).map((conflict) => {
     const { record } = conflict.lock;
     const scope = displayScopeEntry(conflict.matchedScope, report.projectRoot);
-    const properties = `file=${escapeProperty(conflict.file)},title=${escapeProperty(`Held by loop ${record.loop_name}`)}`;
-    const message = `${conflict.file} is inside scope ${scope} held by loop "${record.loop_name}" (instance ${conflict.lock.instance}, pid ${record.pid}${record.host ? `, host ${record.host}` : ''}).`;
+    const properties = `file=${escapeProperty(annotationFile(conflict.file))},title=${escapeProperty(`Held by loop ${printable(record.loop_name)}`)}`;
+    const message = `${printable(conflict.file)} is inside scope ${scope} held by loop ${quoted(record.loop_name)} (instance ${printable(conflict.lock.instance)}, pid ${record.pid}${record.host ? `, host ${printable(record.host)}` : ''}).`;
     return `::${severity} ${properties}::${escapeData(message)}`;
   });
   const hidden = files.length - lines.length;
@@ -39,6 +40,16 @@ export function formatGitHubReport(report: GuardReport, now: number): GitHubRepo
     summary: summaryTable(report, now),
     outputs: { conflicts: String(report.conflicts.length) },
   };
+}
+
+/**
+ * The file an annotation names: the exact name, so that GitHub can place it, even with CR or LF,
+ * which the runner's escapes carry. A name with any other control character is shown printable
+ * instead, as those would go out raw. A workflow command inside the name is harmless here: the
+ * runner looks for no other command inside scopeguard's own.
+ */
+function annotationFile(file: string): string {
+  return hasUnsafeCharacter(file.replace(/[\r\n]/g, '')) ? printable(file) : file;
 }
 
 function firstConflictPerFile(conflicts: readonly Conflict[]): Conflict[] {
@@ -83,6 +94,18 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
+/**
+ * The step summary when there is no lock directory to read, so nothing to enforce.
+ */
+export function nothingToEnforceSummary(runningDir: string): string {
+  return `### scopeguard\n\nNothing to enforce: no lock directory at ${markdownCode(runningDir)}.\n`;
+}
+
 function markdownCell(text: string): string {
-  return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, '\\n')}\``;
+  return markdownCode(text).replace(/\|/g, '\\|');
+}
+
+/** Text as one Markdown code span: printable, and with no backtick to end the span early. */
+function markdownCode(text: string): string {
+  return `\`${printable(text).replace(/`/g, "'")}\``;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isPassing, type GuardReport } from '../guard/guard-report.js';
 import { displayScopeEntry } from './lock-summary.js';
+import { printable, printableJson, quoted } from './printable.js';
 
 /** One issue of GitLab's Code Quality report format. */
 export interface CodeQualityIssue {
@@ -21,7 +22,7 @@ export function formatGitLabReport(report: GuardReport): string {
   const issues: CodeQualityIssue[] = report.conflicts.map((conflict) => {
     const { record } = conflict.lock;
     return {
-      description: `Inside scope ${displayScopeEntry(conflict.matchedScope, report.projectRoot)} held by loop "${record.loop_name}" (instance ${conflict.lock.instance}, pid ${record.pid}${record.host ? `, host ${record.host}` : ''})`,
+      description: `Inside scope ${displayScopeEntry(conflict.matchedScope, report.projectRoot)} held by loop ${quoted(record.loop_name)} (instance ${printable(conflict.lock.instance)}, pid ${record.pid}${record.host ? `, host ${printable(record.host)}` : ''})`,
       check_name: 'scopeguard/held-scope',
       fingerprint: createHash('sha256')
         .update(
@@ -37,5 +38,5 @@ export function formatGitLabReport(report: GuardReport): string {
       location: { path: conflict.file, lines: { begin: 1 } },
     };
   });
-  return `${JSON.stringify(issues, null, 2)}\n`;
+  return `${printableJson(JSON.stringify(issues, null, 2))}\n`;
 }

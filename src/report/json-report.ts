@@ -1,5 +1,6 @@
 import { isPassing, type GuardReport } from '../guard/guard-report.js';
 import type { LiveLock } from '../lock/lock-store.js';
+import { printableJson } from './printable.js';
 
 /** Version of the `--format json` document. */
 export const guardJsonSchemaVersion = 1;
@@ -29,7 +30,7 @@ export function formatJsonReport(report: GuardReport): string {
       ...report.notes.map((message) => ({ kind: 'note', message })),
     ],
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  return `${printableJson(JSON.stringify(document, null, 2))}\n`;
 }
 
 function lockJson(lock: LiveLock) {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { LiveLock } from '../lock/lock-store.js';
 import { formatDuration } from './duration.js';
+import { printable, quoted } from './printable.js';
 
 /** How long a lock has been held, or undefined when its `started_at` does not parse. */
 export function lockAgeMs(lock: LiveLock, now: number): number | undefined {
@@ -8,15 +9,18 @@ export function lockAgeMs(lock: LiveLock, now: number): number | undefined {
   return Number.isNaN(started) ? undefined : now - started;
 }
 
-/** A scope entry relative to the project root when it is inside it (`.` for the root itself). */
+/**
+ * A scope entry to show: relative to the project root when it is inside it (`.` for the root
+ * itself), and printable.
+ */
 export function displayScopeEntry(entry: string, projectRoot: string): string {
   const relative = path.relative(projectRoot, entry);
   if (relative === '') return '.';
   // `..` as a whole first segment means outside; a name like `..cache` inside the root does not.
   if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
-    return entry;
+    return printable(entry);
   }
-  return relative;
+  return printable(relative);
 }
 
 /** One line naming a lock's holder: `loop "x" (instance y, pid 12, host h, held 5m)`. */
@@ -24,10 +28,10 @@ export function describeHolder(lock: LiveLock, now: number): string {
   const { record } = lock;
   const age = lockAgeMs(lock, now);
   const parts = [
-    ...(lock.instance === record.loop_name ? [] : [`instance ${lock.instance}`]),
+    ...(lock.instance === record.loop_name ? [] : [`instance ${printable(lock.instance)}`]),
     `pid ${record.pid}`,
-    ...(record.host ? [`host ${record.host}`] : []),
+    ...(record.host ? [`host ${printable(record.host)}`] : []),
     ...(age === undefined ? [] : [`held ${formatDuration(age)}`]),
   ];
-  return `loop "${record.loop_name}" (${parts.join(', ')})`;
+  return `loop ${quoted(record.loop_name)} (${parts.join(', ')})`;
 }

@@ -2,6 +2,7 @@ import { guardEnv } from '../config/guard-settings.js';
 import { hasFindings, isPassing, type GuardReport } from '../guard/guard-report.js';
 import type { Colors } from './color.js';
 import { describeHolder, displayScopeEntry } from './lock-summary.js';
+import { printable } from './printable.js';
 import { shellQuote } from './shell-quote.js';
 
 const sourceNouns: Record<string, [string, string]> = {
@@ -37,13 +38,14 @@ export function formatTextReport(report: GuardReport, colors: Colors, now: numbe
     lines.push(`  ${colors.bold(describeHolder(lock, now))}`);
     for (const [entry, entryConflicts] of groupBy(conflicts, (conflict) => conflict.matchedScope)) {
       lines.push(`    scope ${colors.cyan(displayScopeEntry(entry, report.projectRoot))}`);
-      for (const conflict of entryConflicts) lines.push(`      ${displayFileName(conflict.file)}`);
+      for (const conflict of entryConflicts) lines.push(`      ${printable(conflict.file)}`);
     }
     lines.push('');
   }
   if (report.strict && report.problems.length > 0) {
     lines.push(colors.red('  unreadable lock records (blocking because of --strict):'));
-    for (const problem of report.problems) lines.push(`    ${problem.file}: ${problem.reason}`);
+    for (const problem of report.problems)
+      lines.push(`    ${printable(problem.file)}: ${printable(problem.reason)}`);
     lines.push('');
   }
   if (blocked) lines.push(...waysForward(report));
@@ -71,16 +73,6 @@ function waysForward(report: GuardReport): string[] {
     lines.push(`  - or run with --mode warn to report without failing`);
   }
   return lines;
-}
-
-/**
- * A file name safe to print: names with control characters (a newline, a tab, an escape
- * sequence) are shown quoted with C-style escapes, the way git shows them, so they cannot break
- * the report's lines or drive the terminal.
- */
-export function displayFileName(file: string): string {
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u001f\u007f]/.test(file) ? JSON.stringify(file) : file;
 }
 
 function groupBy<K, T>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {

@@ -1,4 +1,11 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,12 +14,13 @@ import {
   gitlabEnv,
   makeCiRepo,
   pullRequestEvent,
+  sha,
   type CiRepo,
 } from '../support/ci-repo.js';
 import { runCli } from '../support/cli.js';
 import { holdLock } from '../support/commit-repo.js';
 import { startIdleProcess } from '../support/processes.js';
-import { makeTempDir } from '../support/temp-dir.js';
+import { git, makeTempDir } from '../support/temp-dir.js';
 import { annotatedFiles, runnerCommands } from '../support/workflow-commands.js';
 
 const manyFiles = Array.from(
@@ -107,6 +115,25 @@ describe('scopeguard ci --format github', () => {
     expect(readFileSync(output, 'utf8')).toBe('earlier=1\nconflicts=13\nconflicts=13\n');
   });
 
+  it('appends to the runner files but refuses to follow a symlink in their place (exit 3)', async () => {
+    const { repo, head } = await repoWithManyConflicts();
+    const dir = makeTempDir('scopeguard-gh-files-');
+    const target = path.join(dir, 'elsewhere.txt');
+    writeFileSync(target, 'untouched\n');
+    const summary = path.join(dir, 'step_summary.md');
+    symlinkSync(target, summary);
+    const env = githubEnv('pull_request', pullRequestEvent(repo.mainTip, head), {
+      GITHUB_STEP_SUMMARY: summary,
+    });
+
+    const result = await runCli(['ci'], { cwd: repo.root, env });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`cannot append to the step summary ${summary} (ELOOP)`);
+    // the annotations and the report were printed first
+    expect(lines(result.stdout, '::error ')).toHaveLength(10);
+    expect(readFileSync(target, 'utf8')).toBe('untouched\n');
+  });
+
   it('escapes file names in annotations so that the runner reads back the exact names', async () => {
     const repo = makeCiRepo();
     const odd = [
@@ -124,12 +151,21 @@ describe('scopeguard ci --format github', () => {
       'odd names',
     );
     await holdLock(repo.root, 'oddities', ['src/odd']);
-    const env = githubEnv('pull_request', pullRequestEvent(repo.mainTip, head));
+    const summary = path.join(makeTempDir('scopeguard-gh-files-'), 'step_summary.md');
+    const env = githubEnv('pull_request', pullRequestEvent(repo.mainTip, head), {
+      GITHUB_STEP_SUMMARY: summary,
+    });
 
     const result = await runCli(['ci'], { cwd: repo.root, env });
     expect(result.code, result.stderr).toBe(1);
     const errors = lines(result.stdout, '::error ');
     expect(errors).toHaveLength(odd.length);
+    // the step summary names them escaped, one table row each, with no lone CR to split a row
+    const table = readFileSync(summary, 'utf8');
+    expect(table).not.toContain('\r');
+    expect(table).toContain('| `"src/odd/carriage\\rreturn.ts"` |');
+    expect(table).toContain('| `"src/odd/line\\nbreak.ts"` |');
+    expect(lines(table, '| `')).toHaveLength(odd.length);
     // every workflow command stays on one line: no raw CR anywhere on stdout
     expect(result.stdout).not.toContain('\r');
 
@@ -150,7 +186,7 @@ describe('scopeguard ci --format github', () => {
     );
     expect(errors).toContainEqual(
       expect.stringMatching(
-        /^::error file=src\/odd\/line%0Abreak\.ts,title=[^:]*::src\/odd\/line%0Abreak\.ts is inside/,
+        /^::error file=src\/odd\/line%0Abreak\.ts,title=[^:]*::"src\/odd\/line\\nbreak\.ts" is inside/,
       ),
     );
     expect(errors).toContainEqual(
@@ -159,15 +195,19 @@ describe('scopeguard ci --format github', () => {
       ),
     );
 
-    // read back the way the runner does, every annotation names a real file, each exactly once
+    // read back the way the runner does, every annotation names a real file, each exactly once;
+    // the message shows it too, quoted and escaped when it holds a line break
     const commands = runnerCommands(result.stdout).filter((c) => c.command === 'error');
     expect(commands.map((c) => c.properties.file).sort()).toEqual([...odd].sort());
     for (const command of commands) {
+      const file = command.properties.file!;
       expect(command.properties.title).toBe('Held by loop oddities');
       expect(command.data).toMatch(
         / is inside scope src\/odd held by loop "oddities" \(instance oddities, pid \d+/,
       );
-      expect(command.data.startsWith(`${command.properties.file} is inside scope`)).toBe(true);
+      const shown = /[\r\n]/.test(file) ? JSON.stringify(file) : file;
+      expect(command.data.startsWith(`${shown} is inside scope`)).toBe(true);
+      expect(command.data).not.toMatch(/[\r\n]/);
     }
   });
 
@@ -191,13 +231,20 @@ describe('scopeguard ci --format github', () => {
     for (const mode of ['block', 'warn']) {
       const result = await runCli(['ci', '--mode', mode], { cwd: repo.root, env });
       expect(result.code, result.stderr).toBe(mode === 'block' ? 1 : 0);
-      // the text report still shows the names to a human reading the log
-      expect(result.stdout).toContain('      ::warning::injected at the start of a line\n');
-      expect(result.stdout).toContain('      src/##[warning]legacy syntax anywhere in a line\n');
-      // but the runner acts only on scopeguard's own annotations
+      // the text report still shows the names to a human reading the log, quoted and inert
+      expect(result.stdout).toContain('      "::warning::injected at the start of a line"\n');
+      expect(result.stdout).toContain(
+        '      "src/#\\u0023[warning]legacy syntax anywhere in a line"\n',
+      );
+      // the runner acts only on scopeguard's own annotations, even if it ignored the pause
+      // around the text report
       const severity = mode === 'block' ? 'error' : 'warning';
       const commands = runnerCommands(result.stdout);
       expect(commands.filter((command) => command.command !== severity)).toEqual([]);
+      const unpaused = runnerCommands(
+        result.stdout.replace(/^::(stop-commands::)?[\w-]+::$/gm, ''),
+      );
+      expect(unpaused.filter((command) => command.command !== severity)).toEqual([]);
       // a.ts, new.ts, notes.txt and the hostile names, each annotated under its real name
       expect(annotatedFiles(result.stdout)).toEqual(
         ['notes.txt', 'src/a.ts', 'src/new.ts', ...hostile].sort(),
@@ -336,5 +383,57 @@ describe('scopeguard ci --format gitlab', () => {
 
     // the default file was never written
     expect(() => readFileSync(path.join(repo.root, 'gl-code-quality-report.json'))).toThrow();
+  });
+  /** Commit a symlink named `link` (to `target`) on the feature branch, as a pull request can. */
+  function commitSymlink(repo: CiRepo, link: string, target: string): void {
+    symlinkSync(target, path.join(repo.root, link));
+    git(repo.root, 'add', '--', link);
+    git(repo.root, 'commit', '-qm', `add the symlink ${link}`);
+  }
+
+  it('replaces a symlink committed at the report path instead of writing through it, with and without a lock directory', async () => {
+    for (const withLocks of [true, false]) {
+      const repo = makeCiRepo();
+      const outside = path.join(makeTempDir('scopeguard-outside-'), 'precious.txt');
+      writeFileSync(outside, 'precious\n');
+      commitSymlink(repo, 'gl-code-quality-report.json', outside);
+      if (withLocks) await holdLock(repo.root, 'refactor', ['src']);
+      const env = gitlabEnv({
+        CI_MERGE_REQUEST_DIFF_BASE_SHA: repo.branchPoint,
+        CI_COMMIT_SHA: sha(repo.root, 'HEAD'),
+      });
+
+      const result = await runCli(['ci'], { cwd: repo.root, env });
+      expect(result.code, result.stderr).toBe(withLocks ? 1 : 0);
+      expect(readFileSync(outside, 'utf8')).toBe('precious\n');
+      const report = path.join(repo.root, 'gl-code-quality-report.json');
+      expect(lstatSync(report).isFile()).toBe(true);
+      expect(readIssues(report)).toHaveLength(withLocks ? 2 : 0);
+      // nothing but the report was left behind (no temp file)
+      expect(readdirSync(repo.root).filter((name) => name.includes('gl-code-quality'))).toEqual([
+        'gl-code-quality-report.json',
+      ]);
+    }
+  });
+
+  it('refuses a report path through a directory symlink in the checkout (exit 3) and writes nothing there', async () => {
+    const repo = makeCiRepo();
+    const outsideDir = makeTempDir('scopeguard-outside-');
+    commitSymlink(repo, 'reports', outsideDir);
+    await holdLock(repo.root, 'refactor', ['src']);
+    const env = gitlabEnv({
+      CI_MERGE_REQUEST_DIFF_BASE_SHA: repo.branchPoint,
+      CI_COMMIT_SHA: sha(repo.root, 'HEAD'),
+    });
+
+    const result = await runCli(['ci', '--gitlab-report', 'reports/quality.json'], {
+      cwd: repo.root,
+      env,
+    });
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain(
+      `will not write the report ${path.join(repo.root, 'reports', 'quality.json')} through ${path.join(repo.root, 'reports')}, a symbolic link inside the checkout`,
+    );
+    expect(readdirSync(outsideDir)).toEqual([]);
   });
 });

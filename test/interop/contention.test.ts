@@ -2,15 +2,26 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { binPath, repoRoot } from '../support/cli.js';
-import { findDoubleHolds, intervalsFromLog } from '../support/hold-intervals.js';
+import { findDoubleHolds, readHoldLog, type HoldInterval } from '../support/hold-intervals.js';
 import { pythonAvailable, seedDir } from '../support/python-peer.js';
 import { killHard, track } from '../support/processes.js';
 import { isolatedEnv, makeTempDir } from '../support/temp-dir.js';
 
 const workers = path.join(repoRoot, 'test', 'interop', 'workers');
+const library = path.join(repoRoot, 'dist', 'index.js');
+// 'area/one' and 'area/two' may be held together; every other pair overlaps.
 const scopes = ['area', 'area/one', 'area/two', 'area/one/deep'];
+// Every worker tries once per round, all at the same tick, so that check-and-create runs in
+// several processes at the same moment in every round: without the sentinel's flock(2), two of
+// them see the scope free and both take it within the first few rounds. The test stops the
+// workers well before their last round; that many rounds only bound the run.
+const maxRounds = 200;
+const periodMs = 60;
+const holdMs = 20;
+const workersPerSide = 3;
 
 function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) =>
@@ -28,54 +39,59 @@ function held(child: ChildProcess): Promise<{ at: bigint; line: string }> {
   });
 }
 
+const show = ([a, b]: [HoldInterval, HoldInterval]) =>
+  `${a.who} held ${a.scope} during ${a.start}..${a.end}, ${b.who} held ${b.scope} during ${b.start}..${b.end}`;
+
 describe.skipIf(!pythonAvailable)('contention between scopeguard and the Python original', () => {
   it('never lets two holders of overlapping scopes hold at once, and survives SIGKILLed holders', async () => {
     const root = makeTempDir();
     const loopsDir = path.join(root, '.loops');
-    const log = path.join(root, 'holds.jsonl');
+    const logFile = path.join(root, 'holds.jsonl');
+    const control = makeTempDir('scopeguard-control-');
     const env = { ...isolatedEnv(), PYTHONPATH: seedDir };
-    const stopFile = path.join(root, 'stop');
-    const pauseFile = path.join(root, 'pause');
     const start = (command: string, args: string[]) =>
       track(spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] }));
 
-    const pool = [0, 1, 2, 3].flatMap((n) => [
+    // Far enough ahead for every worker to start before the first round.
+    const epoch = Date.now() + 2000;
+    const schedule = [control, String(epoch), String(periodMs), String(maxRounds), String(holdMs)];
+    const pool = Array.from({ length: workersPerSide }, (_, n) => [
       start(process.execPath, [
-        path.join(workers, 'cli-worker.mjs'),
-        binPath,
+        path.join(workers, 'library-worker.mjs'),
+        library,
         loopsDir,
         `ours-${n}`,
-        log,
-        stopFile,
-        pauseFile,
+        logFile,
+        ...schedule,
         ...scopes,
       ]),
       start('python3', [
         path.join(workers, 'python_worker.py'),
         loopsDir,
         `py-${n}`,
-        log,
-        stopFile,
-        pauseFile,
+        logFile,
+        ...schedule,
         ...scopes,
       ]),
-    ]);
+    ]).flat();
 
-    // Two hogs take the whole area mid-run and are killed with SIGKILL while holding it: the
-    // workers must reap their records and carry on, and nobody may hold 'area' while they do.
-    // Workers pause new acquisitions while a hog waits, or a scope over everything could starve.
-    const deaths = new Map<string, bigint>();
+    // Two hogs take the whole area during the rounds and are killed with SIGKILL while holding
+    // it: the workers must reap their records and carry on, and nobody may hold 'area' meanwhile.
+    // Workers sit out while a hog waits for the lock, or a scope over everything could starve.
+    const deaths: bigint[] = [];
     const hog = async (who: string, launch: () => ChildProcess) => {
-      writeFileSync(pauseFile, '');
+      writeFileSync(path.join(control, 'pause'), '');
       const child = launch();
       const { at, line } = await held(child);
-      rmSync(pauseFile);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      rmSync(path.join(control, 'pause'));
+      await sleep(300);
       await killHard(child);
-      deaths.set(who, process.hrtime.bigint());
-      return { interval: { who, scope: 'area', start: at, end: deaths.get(who)! }, line };
+      deaths.push(process.hrtime.bigint());
+      return { interval: { who, scope: 'area', start: at, end: deaths.at(-1)! }, line };
     };
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const afterRounds = (count: number) => sleep(count * periodMs);
+    await sleep(epoch - Date.now());
+    await afterRounds(10);
     const cliHold = await hog('hog-cli', () =>
       start(process.execPath, [
         binPath,
@@ -96,33 +112,30 @@ describe.skipIf(!pythonAvailable)('contention between scopeguard and the Python 
     );
     // The wrapper died; the command it ran (which printed its pid) is an orphan to clean up.
     process.kill(Number(cliHold.line.split(' ')[1]), 'SIGKILL');
-    const hogIntervals = [cliHold.interval];
+    await afterRounds(10);
     const pyHold = await hog('hog-py', () =>
       start('python3', [path.join(workers, 'python_hog.py'), loopsDir, 'hog-py', 'area']),
     );
-    hogIntervals.push(pyHold.interval);
+    await afterRounds(10);
+    writeFileSync(path.join(control, 'stop'), '');
 
-    // Let the workers go on for a while after the last death, then stop them.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    writeFileSync(stopFile, '');
     await Promise.all(pool.map(exited));
+    const log = readHoldLog(readFileSync(logFile, 'utf8').split('\n'));
     expect(pool.map((child) => child.exitCode)).toEqual(pool.map(() => 0));
+    expect(log.open).toEqual([]);
 
-    const intervals = [
-      ...intervalsFromLog(readFileSync(log, 'utf8').split('\n'), () => 0n),
-      ...hogIntervals,
-    ];
-    expect(intervals.filter((i) => i.end === 0n)).toEqual([]);
-    const violations = findDoubleHolds(intervals);
-    expect(violations).toEqual([]);
+    // The one verdict that matters.
+    const doubleHolds = findDoubleHolds([...log.holds, cliHold.interval, pyHold.interval]);
+    expect(doubleHolds.map(show)).toEqual([]);
 
-    // Real contention happened on both sides, and the killed hogs' scope was taken again after.
-    const ours = intervals.filter((i) => i.who.startsWith('ours-'));
-    const theirs = intervals.filter((i) => i.who.startsWith('py-'));
-    expect(ours.length).toBeGreaterThanOrEqual(3);
-    expect(theirs.length).toBeGreaterThanOrEqual(3);
-    for (const death of deaths.values()) {
-      expect(intervals.some((i) => !i.who.startsWith('hog') && i.start > death)).toBe(true);
+    // And the run tested something: both implementations held scopes and were turned away, and
+    // the killed hogs' scope was taken again after each death.
+    for (const side of ['ours-', 'py-']) {
+      expect(log.holds.filter((hold) => hold.who.startsWith(side)).length).toBeGreaterThan(0);
+      expect(log.refused.filter((refusal) => refusal.who.startsWith(side)).length).toBeGreaterThan(
+        0,
+      );
     }
+    for (const death of deaths) expect(log.holds.some((hold) => hold.start > death)).toBe(true);
   }, 60_000);
 });

@@ -4,11 +4,15 @@ import path from 'node:path';
 import { repoRoot } from './cli.js';
 
 /**
- * The Python original, run as a real peer. Interop tests skip with a message when it is not there,
- * unless SCOPEGUARD_REQUIRE_INTEROP=1 (set by CI), when its absence fails the run.
+ * The Python original, run as a real peer: the directory holding its `concurrency.py`, named by
+ * SCOPEGUARD_PYTHON_SEED, else `../shared/seed` beside the repository. It goes on PYTHONPATH, so
+ * it must hold no other module named like one of Python's own (little-loops' `fsm` folder has a
+ * `types.py`: copy `concurrency.py` out of it). Interop tests skip with a message when the peer
+ * cannot run, unless SCOPEGUARD_REQUIRE_INTEROP=1 (set by CI), when that fails the run.
  */
-export const seedDir =
-  process.env.SCOPEGUARD_PYTHON_SEED ?? path.resolve(repoRoot, '..', 'shared', 'seed');
+export const seedDir = path.resolve(
+  process.env.SCOPEGUARD_PYTHON_SEED || path.join(repoRoot, '..', 'shared', 'seed'),
+);
 
 function findPeer(): string | undefined {
   if (!existsSync(path.join(seedDir, 'concurrency.py')))
@@ -19,6 +23,18 @@ function findPeer(): string | undefined {
     });
   } catch {
     return 'python3 (3.11 or newer) is not available';
+  }
+  try {
+    execFileSync('python3', ['-c', 'from concurrency import LockManager'], {
+      env: { ...process.env, PYTHONPATH: seedDir },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  } catch (error) {
+    const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
+    return (
+      `the Python original in ${seedDir} does not import (${stderr.split('\n').at(-1)}); ` +
+      "does that directory hold a module that shadows one of Python's own, such as types.py?"
+    );
   }
   return undefined;
 }

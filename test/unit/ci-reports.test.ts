@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { GuardReport } from '../../src/guard/guard-report.js';
 import type { LiveLock } from '../../src/lock/lock-store.js';
+import { colorsFor } from '../../src/report/color.js';
 import { escapeData, escapeProperty, formatGitHubReport } from '../../src/report/github-report.js';
 import { formatGitLabReport } from '../../src/report/gitlab-report.js';
+import { formatJsonReport } from '../../src/report/json-report.js';
+import { formatTextReport } from '../../src/report/text-report.js';
 import { guardReport, liveLock } from '../support/guard-fixtures.js';
+import { rawControl } from '../support/raw-control.js';
 
 const lock = (instance: string): LiveLock =>
   liveLock(instance, { loop_name: 'refactor', pid: 7, host: 'h' });
@@ -60,7 +64,7 @@ describe('GitHub report', () => {
     expect(summary).toContain(
       '| `src/a\\|b.ts` | `refactor` | `refactor` | `7` | `h` | `5m` | `src` |',
     );
-    expect(summary).toContain('| `src/new\\nline.ts` |');
+    expect(summary).toContain('| `"src/new\\nline.ts"` |');
     expect(formatGitHubReport(report([]), now).summary).toContain(
       'No changed file is inside a scope held by another loop.',
     );
@@ -85,5 +89,34 @@ describe('GitLab Code Quality report', () => {
     expect(JSON.parse(formatGitLabReport(report(['src/a.ts'], { mode: 'warn' })))[0].severity).toBe(
       'minor',
     );
+  });
+});
+
+describe('every formatter with text from outside', () => {
+  // a record another process wrote, a file name a pull request chose
+  const hostile = liveLock('evil\u001b[2Jinstance', {
+    loop_name: '\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007',
+    host: 'h\u009b31m\u202e',
+    scope: ['/repo/src\r::error::scope'],
+  });
+  const hostileReport = report(['src\r::error::scope/a\u0085.ts'], {}, [hostile]);
+  hostileReport.conflicts[0]!.matchedScope = '/repo/src\r::error::scope';
+  hostileReport.problems = [
+    { stem: 'x', file: '/repo/.loops/.running/x\n##[error]y.lock', reason: 'bad \u001b[1m' },
+  ];
+  hostileReport.strict = true;
+
+  it.each([
+    ['text', () => formatTextReport(hostileReport, colorsFor({ NO_COLOR: '1' }, false), now)],
+    ['json', () => formatJsonReport(hostileReport)],
+    ['github commands', () => formatGitHubReport(hostileReport, now).commands],
+    ['github summary', () => formatGitHubReport(hostileReport, now).summary],
+    ['gitlab', () => formatGitLabReport(hostileReport)],
+  ])('%s: no raw control character and no workflow command but its own', (_, format) => {
+    const output = format();
+    expect(output).not.toMatch(rawControl);
+    expect(output).not.toContain('##[');
+    const foreign = output.split('\n').filter((line) => /^\s*::(?!error )/.test(line));
+    expect(foreign).toEqual([]);
   });
 });

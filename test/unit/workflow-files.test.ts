@@ -83,6 +83,45 @@ describe('GitHub workflow files', () => {
     expect(steps.some((step) => /scopeguard(\.js)? ci\b/.test(String(step.run)))).toBe(true);
   });
 
+  it('the project CI requires the interop tests, against little-loops at both pinned commits', () => {
+    const workflow = parse(readFileSync(path.join(workflowDir, 'ci.yml'), 'utf8')) as Json;
+    const job = (workflow.jobs as Record<string, Json>).test!;
+    const matrix = (job.strategy as Json).matrix as Json;
+    // actions/checkout takes a commit only as a full sha
+    expect(matrix['little-loops']).toEqual([expect.stringMatching(/^60d1660d9[0-9a-f]{31}$/)]);
+    expect(matrix.include).toEqual([
+      {
+        os: 'ubuntu-latest',
+        node: 20,
+        'little-loops': expect.stringMatching(/^a12b9397d[0-9a-f]{31}$/),
+      },
+    ]);
+    const env = job.env as Json;
+    expect(env.SCOPEGUARD_REQUIRE_INTEROP).toBe('1');
+    expect(env.SCOPEGUARD_PYTHON_SEED).toMatch(/^\$\{\{ github\.workspace \}\}\/[\w.-]+$/);
+
+    const steps = job.steps as Json[];
+    // the project itself is checked out first, into the folder its commands run in
+    const workingDirectory = ((job.defaults as Json).run as Json)['working-directory'];
+    expect(steps[0]).toEqual({
+      uses: expect.stringMatching(/^actions\/checkout@/),
+      with: { path: workingDirectory },
+    });
+    const littleLoops = steps.findIndex(
+      (step) => (step.with as Json | undefined)?.repository === 'BrennonTWilliams/little-loops',
+    );
+    expect(steps[littleLoops]!.with).toMatchObject({ ref: '${{ matrix.little-loops }}' });
+    const checkoutPath = (steps[littleLoops]!.with as Json).path as string;
+    // the module alone goes into the seed directory: its folder would shadow Python's `types`
+    const copy = steps.findIndex((step) =>
+      String(step.run).includes(`${checkoutPath}/scripts/little_loops/fsm/concurrency.py`),
+    );
+    expect(copy).toBeGreaterThan(littleLoops);
+    expect(String(steps[copy]!.run)).toContain('"$SCOPEGUARD_PYTHON_SEED/"');
+    const vitest = steps.findIndex((step) => step.run === 'npx vitest run');
+    expect(vitest).toBeGreaterThan(copy);
+  });
+
   it('the composite action declares its inputs, output and composite steps', () => {
     const action = parse(
       readFileSync(path.join(repoRoot, '.github', 'actions', 'scopeguard', 'action.yml'), 'utf8'),
