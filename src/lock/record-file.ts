@@ -10,6 +10,7 @@ import {
 import path from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import { parseLockRecord, type LockRecord } from './lock-record.js';
+import type { StoreProblem } from './lock-store.js';
 import { sentinelName } from './sentinel.js';
 
 /** Records larger than this are refused unread: a real one is a few hundred bytes. */
@@ -25,11 +26,7 @@ export interface RecordFile {
 }
 
 /** A `*.lock` entry that could not be used, with the reason. */
-export interface RecordProblem {
-  stem: string;
-  file: string;
-  reason: string;
-}
+export type RecordProblem = StoreProblem;
 
 export type ReadOutcome =
   | { ok: true; value: RecordFile }
