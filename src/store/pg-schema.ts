@@ -57,9 +57,12 @@ export function quoteSchema(schema: string): string {
  * so it needs no privilege beyond reading.
  */
 export async function readSchemaVersion(client: ClientBase, schema: string): Promise<number> {
+  // The catalog is read as a table, not through to_regclass: a backend that looked the name up
+  // before another one created it would otherwise trust its cached "no such table".
   const found = await client.query<{ present: boolean }>(
-    'SELECT to_regclass($1) IS NOT NULL AS present',
-    [`${quoteSchema(schema)}.schema_version`],
+    `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables
+       WHERE schemaname = $1 AND tablename = 'schema_version') AS present`,
+    [schema],
   );
   if (!found.rows[0]?.present) return 0;
   const result = await client.query<{ version: number | null }>(
