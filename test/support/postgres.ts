@@ -7,7 +7,8 @@ import { parseStoreUrl } from '../../src/store/store-url.js';
 
 /**
  * The real PostgreSQL server the shared-store tests run against. Tests skip with a message when
- * it is not reachable, unless CI is set: there a missing server fails the run.
+ * it is not reachable, unless CI or SCOPEGUARD_REQUIRE_PG=1 is set: then a missing server fails
+ * the run.
  */
 export const pgUrl =
   process.env.SCOPEGUARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -32,8 +33,8 @@ function findServer(): string | undefined {
 }
 
 const missing = findServer();
-if (missing && process.env.CI) {
-  throw new Error(`the shared-store tests need PostgreSQL when CI is set, but ${missing}`);
+if (missing && (process.env.CI || process.env.SCOPEGUARD_REQUIRE_PG === '1')) {
+  throw new Error(`the shared-store tests are required (CI) but ${missing}`);
 }
 if (missing) console.warn(`skipping shared-store tests: ${missing}`);
 
