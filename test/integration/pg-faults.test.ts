@@ -168,6 +168,24 @@ describe.skipIf(!pgAvailable)('faults of the shared store', () => {
     expect((await leaseHistory(schema, namespace)).length).toBe(1);
   });
 
+  it('frees the namespace when a client stops answering inside the transaction', async () => {
+    const proxy = await startPgProxy(pgUrl);
+    const { root, namespace, open } = await auditedSetup({ url: proxy.url });
+    const stuck = open();
+    await stuck.probe();
+
+    // The session keeps the namespace row locked and nobody terminates it: the server's idle
+    // in transaction timeout must end it, or every other acquirer waits out its lock timeout.
+    const cut = proxy.cutAt({ tag: 'SELECT 1', after: 'BEGIN' });
+    const first = new LockManager({ projectRoot: root, store: stuck }).acquire('first', ['a']);
+    await cut;
+    const other = openPgStore({ namespace, projectRoot: root, schema });
+    expect(
+      await new LockManager({ projectRoot: root, store: other }).acquire('second', ['b']),
+    ).toMatchObject({ acquired: true });
+    expect(await first).toMatchObject({ acquired: true });
+  });
+
   it('grants no overlapping leases and leaves none stuck while sessions are terminated at random', async () => {
     const { root, namespace, applicationName, open } = await auditedSetup({ leaseTtlMs: 2000 });
     const stores = [open('host-a'), open('host-b')];

@@ -58,6 +58,26 @@ describe.skipIf(!pgAvailable)('PostgreSQL store', () => {
     });
   });
 
+  it('refuses to renew a lease that expired, even before anyone removed it', async () => {
+    const root = makeTempDir();
+    const namespace = uniqueName('late');
+    const store = openPgStore({ namespace, projectRoot: root, schema, leaseTtlMs: 200 });
+    const held = acquired(await manager(store, root).acquire('late', ['src']));
+    await eventually(async () => {
+      const [row] = await adminQuery<{ expired: boolean }>(
+        `SELECT expires_at <= clock_timestamp() AS expired FROM ${schema}.leases
+         WHERE namespace = $1`,
+        [namespace],
+      );
+      return row?.expired ? true : undefined;
+    });
+    const outcome = await store.renew(held.lock);
+    expect(outcome).toMatchObject({ renewed: false });
+    expect(!outcome.renewed && outcome.reason).toMatch(
+      /^the lease expired at .* \(server time\) before it was renewed$/,
+    );
+  });
+
   it('keeps a renewed lease well past its time to live', async () => {
     const root = makeTempDir();
     const store = openPgStore({
