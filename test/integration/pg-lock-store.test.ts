@@ -127,6 +127,7 @@ describe.skipIf(!pgAvailable)('PostgreSQL store', () => {
       conflict: { instance: 'doomed', record: { host: 'host-a', pid: doomed.pid } },
       reaped: [],
     });
+    expect(await onB.snapshot()).toMatchObject({ locks: [{ instance: 'doomed' }], reaped: [] });
     const fromA = acquired(await manager(onA, root).acquire('a', ['src']));
     expect(fromA.reaped.map((lock) => [lock.instance, lock.reason])).toEqual([
       ['doomed', `process ${doomed.pid} has exited`],
