@@ -214,7 +214,14 @@ describe.skipIf(!pgAvailable)('faults of the shared store', () => {
     'keeps leases across a server restart mid-run, with no double grant and none stuck',
     async () => {
       const { root, namespace, open } = await auditedSetup({ leaseTtlMs: 3000 });
-      const holder = open('host-h');
+      // Long enough to outlast the restart without renewals: the test renews only afterwards.
+      const holder = openPgStore({
+        namespace,
+        projectRoot: root,
+        schema,
+        host: 'host-h',
+        leaseTtlMs: 60_000,
+      });
       const manager = new LockManager({ projectRoot: root, store: holder });
       const held = await manager.acquire('held', ['kept']);
       if (!held.acquired) throw new Error('not acquired');
