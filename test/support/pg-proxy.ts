@@ -18,17 +18,14 @@ export interface PgProxy {
    * reports and stays until terminated.
    */
   cutAt(cut: CutPoint): Promise<number>;
+  /** Stop relaying: every connection is dropped and new ones are refused. */
+  stop(): Promise<void>;
 }
 
-const proxies: { server: net.Server; sockets: Set<net.Socket> }[] = [];
+const running = new Set<PgProxy>();
 
 afterEach(async () => {
-  await Promise.all(
-    proxies.splice(0).map(({ server, sockets }) => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(resolve));
-    }),
-  );
+  await Promise.all([...running].map((proxy) => proxy.stop()));
 });
 
 /**
@@ -44,6 +41,7 @@ export async function startPgProxy(serverUrl: string): Promise<PgProxy> {
   const server = net.createServer((client) => {
     const upstream = net.connect(target);
     sockets.add(client).add(upstream);
+    for (const socket of [client, upstream]) socket.on('close', () => sockets.delete(socket));
     // Once cut, the server's side stays open: the session lives on (holding whatever it holds)
     // until the test terminates it, as when a network path dies without a word.
     let cutOff = false;
@@ -87,14 +85,20 @@ export async function startPgProxy(serverUrl: string): Promise<PgProxy> {
       }
     });
   });
-  proxies.push({ server, sockets });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url.host = `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-  return {
+  const proxy: PgProxy = {
     url: url.toString(),
     cutAt: (cut) =>
       new Promise((resolve) => {
         pending = { cut, resolve };
       }),
+    async stop() {
+      running.delete(proxy);
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
   };
+  running.add(proxy);
+  return proxy;
 }
