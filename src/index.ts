@@ -22,7 +22,21 @@ export type {
   ConflictReason,
   ReleaseOptions,
   ReleaseOutcome,
+  RenewOutcome,
+  StoreProbe,
+  StoreProblem,
+  StoreLabel,
+  Lease,
 } from './lock/lock-store.js';
+export { openStore, openSharedStore } from './store/open-store.js';
+export type { StoreSettings, SharedStoreSettings } from './store/open-store.js';
+export { LayeredLockStore } from './store/layered-lock-store.js';
+export { resolveNamespace, normaliseRemoteUrl } from './store/namespace.js';
+export { parseStoreUrl, maskUrl } from './store/store-url.js';
+export type { StoreUrl } from './store/store-url.js';
+// Types only: the class itself is loaded on demand by openStore, with the database driver.
+export type { PgLockStore, PgLockStoreOptions } from './store/pg-lock-store.js';
+export type { PgTimeouts } from './store/pg-connection.js';
 export { parseLockRecord, serializeLockRecord } from './lock/lock-record.js';
 export type { LockRecord, ParseResult } from './lock/lock-record.js';
 export type { RecordProblem } from './lock/record-file.js';

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError, LockRecordError } from '../errors.js';
@@ -19,6 +19,8 @@ import type {
   ReapedLock,
   ReleaseOptions,
   ReleaseOutcome,
+  RenewOutcome,
+  StoreProbe,
 } from './lock-store.js';
 import { isHeldByAncestry } from './own-locks.js';
 import {
@@ -201,6 +203,20 @@ export class FileLockStore implements LockStore {
       return this.scan().dead.map(({ file, reason }) => ({ ...this.toLiveLock(file), reason }));
     return (await this.snapshot()).reaped;
   }
+
+  async probe(): Promise<StoreProbe> {
+    return {
+      exists: existsSync(this.runningDir),
+      facts: [{ label: 'lock directory', value: this.runningDir }],
+    };
+  }
+
+  /** Records do not expire: a holder keeps its lock by staying alive. */
+  async renew(lock: LiveLock): Promise<RenewOutcome> {
+    return { renewed: true, lock };
+  }
+
+  async close(): Promise<void> {}
 
   private scan(): Scan {
     const scan: Scan = { live: [], dead: [], problems: [] };

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError, LockRecordError } from '../errors.js';
 import { maxRecordBytes, parseLockRecord, type LockRecord } from './lock-record.js';
+import type { StoreProblem } from './lock-store.js';
 import { sentinelName } from './sentinel.js';
 
 /** A lock record as read from disk, with what is needed to prove later that it did not change. */
@@ -28,16 +29,7 @@ export interface RecordFile {
 }
 
 /** A `*.lock` entry that could not be used, with the reason. */
-export interface RecordProblem {
-  stem: string;
-  file: string;
-  reason: string;
-  /**
-   * True when the Python original would not skip it (it fails on it, or reads a lock from it that
-   * we cannot judge): then no scope may be granted while it is there.
-   */
-  blocking: boolean;
-}
+export type RecordProblem = StoreProblem;
 
 /** A record, or the problem with it. */
 export type RecordRead = { ok: true; value: RecordFile } | { ok: false; problem: RecordProblem };

@@ -102,7 +102,12 @@ describe('every formatter with text from outside', () => {
   const hostileReport = report(['src\r::error::scope/a\u0085.ts'], {}, [hostile]);
   hostileReport.conflicts[0]!.matchedScope = '/repo/src\r::error::scope';
   hostileReport.problems = [
-    { stem: 'x', file: '/repo/.loops/.running/x\n##[error]y.lock', reason: 'bad \u001b[1m' },
+    {
+      stem: 'x',
+      file: '/repo/.loops/.running/x\n##[error]y.lock',
+      reason: 'bad \u001b[1m',
+      blocking: false,
+    },
   ];
   hostileReport.strict = true;
 
