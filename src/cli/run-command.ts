@@ -9,16 +9,13 @@ import type { Io } from './io.js';
 import { describeConflict, reportReaped } from './lock-messages.js';
 import { acquireFromArgs, lockRequestOptions, type LockRequestArgs } from './lock-request.js';
 
-interface RunArgs extends LockRequestArgs {
-  '--'?: (string | number)[];
-}
-
-export const runCommand = defineCommand<RunArgs>({
+export const runCommand = defineCommand<LockRequestArgs>({
   command: 'run',
   describe: 'Hold a scope lock while a command runs: scopeguard run --name N --scope P -- cmd args',
   builder: (yargs) => lockRequestOptions(yargs),
-  async run(args, { io, openLocks }) {
-    const command = (args['--'] ?? []).map(String);
+  takesCommandLine: true,
+  async run(args, { io, openLocks, commandLine }) {
+    const command = [...(commandLine ?? [])];
     if (command.length === 0)
       throw new UsageError(
         'no command to run: put it after --, as in `scopeguard run --name N --scope P -- make test`',
