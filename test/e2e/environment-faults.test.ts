@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { noCiEnv } from '../support/ci-repo.js';
 import { binPath, runCli, type CliResult } from '../support/cli.js';
 import { commitEnv } from '../support/commit-repo.js';
-import { isolatedEnv, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
+import { git, isolatedEnv, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
 
 /** What an environment fault must never look like: a crash report. */
 function expectNoCrash(result: CliResult, label: string) {
@@ -76,6 +77,22 @@ describe('environment faults are errors with exit 3 (or quiet), never crashes', 
     expect(result.stdout).toContain('ENOENT');
     expect(result.stdout).toContain('TMPDIR');
     expectNoCrash(result, 'doctor');
+  });
+
+  it('a file or folder a command cannot write is exit 3 naming it', async () => {
+    const root = makeTempRepo();
+    mkdirSync(path.join(root, '.loops', '.running'), { recursive: true });
+    git(root, 'commit', '-q', '--allow-empty', '-m', 'one');
+    const missing = path.join(makeTempDir(), 'gone', 'summary.md');
+    const result = await runCli(['ci', '--base', 'HEAD', '--format', 'github'], {
+      cwd: root,
+      env: noCiEnv({ GITHUB_STEP_SUMMARY: missing }),
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(
+      `scopeguard: cannot open ${missing} (ENOENT): it does not exist`,
+    );
+    expectNoCrash(result, 'ci');
   });
 
   it('a reader that goes away (EPIPE) ends the output quietly with the exit code of the work', async () => {
