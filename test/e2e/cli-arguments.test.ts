@@ -1,14 +1,10 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeCiRepo, noCiEnv } from '../support/ci-repo.js';
 import { runCli } from '../support/cli.js';
+import { recordNames } from '../support/lock-records.js';
 import { makeTempRepo } from '../support/temp-dir.js';
-
-const lockFiles = (root: string) => {
-  const running = path.join(root, '.loops', '.running');
-  return existsSync(running) ? readdirSync(running).filter((name) => name.endsWith('.lock')) : [];
-};
 
 describe('flag values that look like help or version', () => {
   it('are never read as a request for help: the command refuses with exit 2 and does nothing', async () => {
@@ -55,7 +51,7 @@ describe('flag values that look like help or version', () => {
       expect(result.stderr, label).toContain(`${option} needs a value`);
     }
     expect(existsSync(path.join(repo.root, 'ran'))).toBe(false);
-    expect(lockFiles(repo.root)).toEqual([]);
+    expect(recordNames(repo.root)).toEqual([]);
   });
 
   it('are taken as values when written with =, and then refused as refs or names', async () => {
@@ -70,7 +66,7 @@ describe('flag values that look like help or version', () => {
     expect(name.code).toBe(2);
     expect(name.stdout).toBe('');
     expect(name.stderr).toContain('invalid loop name "--help"');
-    expect(lockFiles(repo.root)).toEqual([]);
+    expect(recordNames(repo.root)).toEqual([]);
   });
 
   it('an option with nothing after it is refused, not read as empty', async () => {
@@ -144,6 +140,6 @@ describe('everything after -- ', () => {
       expect(result.stdout, args.join(' ')).toBe('');
       expect(result.stderr, args.join(' ')).toContain('only `scopeguard run` takes');
     }
-    expect(lockFiles(root)).toEqual([]);
+    expect(recordNames(root)).toEqual([]);
   });
 });

@@ -1,16 +1,15 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { pidExists, readPsTable } from '../../src/lock/process-identity.js';
 import { binPath, repoRoot, runCli } from '../support/cli.js';
+import { recordNames, runningDir } from '../support/lock-records.js';
 import { eventually, killHard, startIdleProcess, track } from '../support/processes.js';
 import { isolatedEnv, makeTempRepo } from '../support/temp-dir.js';
 
-const runningDir = (root: string) => path.join(root, '.loops', '.running');
-const records = (root: string) =>
-  readdirSync(runningDir(root)).filter((name) => name.endsWith('.lock') && !name.startsWith('.'));
+const records = recordNames;
 
 describe('scopeguard CLI: usage', () => {
   it('prints help with exit 0 and refuses unknown commands and flags with exit 2', async () => {
@@ -34,19 +33,20 @@ describe('scopeguard CLI: usage', () => {
 
   it('refuses names that could escape the lock directory with exit 2 and writes nothing', async () => {
     const root = makeTempRepo();
+    const pid = ['--pid', String(process.pid)];
     for (const args of [
-      ['--name', '../x'],
-      ['--name', 'a/b'],
-      ['--name', '/abs'],
-      ['--name', 'ok', '--instance', '../../etc/x'],
+      ['--name', '../x', ...pid],
+      ['--name', 'a/b', ...pid],
+      ['--name', '/abs', ...pid],
+      ['--name', 'ok', '--instance', '../../etc/x', ...pid],
       ['--name', 'ok', '--pid', '999999999'],
-      ['--name', 'ok', '--wait', '-1'],
+      ['--name', 'ok', '--wait', '-1', ...pid],
     ]) {
       const result = await runCli(['locks', 'acquire', '--scope', 'src', ...args], { cwd: root });
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(/^scopeguard: /);
     }
-    expect(existsSync(runningDir(root)) ? records(root) : []).toEqual([]);
+    expect(records(root)).toEqual([]);
   });
 });
 
@@ -87,9 +87,10 @@ describe('scopeguard locks', () => {
     );
     expect(acquired).toMatchObject({ code: 0, stdout: 'refactor\n' });
 
-    const conflict = await runCli(['locks', 'acquire', '--name', 'tests', '--scope', 'src/a'], {
-      cwd: path.join(root),
-    });
+    const conflict = await runCli(
+      ['locks', 'acquire', '--name', 'tests', '--scope', 'src/a', '--pid', String(process.pid)],
+      { cwd: root },
+    );
     expect(conflict.code).toBe(1);
     expect(conflict.stdout).toBe('');
     expect(conflict.stderr).toContain(
@@ -154,21 +155,6 @@ describe('scopeguard locks', () => {
       'alpha',
       'mid',
     ]);
-  });
-
-  it('lets the calling shell hold a lock by default and release it without --force', async () => {
-    const root = makeTempRepo();
-    const script = `set -e
-id=$(node ${JSON.stringify(binPath)} locks acquire --name shell --scope src)
-grep -q "\\"pid\\":$$," .loops/.running/$id.lock
-node ${JSON.stringify(binPath)} locks release --instance "$id"
-test ! -e .loops/.running/$id.lock && echo done`;
-    const shell = spawn('sh', ['-c', script], { cwd: root, env: isolatedEnv() });
-    let out = '';
-    shell.stdout.on('data', (chunk) => (out += chunk));
-    const code = await new Promise((resolve) => shell.on('exit', resolve));
-    expect(code).toBe(0);
-    expect(out).toBe('released shell\ndone\n');
   });
 
   it('reaps stale records (dry run first) and lists unreadable ones by file name', async () => {
