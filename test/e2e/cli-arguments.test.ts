@@ -10,39 +10,34 @@ describe('flag values that look like help or version', () => {
   it('are never read as a request for help: the command refuses with exit 2 and does nothing', async () => {
     const repo = makeCiRepo();
     const pid = String(process.pid);
-    const cases: { args: string[]; option: string }[] = [];
-    for (const flag of ['-h', '--help', '--version']) {
-      cases.push(
-        { args: ['ci', '--head', flag], option: '--head' },
-        { args: ['ci', '--base', flag], option: '--base' },
-        { args: ['check', '--base', flag], option: '--base' },
-        { args: ['check', '--format', flag], option: '--format' },
-        {
-          args: ['run', '--name', 'job', '--scope', flag, '--', 'touch', 'ran'],
-          option: '--scope',
-        },
-        { args: ['run', '--name', flag, '--', 'touch', 'ran'], option: '--name' },
-        {
-          args: ['locks', 'acquire', '--name', flag, '--scope', 'x', '--pid', pid],
-          option: '--name',
-        },
-        {
-          args: ['locks', 'acquire', '--name', 'a', '--pid', pid, '--scope', flag],
-          option: '--scope',
-        },
-        {
-          args: ['locks', 'acquire', '--name', 'a', '--instance', flag, '--pid', pid],
-          option: '--instance',
-        },
-        {
-          args: ['locks', 'acquire', '--name', 'a', '--scope', 'x', '--wait', flag],
-          option: '--wait',
-        },
-        { args: ['locks', 'list', '--loops-dir', flag], option: '--loops-dir' },
-        { args: ['locks', 'wait', '--scope', 'x', '--timeout', flag], option: '--timeout' },
-        { args: ['locks', 'release', '--instance', flag], option: '--instance' },
-      );
-    }
+    const cases: { args: string[]; option: string }[] = [
+      { args: ['ci', '--base', '--help'], option: '--base' },
+      { args: ['check', '--base', '--version'], option: '--base' },
+      { args: ['locks', 'acquire', '--name', '--version', '--scope', 'x'], option: '--name' },
+      { args: ['ci', '--head', '-h'], option: '--head' },
+      { args: ['check', '--base', '-h'], option: '--base' },
+      { args: ['check', '--format', '-h'], option: '--format' },
+      { args: ['run', '--name', 'job', '--scope', '-h', '--', 'touch', 'ran'], option: '--scope' },
+      { args: ['run', '--name', '--help', '--', 'touch', 'ran'], option: '--name' },
+      {
+        args: ['locks', 'acquire', '--name', '-h', '--scope', 'x', '--pid', pid],
+        option: '--name',
+      },
+      {
+        args: ['locks', 'acquire', '--name', 'a', '--pid', pid, '--scope', '-h'],
+        option: '--scope',
+      },
+      { args: ['locks', 'acquire', '--name', 'a', '--instance', '-h'], option: '--instance' },
+      {
+        args: ['locks', 'acquire', '--name', 'a', '--scope', 'x', '--wait', '-h'],
+        option: '--wait',
+      },
+      { args: ['locks', 'acquire', '--name', 'a', '--pid', '--help'], option: '--pid' },
+      { args: ['locks', 'list', '--loops-dir', '--version'], option: '--loops-dir' },
+      { args: ['locks', 'list', '--loopsDir', '-h'], option: '--loopsDir' },
+      { args: ['locks', 'wait', '--scope', 'x', '--timeout', '-h'], option: '--timeout' },
+      { args: ['locks', 'release', '--instance', '-h'], option: '--instance' },
+    ];
     for (const { args, option } of cases) {
       const result = await runCli(args, { cwd: repo.root, env: noCiEnv() });
       const label = args.join(' ');
