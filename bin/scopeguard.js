@@ -4,13 +4,18 @@ import module from 'node:module';
 // Node 22.1+ can cache compiled code between runs, which matters for a hook run on every commit;
 // on older versions this is a no-op.
 module.enableCompileCache?.();
-const { main } = await import('../dist/cli/main.js');
+const [{ main }, { GuardedOutput, settleOutput }] = await Promise.all([
+  import('../dist/cli/main.js'),
+  import('../dist/cli/guarded-output.js'),
+]);
 
-process.exitCode = await main(process.argv.slice(2), {
+const stdout = new GuardedOutput(process.stdout, 'standard output');
+const stderr = new GuardedOutput(process.stderr, 'standard error');
+const exitCode = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
-  stdout: process.stdout,
-  stderr: process.stderr,
+  stdout,
+  stderr,
   execPath: process.execPath,
   parentPid: process.ppid,
   stdinIsTTY: Boolean(process.stdin.isTTY),
@@ -24,3 +29,4 @@ process.exitCode = await main(process.argv.slice(2), {
     return () => process.off(signal, handler);
   },
 });
+process.exitCode = await settleOutput(exitCode, stdout, stderr);

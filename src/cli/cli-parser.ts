@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import { ExitCode, UsageError } from '../errors.js';
+import { assertOptionValues, type OptionTable } from './assert-option-values.js';
 import { checkCommand } from './check-command.js';
 import { ciCommand } from './ci-command.js';
 import { doctorCommand } from './doctor-command.js';
@@ -29,15 +30,38 @@ const yargs = require('yargs/yargs') as typeof import('yargs').default;
 
 /**
  * Parse `argv` (without the node and script names) with yargs, run one command and return its exit
- * code. Errors propagate to `main`, which renders them.
+ * code. Errors propagate to `main`, which renders them. yargs never sees the words after the first
+ * `--`: it would turn `1.0` into `1`, and they belong to the command `run` runs, untouched.
  */
 export async function runParsedCommand(argv: readonly string[], io: Io): Promise<number> {
-  const context = createContext(io);
+  const separator = argv.indexOf('--');
+  const options = separator === -1 ? argv : argv.slice(0, separator);
+  const commandLine = separator === -1 ? undefined : argv.slice(separator + 1);
+  const context = createContext(io, commandLine);
   let exitCode: number = ExitCode.ok;
   const register = (parser: Argv, spec: CommandSpec): Argv =>
-    parser.command(spec.command, spec.describe, spec.builder, async (args) => {
-      exitCode = await spec.run(args as Record<string, unknown>, context);
-    });
+    parser.command(
+      spec.command,
+      spec.describe,
+      (yargs) => {
+        const built = spec.builder(yargs);
+        // Here yargs knows the command's options and has not yet acted on -h or --version.
+        assertOptionValues(
+          options,
+          (built as unknown as { getOptions(): OptionTable }).getOptions(),
+        );
+        return built;
+      },
+      async (args) => {
+        if (commandLine !== undefined && !spec.takesCommandLine) {
+          throw new UsageError(
+            'only `scopeguard run` takes words after --, the command it runs; remove the -- and ' +
+              'what follows it (write a path that starts with a dash as ./-name)',
+          );
+        }
+        exitCode = await spec.run(args as Record<string, unknown>, context);
+      },
+    );
 
   const parser = yargs()
     .scriptName('scopeguard')
@@ -52,7 +76,6 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
     .command('locks <command>', 'Acquire, release, list, wait for and reap scope locks', (locks) =>
       lockCommands.reduce(register, locks).demandCommand(1, 'name a locks command'),
     )
-    .parserConfiguration({ 'populate--': true })
     .demandCommand(1, 'name a command')
     .strict()
     .recommendCommands()
@@ -75,7 +98,7 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
   );
 
   let helpText = '';
-  await parser.parseAsync([...argv], {}, (_error, _args, output) => {
+  await parser.parseAsync([...options], {}, (_error, _args, output) => {
     helpText = output;
   });
   if (helpText) io.stdout.write(`${helpText}\n`);

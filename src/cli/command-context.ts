@@ -8,6 +8,8 @@ import { loadProjectSettings } from './project-settings.js';
 /** What every command handler receives besides its parsed arguments. */
 export interface CommandContext {
   io: Io;
+  /** The words after the first `--`, exactly as given (undefined without `--`). */
+  commandLine: readonly string[] | undefined;
   /** Find the loops directory (flags, env, little-loops config) and open the lock core on it. */
   openLocks(
     loopsDirFlag: string | undefined,
@@ -19,13 +21,16 @@ export interface CommandSpec<Args = Record<string, unknown>> {
   command: string;
   describe: string;
   builder: (yargs: Argv) => Argv;
+  /** Whether the command runs a command line given after `--`; the others refuse one. */
+  takesCommandLine?: boolean;
   run: (args: Args, context: CommandContext) => Promise<number>;
 }
 
 /** Build the context for one invocation. */
-export function createContext(io: Io): CommandContext {
+export function createContext(io: Io, commandLine: readonly string[] | undefined): CommandContext {
   return {
     io,
+    commandLine,
     async openLocks(loopsDirFlag) {
       const repository = await findRepository(io.cwd, io.env);
       const { location } = await loadProjectSettings(io, loopsDirFlag, repository);

@@ -1,6 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { environmentErrorFrom } from '../errno-error.js';
+import { EnvironmentError, ExitCode, ScopeguardError } from '../errors.js';
 import { inspectPreCommitHook } from '../git/hook-install.js';
 import { openRepository } from '../git/repository.js';
 import { FileLockStore } from '../lock/file-lock-store.js';
@@ -18,6 +20,8 @@ interface Check {
   ok: boolean;
   label: string;
   detail: string;
+  /** Failed because of the environment (exit 3) rather than the setup (exit 1). */
+  environment?: boolean;
 }
 
 export const doctorCommand = defineCommand<DoctorArgs>({
@@ -80,22 +84,37 @@ export const doctorCommand = defineCommand<DoctorArgs>({
       const mark = check.ok ? colors.green('ok  ') : colors.red('FAIL');
       io.stdout.write(`${mark} ${check.label}: ${check.detail}\n`);
     }
-    return checks.every((check) => check.ok) ? 0 : 1;
+    const failures = checks.filter((check) => !check.ok);
+    if (failures.length === 0) return ExitCode.ok;
+    return failures.some((check) => check.environment) ? ExitCode.environment : ExitCode.refused;
   },
 });
 
 /** Take and drop a real flock(2) on a scratch sentinel, the way acquisition does. */
 async function checkFlock(): Promise<Check> {
-  const scratch = mkdtempSync(path.join(tmpdir(), 'scopeguard-doctor-'));
+  const label = 'flock(2) interop';
+  const failed = (error: unknown, doing: string, target: string): Check => {
+    const reported =
+      error instanceof ScopeguardError ? error : environmentErrorFrom(error, doing, target);
+    if (!(reported instanceof ScopeguardError)) throw reported;
+    return {
+      ok: false,
+      label,
+      detail: reported.message,
+      environment: reported instanceof EnvironmentError,
+    };
+  };
+  let scratch: string;
+  try {
+    scratch = mkdtempSync(path.join(tmpdir(), 'scopeguard-doctor-'));
+  } catch (error) {
+    return failed(error, 'create a scratch folder in', `${tmpdir()} (from TMPDIR)`);
+  }
   try {
     (await holdSentinel(scratch, 5000)).release();
-    return {
-      ok: true,
-      label: 'flock(2) interop',
-      detail: `available through \`${flockHelperName()}\``,
-    };
+    return { ok: true, label, detail: `available through \`${flockHelperName()}\`` };
   } catch (error) {
-    return { ok: false, label: 'flock(2) interop', detail: (error as Error).message };
+    return failed(error, 'take a flock(2) lock in', scratch);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

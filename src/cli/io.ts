@@ -15,7 +15,7 @@ export interface Io {
   stderr: OutputStream;
   /** The node binary running us (written into installed hooks). */
   execPath: string;
-  /** The process that started us: the default holder of `locks acquire`. */
+  /** The process that started us: `locks acquire`'s holder when it is an interactive shell. */
   parentPid: number;
   /** Whether standard input is a terminal (an interactive session). */
   stdinIsTTY: boolean;

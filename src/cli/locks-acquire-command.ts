@@ -1,4 +1,5 @@
 import { defineCommand } from './command-context.js';
+import { defaultHolderPid } from './default-holder.js';
 import { describeConflict, reportProblems, reportReaped } from './lock-messages.js';
 import { acquireFromArgs, lockRequestOptions, type LockRequestArgs } from './lock-request.js';
 
@@ -13,10 +14,10 @@ export const locksAcquireCommand = defineCommand<AcquireArgs>({
     lockRequestOptions(yargs).option('pid', {
       type: 'number',
       describe:
-        'The holder process (default: the parent process, such as the calling shell; in scripts use --pid $$)',
+        'The holder process, which the lock lives as long as (default: the calling interactive shell; in scripts use --pid $$)',
     }),
   async run(args, { io, openLocks }) {
-    const pid = args.pid ?? io.parentPid;
+    const pid = args.pid ?? defaultHolderPid(io);
     const { manager, location } = await openLocks(args.loopsDir);
     const result = await acquireFromArgs(manager, args, io, pid);
     const now = Date.now();

@@ -1,3 +1,4 @@
+import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { ExitCode, ScopeguardError, UsageError } from '../errors.js';
 import { printable } from '../report/printable.js';
 import type { Io } from './io.js';
@@ -18,7 +19,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-function renderError(error: unknown, io: Io): number {
+function renderError(thrown: unknown, io: Io): number {
+  const error = asEnvironmentError(thrown);
   if (error instanceof ScopeguardError) {
     io.stderr.write(`scopeguard: ${printableLines(error.message)}\n`);
     if (error instanceof UsageError) io.stderr.write('Run `scopeguard --help` for usage.\n');
@@ -33,4 +35,15 @@ function renderError(error: unknown, io: Io): number {
 // excerpt of a bad file); their own line breaks are kept.
 function printableLines(text: string): string {
   return text.split('\n').map(printable).join('\n');
+}
+
+/**
+ * A failed system call that no command turned into a message of its own (a file it could not
+ * write, a folder it could not create) is still a fault of the environment, not a bug: exit 3,
+ * naming the call and the path. Node's own error codes (`ERR_...`) stay bugs.
+ */
+function asEnvironmentError(error: unknown): unknown {
+  const { syscall, path } = (error ?? {}) as { syscall?: unknown; path?: unknown };
+  if (typeof syscall !== 'string' || !/^E[A-Z0-9]+$/.test(errnoCode(error) ?? '')) return error;
+  return environmentErrorFrom(error, syscall, typeof path === 'string' ? path : 'a file');
 }

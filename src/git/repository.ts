@@ -63,23 +63,20 @@ function readOptional(file: string): string | undefined {
   }
 }
 
+// Only git's answer decides "not a repository": git missing from PATH is an error of its own,
+// never a reason to treat the working directory as a project root without git.
 async function askGit(cwd: string, env: NodeJS.ProcessEnv): Promise<Repository | undefined> {
-  let result;
-  try {
-    result = await runGit(
-      [
-        'rev-parse',
-        '--path-format=absolute',
-        '--show-toplevel',
-        '--git-common-dir',
-        '--is-shallow-repository',
-      ],
-      cwd,
-      env,
-    );
-  } catch {
-    return undefined;
-  }
+  const result = await runGit(
+    [
+      'rev-parse',
+      '--path-format=absolute',
+      '--show-toplevel',
+      '--git-common-dir',
+      '--is-shallow-repository',
+    ],
+    cwd,
+    env,
+  );
   const [topLevel, commonDir, shallow] = result.stdout.split('\n');
   if (result.exitCode !== 0 || !topLevel || !commonDir) return undefined;
   // A standard layout keeps the common dir at <main worktree>/.git; anything else (GIT_DIR

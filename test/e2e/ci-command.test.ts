@@ -330,19 +330,79 @@ describe('scopeguard ci: refs and environment', () => {
       env: githubEnv('pull_request', pullRequestEvent(`--output=${target}`, repo.featureTip)),
     });
     expect(payload.code).toBe(3);
-    expect(payload.stderr).toContain(`"--output=${target}" does not name a commit`);
+    expect(payload.stderr).toContain(
+      `pull_request.base.sha is "--output=${target}", not a commit sha (40 or 64 hex digits)`,
+    );
 
-    // as a separate word, yargs reads the value as an option of its own and its strict mode
-    // rejects it: a usage error, exit 2, before anything runs
-    for (const [value, unknown] of [
-      ['-x', 'x'],
-      [`--output=${target}`, 'output'],
-    ] as const) {
+    // as a separate word, an option-like value is refused by the parser: a usage error, exit 2,
+    // before anything runs
+    for (const value of ['-x', `--output=${target}`]) {
       const result = await runCli(['ci', '--base', value], { cwd: repo.root, env: noCiEnv() });
       expect(result.code, value).toBe(2);
-      expect(result.stderr, value).toContain(`Unknown argument: ${unknown}`);
+      expect(result.stderr, value).toContain(`--base needs a value, but ${value} follows it`);
     }
     expect(readdirSync(scratch)).toEqual([]);
+  });
+
+  it('refuses a malformed event payload or CI variable with exit 3 before printing any of it', async () => {
+    const repo = makeCiRepo();
+    await holdLock(repo.root, 'refactor', ['src']);
+    const { mainTip, featureTip } = repo;
+    const github: [string, unknown, string][] = [
+      ['pull_request', null, 'it holds null, not a JSON object'],
+      ['push', [mainTip], 'not a JSON object'],
+      [
+        'pull_request',
+        pullRequestEvent(12345 as never, featureTip),
+        'pull_request.base.sha is 12345',
+      ],
+      [
+        'pull_request',
+        pullRequestEvent({ sha: mainTip } as never, featureTip),
+        'pull_request.base.sha is {"sha"',
+      ],
+      ['pull_request', pullRequestEvent(mainTip, 7 as never), 'pull_request.head.sha is 7'],
+      ['pull_request', { pull_request: 'main' }, 'pull_request.base.sha is inside "main"'],
+      ['push', { before: { sha: mainTip }, after: featureTip }, 'before is {"sha"'],
+      ['push', { before: mainTip, after: 'HEAD~1' }, 'after is "HEAD~1"'],
+      [
+        'push',
+        { before: mainTip, after: featureTip, forced: 'yes' },
+        'forced is "yes", not true or false',
+      ],
+      [
+        'merge_group',
+        { merge_group: { base_sha: 'main', head_sha: featureTip } },
+        'merge_group.base_sha is "main"',
+      ],
+      [
+        'push',
+        { before: '0'.repeat(40), repository: { default_branch: 5 } },
+        'repository.default_branch is 5, not a string',
+      ],
+    ];
+    for (const [eventName, payload, complaint] of github) {
+      const env = githubEnv(eventName, payload);
+      const result = await runCli(['ci'], { cwd: repo.root, env });
+      const label = `${eventName} ${JSON.stringify(payload)}`;
+      expect(result.code, label).toBe(3);
+      expect(result.stdout, label).toBe('');
+      expect(result.stderr, label).toContain(`the GitHub event payload ${env.GITHUB_EVENT_PATH}`);
+      expect(result.stderr, label).toContain(complaint);
+      expect(result.stderr, label).not.toContain('checking');
+      expect(result.stderr, label).not.toContain('internal error');
+    }
+    for (const variables of [
+      { CI_MERGE_REQUEST_DIFF_BASE_SHA: 'main', CI_COMMIT_SHA: featureTip },
+      { CI_COMMIT_BEFORE_SHA: `${mainTip}^`, CI_COMMIT_SHA: featureTip },
+      { CI_COMMIT_BEFORE_SHA: mainTip, CI_COMMIT_SHA: '--output=x' },
+    ]) {
+      const result = await runCli(['ci'], { cwd: repo.root, env: gitlabEnv(variables) });
+      const label = JSON.stringify(variables);
+      expect(result.code, label).toBe(3);
+      expect(result.stderr, label).toMatch(/CI_[A-Z_]+ is ".*", not a commit sha/);
+      expect(result.stderr, label).not.toContain('checking');
+    }
   });
 
   it('passes with nothing to enforce when there is no lock directory, and fails with --require-store', async () => {

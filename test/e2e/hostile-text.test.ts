@@ -135,7 +135,7 @@ describe('text from records, file names and the CI event is printed escaped', ()
     expect(github.code, github.stderr).toBe(3);
     expect(github.stderr).not.toContain('checking');
     expect(runnerCommands(github.stdout + github.stderr)).toEqual([]);
-    expect(github.stderr).toContain(`${JSON.stringify(forged)} does not name a commit`);
+    expect(github.stderr).toContain(`${JSON.stringify(forged)}, not a commit sha`);
 
     const gitlab = await runCli(['ci'], {
       cwd: repo.root,

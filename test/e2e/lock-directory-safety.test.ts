@@ -69,9 +69,10 @@ describe('the lock directory’s own files', () => {
     writeFileSync(path.join(runningDir(root), '.gone.lock'), record(doomed.pid, 'docs'));
     await killHard(doomed);
 
-    const conflict = await runCli(['locks', 'acquire', '--name', 'b', '--scope', 'src/x'], {
-      cwd: root,
-    });
+    const conflict = await runCli(
+      ['locks', 'acquire', '--name', 'b', '--scope', 'src/x', '--pid', String(process.pid)],
+      { cwd: root },
+    );
     expect(conflict.code).toBe(1);
     expect(conflict.stderr).toContain('".py"');
     const release = await runCli(['locks', 'release', '--name', '.py', '--force'], { cwd: root });

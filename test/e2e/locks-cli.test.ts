@@ -1,15 +1,15 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
+import { pidExists, readPsTable } from '../../src/lock/process-identity.js';
 import { binPath, repoRoot, runCli } from '../support/cli.js';
+import { recordNames, runningDir } from '../support/lock-records.js';
 import { eventually, killHard, startIdleProcess, track } from '../support/processes.js';
 import { isolatedEnv, makeTempRepo } from '../support/temp-dir.js';
 
-const runningDir = (root: string) => path.join(root, '.loops', '.running');
-const records = (root: string) =>
-  readdirSync(runningDir(root)).filter((name) => name.endsWith('.lock') && !name.startsWith('.'));
+const records = recordNames;
 
 describe('scopeguard CLI: usage', () => {
   it('prints help with exit 0 and refuses unknown commands and flags with exit 2', async () => {
@@ -33,19 +33,20 @@ describe('scopeguard CLI: usage', () => {
 
   it('refuses names that could escape the lock directory with exit 2 and writes nothing', async () => {
     const root = makeTempRepo();
+    const pid = ['--pid', String(process.pid)];
     for (const args of [
-      ['--name', '../x'],
-      ['--name', 'a/b'],
-      ['--name', '/abs'],
-      ['--name', 'ok', '--instance', '../../etc/x'],
+      ['--name', '../x', ...pid],
+      ['--name', 'a/b', ...pid],
+      ['--name', '/abs', ...pid],
+      ['--name', 'ok', '--instance', '../../etc/x', ...pid],
       ['--name', 'ok', '--pid', '999999999'],
-      ['--name', 'ok', '--wait', '-1'],
+      ['--name', 'ok', '--wait', '-1', ...pid],
     ]) {
       const result = await runCli(['locks', 'acquire', '--scope', 'src', ...args], { cwd: root });
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(/^scopeguard: /);
     }
-    expect(existsSync(runningDir(root)) ? records(root) : []).toEqual([]);
+    expect(records(root)).toEqual([]);
   });
 });
 
@@ -86,9 +87,10 @@ describe('scopeguard locks', () => {
     );
     expect(acquired).toMatchObject({ code: 0, stdout: 'refactor\n' });
 
-    const conflict = await runCli(['locks', 'acquire', '--name', 'tests', '--scope', 'src/a'], {
-      cwd: path.join(root),
-    });
+    const conflict = await runCli(
+      ['locks', 'acquire', '--name', 'tests', '--scope', 'src/a', '--pid', String(process.pid)],
+      { cwd: root },
+    );
     expect(conflict.code).toBe(1);
     expect(conflict.stdout).toBe('');
     expect(conflict.stderr).toContain(
@@ -153,21 +155,6 @@ describe('scopeguard locks', () => {
       'alpha',
       'mid',
     ]);
-  });
-
-  it('lets the calling shell hold a lock by default and release it without --force', async () => {
-    const root = makeTempRepo();
-    const script = `set -e
-id=$(node ${JSON.stringify(binPath)} locks acquire --name shell --scope src)
-grep -q "\\"pid\\":$$," .loops/.running/$id.lock
-node ${JSON.stringify(binPath)} locks release --instance "$id"
-test ! -e .loops/.running/$id.lock && echo done`;
-    const shell = spawn('sh', ['-c', script], { cwd: root, env: isolatedEnv() });
-    let out = '';
-    shell.stdout.on('data', (chunk) => (out += chunk));
-    const code = await new Promise((resolve) => shell.on('exit', resolve));
-    expect(code).toBe(0);
-    expect(out).toBe('released shell\ndone\n');
   });
 
   it('reaps stale records (dry run first) and lists unreadable ones by file name', async () => {
@@ -328,7 +315,7 @@ describe('scopeguard run', () => {
       cwd: root,
     });
     expect(result.code).toBe(127);
-    expect(result.stderr).toContain('command not found');
+    expect(result.stderr).toMatch(/no-such-command-here: not found/);
     expect(records(root)).toEqual([]);
     expect((await runCli(['run', '--name', 'job'], { cwd: root })).code).toBe(2);
   });
@@ -352,24 +339,57 @@ describe('scopeguard run', () => {
     expect(records(root)).toEqual([]);
   });
 
-  it('leaves a stale record when the wrapper is SIGKILLed, which the next reader reaps', async () => {
+  it('never runs the command when the wrapper dies before it holds the lock', async () => {
     const root = makeTempRepo();
-    // The command says when it runs, so the wrapper is killed mid-command, as in real life.
-    const wrapper = startRun(root, ['sh', '-c', 'echo running; exec sleep 300'], {
-      detached: true,
-    });
-    await new Promise((resolve) =>
-      createInterface({ input: wrapper.stdout! }).once('line', resolve),
-    );
-    const record = JSON.parse(readFileSync(path.join(runningDir(root), 'job.lock'), 'utf8'));
-    expect(record.pid).toBe(wrapper.pid);
-    await killHard(wrapper);
-    process.kill(-wrapper.pid!, 'SIGKILL'); // the orphaned sleep, in the wrapper's process group
-    const next = await runCli(
-      ['locks', 'acquire', '--name', 'next', '--scope', 'src', '--pid', String(process.pid)],
+    const holder = startIdleProcess();
+    await runCli(
+      ['locks', 'acquire', '--name', 'busy', '--scope', 'src', '--pid', String(holder.pid)],
       { cwd: root },
     );
-    expect(next.code).toBe(0);
-    expect(next.stderr).toContain(`reaped stale lock job: loop "job" (pid ${wrapper.pid}`);
+    const wrapper = track(
+      spawn(
+        process.execPath,
+        [binPath, 'run', '--name', 'job', '--scope', 'src', '--wait', '60', '--', 'touch', 'ran'],
+        { cwd: root, env: isolatedEnv(), stdio: 'ignore' },
+      ),
+    );
+    // The command's process waits at its gate while the wrapper waits for the scope.
+    const gatePid = await eventually(
+      () => [...readPsTable()].find(([, entry]) => entry.ppid === wrapper.pid)?.[0],
+    );
+    await killHard(wrapper);
+    await killHard(holder);
+    await eventually(() => (pidExists(gatePid) ? undefined : true), 30_000);
+    expect(existsSync(path.join(root, 'ran'))).toBe(false);
+    expect(records(root)).toEqual(['busy.lock']);
+  });
+
+  it('hands the lock to the command itself, so a SIGKILLed wrapper leaves it held until the command ends', async () => {
+    const root = makeTempRepo();
+    // The command says when it runs and as which pid, then becomes `sleep` in that process.
+    const wrapper = startRun(root, ['sh', '-c', 'echo $$; exec sleep 300'], { detached: true });
+    const commandPid = Number(
+      await new Promise((resolve) =>
+        createInterface({ input: wrapper.stdout! }).once('line', resolve),
+      ),
+    );
+    const record = JSON.parse(readFileSync(path.join(runningDir(root), 'job.lock'), 'utf8'));
+    expect(record.pid).toBe(commandPid);
+    await killHard(wrapper);
+    const acquire = () =>
+      runCli(
+        ['locks', 'acquire', '--name', 'next', '--scope', 'src', '--pid', String(process.pid)],
+        {
+          cwd: root,
+        },
+      );
+    const refused = await acquire();
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`scope is held by loop "job" (pid ${commandPid}`);
+
+    process.kill(-wrapper.pid!, 'SIGKILL'); // the orphaned command, in the wrapper's process group
+    // An orphan is reaped by init, which may take a moment; until then its pid still exists.
+    await eventually(async () => ((await acquire()).code === 0 ? true : undefined), 30_000);
+    expect(records(root)).toEqual(['next.lock']);
   });
 });

@@ -4,10 +4,11 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { pidExists } from '../../src/lock/process-identity.js';
 import { binPath, repoRoot } from '../support/cli.js';
 import { findDoubleHolds, readHoldLog, type HoldInterval } from '../support/hold-intervals.js';
 import { pythonAvailable, seedDir } from '../support/python-peer.js';
-import { killHard, track } from '../support/processes.js';
+import { eventually, killHard, track } from '../support/processes.js';
 import { isolatedEnv, makeTempDir } from '../support/temp-dir.js';
 
 const workers = path.join(repoRoot, 'test', 'interop', 'workers');
@@ -110,8 +111,20 @@ describe.skipIf(!pythonAvailable)('contention between scopeguard and the Python 
         'console.log("held", process.pid); setInterval(() => {}, 1000)',
       ]),
     );
-    // The wrapper died; the command it ran (which printed its pid) is an orphan to clean up.
-    process.kill(Number(cliHold.line.split(' ')[1]), 'SIGKILL');
+    // The wrapper died, but the command it ran (which printed its pid) holds the lock as its own
+    // until it ends too. Kill it; its hold lasted at least until the last moment its pid was seen,
+    // and an orphan's pid lingers until init reaps it.
+    const commandPid = Number(cliHold.line.split(' ')[1]);
+    process.kill(commandPid, 'SIGKILL');
+    let seenAlive = process.hrtime.bigint();
+    await eventually(() => {
+      const at = process.hrtime.bigint();
+      if (!pidExists(commandPid)) return true;
+      seenAlive = at;
+      return undefined;
+    }, 30_000);
+    cliHold.interval.end = seenAlive;
+    deaths[deaths.length - 1] = seenAlive;
     await afterRounds(10);
     const pyHold = await hog('hog-py', () =>
       start('python3', [path.join(workers, 'python_hog.py'), loopsDir, 'hog-py', 'area']),

@@ -86,3 +86,15 @@ export function pythonScript(
     env: { ...process.env, PYTHONPATH: modulePath },
   });
 }
+
+/** Acquire `scope` as loop `name` with the Python original's LockManager; true when it got it. */
+export function pythonAcquires(root: string, name: string, scope: string[]): boolean {
+  const code = [
+    'import sys',
+    'from pathlib import Path',
+    'from concurrency import LockManager',
+    'ok = LockManager(Path(sys.argv[1])).acquire(sys.argv[2], sys.argv[3:])',
+    'print("acquired" if ok else "conflict")',
+  ].join('\n');
+  return python(code, root, [path.join(root, '.loops'), name, ...scope]).trim() === 'acquired';
+}
