@@ -26,7 +26,9 @@ export type {
 export { parseLockRecord, serializeLockRecord } from './lock/lock-record.js';
 export type { LockRecord, ParseResult } from './lock/lock-record.js';
 export type { RecordProblem } from './lock/record-file.js';
-export { resolveScopePath, pathsOverlap, scopesOverlap } from './lock/scope-path.js';
+export { resolveScopePath, pathsOverlap } from './lock/scope-path.js';
+export { entriesOverlap, scopesOverlap } from './lock/scope-overlap.js';
+export type { ScopeSpace } from './lock/scope-space.js';
 export { findScopeConflict } from './lock/scope-conflict.js';
 export { judgeHolder } from './lock/holder-liveness.js';
 export { processAncestry, isHeldByAncestry } from './lock/own-locks.js';

@@ -13,7 +13,7 @@ import {
   type Repository,
 } from '../git/repository.js';
 import { findConflicts, type Conflict } from '../guard/find-conflicts.js';
-import { globMatcher } from '../guard/glob-matcher.js';
+import { globMatcher } from '../glob-matcher.js';
 import type { GuardReport } from '../guard/guard-report.js';
 import { partitionLocks } from '../guard/own-lock-policy.js';
 import { FileLockStore } from '../lock/file-lock-store.js';

@@ -264,6 +264,42 @@ describe('scopeguard check: configuration', () => {
   });
 });
 
+describe('scopeguard check and the lock core agree on overlaps', () => {
+  it('refuses a lock on a file a held glob owns, and on a glob over a held file', async () => {
+    const root = await guardedRepo({
+      'docs/b.md': 'b\n',
+      'docs/c.txt': 'c\n',
+      'notes/n.txt': 'n\n',
+    });
+    await holdLock(root, 'pages', ['docs/*.md']);
+
+    const blocked = await runCli(['check', 'docs/b.md', 'docs/c.txt', '--format', 'json'], {
+      cwd: root,
+    });
+    expect(blocked.code).toBe(1);
+    expect(conflictFiles(blocked.stdout)).toEqual(['docs/b.md']);
+
+    const refused = await runCli(
+      ['locks', 'acquire', '--name', 'one-page', '--scope', 'docs/b.md'],
+      { cwd: root },
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('not acquired');
+    expect(refused.stderr).toContain('pages');
+
+    // a file no glob owns is free, and a glob over it is then refused
+    await holdLock(root, 'text', ['notes/n.txt']);
+    const overText = await runCli(
+      ['locks', 'acquire', '--name', 'all-text', '--scope', 'notes/*.txt'],
+      {
+        cwd: root,
+      },
+    );
+    expect(overText.code).toBe(1);
+    expect(overText.stderr).toContain('held by loop "text"');
+  });
+});
+
 describe('scopeguard check: case', () => {
   it('compares case-folded only when the repository sets core.ignorecase', async () => {
     const root = await guardedRepo({ 'src/api/x.ts': 'x\n' });
