@@ -8,9 +8,11 @@ export interface GitResult {
 }
 
 /**
- * Run git with arguments passed as an array (never through a shell). The environment is the
- * caller's, untouched: inside a hook git sets `GIT_INDEX_FILE` and friends, and they must reach
- * the child git for `git commit -a` and `git commit <path>` to be seen correctly.
+ * Run a read-only git command with arguments passed as an array (never through a shell). The
+ * environment is the caller's, untouched: inside a hook git sets `GIT_INDEX_FILE` and friends,
+ * and they must reach the child git for `git commit -a` and `git commit <path>` to be seen
+ * correctly. `--no-optional-locks` keeps git from writing anyway: `git status` would otherwise
+ * refresh and rewrite the index, and scopeguard never writes to the repository it guards.
  */
 export function runGit(
   args: readonly string[],
@@ -20,7 +22,7 @@ export function runGit(
   return new Promise((resolve, reject) => {
     execFile(
       'git',
-      args,
+      ['--no-optional-locks', ...args],
       { cwd, env, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {
