@@ -89,7 +89,7 @@ export async function runGuard(
   const snapshot = await store.snapshot();
   report.reaped = snapshot.reaped;
   report.problems = snapshot.problems;
-  const { own, foreign } = partitionLocks(snapshot.locks, processAncestry, settings.identities);
+  const { own, foreign } = partitionLocks(snapshot.locks, processAncestry, settings.identity);
   report.ownLocks = own;
   if (foreign.length === 0 && request.asHook) return report;
 
