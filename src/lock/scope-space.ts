@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { locateLoopsDir } from './loops-dir.js';
 import { matchLeading, parseScopeEntry } from './scope-entry.js';
 import { isAncestor } from './scope-path.js';
 
@@ -16,6 +17,23 @@ export interface ScopeSpace {
   roots: string[];
   /** `.loops` directories of other checkouts (other worktrees, superprojects): their records count too. */
   peerLoopsDirs: string[];
+}
+
+/**
+ * The scope space of a store at `loopsDir` among the checkouts of a repository (`roots`, the
+ * main worktree first, and `lockHomes`, the checkouts whose own `.loops` may hold locks on the
+ * same files). Each lock home's lock directory besides the store's own is read too.
+ */
+export function scopeSpaceFor(
+  checkouts: { roots: readonly string[]; lockHomes: readonly string[] },
+  loopsDir: string,
+): ScopeSpace {
+  const own = path.resolve(loopsDir);
+  const roots = [...checkouts.roots];
+  const peerLoopsDirs = checkouts.lockHomes
+    .map((home) => locateLoopsDir({ cwd: home, env: {}, projectRoot: home }).loopsDir)
+    .filter((dir, index, all) => dir !== own && all.indexOf(dir) === index);
+  return { roots, peerLoopsDirs };
 }
 
 /**
