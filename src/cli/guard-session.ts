@@ -12,6 +12,7 @@ import { findConflicts, type Conflict } from '../guard/find-conflicts.js';
 import { globMatcher } from '../glob-matcher.js';
 import type { GuardReport } from '../guard/guard-report.js';
 import { partitionLocks } from '../guard/own-lock-policy.js';
+import { locksOutside } from '../guard/repo-scope.js';
 import { FileLockStore } from '../lock/file-lock-store.js';
 import type { LiveLock } from '../lock/lock-store.js';
 import { processAncestry } from '../lock/own-locks.js';
@@ -86,6 +87,7 @@ export async function runGuard(
     source: request.source.kind === 'paths' ? request.source.origin : request.source.kind,
     conflicts: [],
     ownLocks: [],
+    outsideLocks: [],
     reaped: [],
     problems: [],
     strict: settings.strict,
@@ -104,6 +106,15 @@ export async function runGuard(
   report.problems = snapshot.problems;
   const { own, foreign } = partitionLocks(snapshot.locks, processAncestry, settings.identity);
   report.ownLocks = own;
+  report.outsideLocks = locksOutside(foreign, space.roots);
+  for (const lock of report.outsideLocks) {
+    report.notes.push(
+      `warning: lock ${lock.instance} of loop "${lock.record.loop_name}" (${lock.location}) holds ` +
+        `no path inside this repository (scope: ${lock.record.scope.join(', ')}), so nothing is ` +
+        'checked against it here. A lock directory shared from another checkout must be that ' +
+        "checkout's own .loops, so that its entries map onto this repository.",
+    );
+  }
   if (foreign.length === 0 && request.asHook) return report;
 
   const changes = await collectChanges(request.source, repository, io.cwd, io.env);

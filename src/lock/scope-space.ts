@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { locateLoopsDir } from './loops-dir.js';
 import { matchLeading, parseScopeEntry } from './scope-entry.js';
-import { isAncestor } from './scope-path.js';
+import { isAncestor, pathsOverlap } from './scope-path.js';
 
 /**
  * The checkouts that hold the same files under different absolute paths, and the lock
@@ -22,7 +22,9 @@ export interface ScopeSpace {
 /**
  * The scope space of a store at `loopsDir` among the checkouts of a repository (`roots`, the
  * main worktree first, and `lockHomes`, the checkouts whose own `.loops` may hold locks on the
- * same files). Each lock home's lock directory besides the store's own is read too.
+ * same files). Each lock home's lock directory besides the store's own is read too. A lock
+ * directory apart from every checkout (one shared with a CI runner) was written from the
+ * checkout it sits in, so its parent counts as one more checkout of the same files.
  */
 export function scopeSpaceFor(
   checkouts: { roots: readonly string[]; lockHomes: readonly string[] },
@@ -30,6 +32,8 @@ export function scopeSpaceFor(
 ): ScopeSpace {
   const own = path.resolve(loopsDir);
   const roots = [...checkouts.roots];
+  const writer = path.dirname(own);
+  if (!roots.some((root) => pathsOverlap(root, writer))) roots.push(writer);
   const peerLoopsDirs = checkouts.lockHomes
     .map((home) => locateLoopsDir({ cwd: home, env: {}, projectRoot: home }).loopsDir)
     .filter((dir, index, all) => dir !== own && all.indexOf(dir) === index);

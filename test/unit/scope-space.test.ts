@@ -14,6 +14,20 @@ describe('scopeSpaceFor', () => {
   });
 });
 
+describe('a lock directory apart from every checkout', () => {
+  it.each([
+    ['/mnt/shared/proj/.loops', ['/repo', '/mnt/shared/proj']],
+    ['/repo/.ll/loops', ['/repo']],
+    ['/repo/.loops', ['/repo']],
+    // its parent holds the checkout: mapping entries under it would move them, so it is not a root
+    ['/.loops', ['/repo']],
+  ])('%s: roots %j', (loopsDir, roots) => {
+    expect(scopeSpaceFor({ roots: ['/repo'], lockHomes: ['/repo'] }, loopsDir).roots).toEqual(
+      roots,
+    );
+  });
+});
+
 describe('entryForms', () => {
   const roots = ['/repo', '/wt/a'];
   it.each([
