@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { LiveLock } from '../lock/lock-store.js';
-import { parseScopeEntry, type EntryGlob } from '../lock/scope-entry.js';
+import { entryGlob, type EntryGlob } from '../lock/scope-entry.js';
 import { isAncestor } from '../lock/scope-path.js';
 import { entryForms } from '../lock/scope-space.js';
 
@@ -26,7 +26,7 @@ export function toRepoScopes(entry: string, roots: readonly string[]): RepoScope
   return entryForms(entry, roots).flatMap((form) => {
     if (form !== canonical && !isAncestor(canonical, form)) return [];
     const prefix = path.posix.relative(canonical, form);
-    const { glob } = parseScopeEntry(prefix);
+    const glob = entryGlob(prefix);
     return [glob ? { prefix, glob } : { prefix }];
   });
 }

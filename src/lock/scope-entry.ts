@@ -2,18 +2,12 @@ import { globMatcher } from '../glob-matcher.js';
 import { isAncestor } from './scope-path.js';
 
 /**
- * A scope entry read the two ways it can own files. Read literally, it owns the path it names and
+ * The glob reading of a scope entry. Read literally, an entry owns the path it names and
  * everything below it, whatever characters the name holds (real folders are called `app/[id]`,
- * `(group)` or `{{name}}`). When a segment holds glob characters it is *also* a glob relative to
- * the folder before that segment, and owns every path the glob matches and everything below
- * those. The glob only ever adds to what the literal reading owns.
+ * `(group)` or `{{name}}`). When a segment holds glob characters the entry is *also* a glob
+ * relative to the folder before that segment, and owns every path the glob matches and
+ * everything below those. The glob only ever adds to what the literal reading owns.
  */
-export interface ScopeEntry {
-  /** The entry as written, read literally. */
-  path: string;
-  glob?: EntryGlob;
-}
-
 export interface EntryGlob {
   /** The folder before the first glob segment (`/` or `''` at the top). */
   base: string;
@@ -23,13 +17,16 @@ export interface EntryGlob {
 
 const globCharacters = /[*?[\]{}]/;
 
-/** Split an entry (absolute, or relative to a checkout) at its first glob segment. */
-export function parseScopeEntry(entry: string): ScopeEntry {
+/**
+ * Split an entry (absolute, or relative to a checkout) at its first glob segment; undefined when
+ * no segment holds glob characters.
+ */
+export function entryGlob(entry: string): EntryGlob | undefined {
   const segments = entry.split('/');
   const firstGlob = segments.findIndex((segment) => globCharacters.test(segment));
-  if (firstGlob === -1) return { path: entry };
+  if (firstGlob === -1) return undefined;
   const base = segments.slice(0, firstGlob).join('/') || (entry.startsWith('/') ? '/' : '');
-  return { path: entry, glob: { base, pattern: segments.slice(firstGlob).join('/') } };
+  return { base, pattern: segments.slice(firstGlob).join('/') };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { globReaches, parseScopeEntry } from './scope-entry.js';
+import { entryGlob, globReaches } from './scope-entry.js';
 import { pathsOverlap } from './scope-path.js';
 import { entryForms } from './scope-space.js';
 
@@ -11,7 +11,7 @@ export interface OverlapOptions {
 
 /**
  * The one overlap rule for two absolute scope entries, shared by the lock core and the guard:
- * true when some path could be owned by both (see ScopeEntry). Two literal entries overlap when
+ * true when some path could be owned by both (see EntryGlob). Two literal entries overlap when
  * they are equal or one contains the other by whole segments, as in the Python original; that
  * always counts. A glob against a literal entry is matched segment by segment. Two globs overlap
  * unless one of them cannot reach into the other's folder: their patterns are not compared with
@@ -20,15 +20,15 @@ export interface OverlapOptions {
 export function entriesOverlap(a: string, b: string, ignoreCase = false): boolean {
   if (ignoreCase) [a, b] = [a.toLowerCase(), b.toLowerCase()];
   if (pathsOverlap(a, b)) return true;
-  const left = parseScopeEntry(a);
-  const right = parseScopeEntry(b);
-  if (left.glob && globReaches(left.glob, b, ignoreCase)) return true;
-  if (right.glob && globReaches(right.glob, a, ignoreCase)) return true;
+  const left = entryGlob(a);
+  const right = entryGlob(b);
+  if (left && globReaches(left, b, ignoreCase)) return true;
+  if (right && globReaches(right, a, ignoreCase)) return true;
   return (
-    left.glob !== undefined &&
-    right.glob !== undefined &&
-    globReaches(left.glob, right.glob.base, ignoreCase) &&
-    globReaches(right.glob, left.glob.base, ignoreCase)
+    left !== undefined &&
+    right !== undefined &&
+    globReaches(left, right.base, ignoreCase) &&
+    globReaches(right, left.base, ignoreCase)
   );
 }
 

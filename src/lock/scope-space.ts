@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { locateLoopsDir } from './loops-dir.js';
-import { matchLeading, parseScopeEntry } from './scope-entry.js';
+import { entryGlob, matchLeading } from './scope-entry.js';
 import { isAncestor, pathsOverlap } from './scope-path.js';
 
 /**
@@ -51,7 +51,7 @@ export function entryForms(entry: string, roots: readonly string[]): string[] {
   if (canonical === undefined) return [entry];
   const under = (relative: string) => (relative === '' ? canonical : `${canonical}/${relative}`);
   const forms = new Set([entry]);
-  const { glob } = parseScopeEntry(entry);
+  const glob = entryGlob(entry);
   for (const root of roots) {
     if (entry === root || isAncestor(root, entry)) forms.add(under(relativeTo(root, entry)));
     else if (isAncestor(entry, root)) forms.add(canonical);
