@@ -131,7 +131,10 @@ function recordedMainWorktree(commonDir: string): string | undefined {
   if (!recorded) return undefined;
   try {
     const pointer = /^gitdir: (.+)$/m.exec(readFileSync(path.join(recorded, '.git'), 'utf8'))?.[1];
-    if (pointer && realpathSync(path.resolve(recorded, pointer.trim())) === commonDir) {
+    if (
+      pointer &&
+      realpathSync(path.resolve(recorded, pointer.trim())) === realpathSync(commonDir)
+    ) {
       return recorded;
     }
   } catch {
