@@ -104,14 +104,16 @@ describe('what a commit changes, as the hook sees it', () => {
   it('blocks commits inside locked folders whose names look like globs', async () => {
     const root = await guardedRepo({
       'app/[id]/page.tsx': 'p\n',
+      'app/[...slug]/page.tsx': 's\n',
       '{{project}}/README.md': 't\n',
       'app/(group)/layout.tsx': 'l\n',
     });
-    const routes = await holdLock(root, 'routes', ['app/[id]', 'app/(group)']);
+    const routes = await holdLock(root, 'routes', ['app/[id]', 'app/[...slug]', 'app/(group)']);
     const templates = await holdLock(root, 'templates', ['{{project}}']);
 
     for (const [file, holder] of [
       ['app/[id]/page.tsx', routes],
+      ['app/[...slug]/page.tsx', routes],
       ['{{project}}/README.md', templates],
       ['app/(group)/layout.tsx', routes],
     ] as const) {

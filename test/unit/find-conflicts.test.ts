@@ -90,14 +90,18 @@ describe('findConflicts', () => {
   it('always matches an entry literally, whatever glob characters its name holds', () => {
     const locks = [
       lock('route', '/repo/app/[id]'),
-      lock('template', '/repo/{{project}}'),
+      lock('catch-all', '/repo/app/[...slug]', '/repo/app/[[...rest]]'),
+      lock('template', '/repo/{{project}}', '/repo/v{1,2}'),
       lock('group', '/repo/app/(group)/*.tsx'),
     ];
     expect(
       match(
         [
           'app/[id]/page.tsx',
+          'app/[...slug]/page.tsx',
+          'app/[[...rest]]/page.tsx',
           '{{project}}/README.md',
+          'v{1,2}/notes.md',
           'app/(group)/*.tsx/x',
           'app/(group)/page.tsx',
           'app/x/page.tsx',
@@ -106,7 +110,10 @@ describe('findConflicts', () => {
       ),
     ).toEqual([
       'app/[id]/page.tsx <- route:/repo/app/[id]',
+      'app/[...slug]/page.tsx <- catch-all:/repo/app/[...slug]',
+      'app/[[...rest]]/page.tsx <- catch-all:/repo/app/[[...rest]]',
       '{{project}}/README.md <- template:/repo/{{project}}',
+      'v{1,2}/notes.md <- template:/repo/v{1,2}',
       'app/(group)/*.tsx/x <- group:/repo/app/(group)/*.tsx',
       'app/(group)/page.tsx <- group:/repo/app/(group)/*.tsx',
     ]);

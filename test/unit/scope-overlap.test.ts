@@ -29,6 +29,7 @@ describe('entriesOverlap', () => {
     { a: '/*.md', b: '/r/x.md', overlap: false },
     // names that look like globs still count literally
     { a: '/r/app/[id]', b: '/r/app/[id]/page.tsx', overlap: true },
+    { a: '/r/app/[...slug]', b: '/r/app/[...slug]/page.tsx', overlap: true },
     { a: '/r/{{project}}', b: '/r/{{project}}/README.md', overlap: true },
     { a: '/r/app/[id]', b: '/r/app/i', overlap: true },
     { a: '/r/app/[id]', b: '/r/app/x', overlap: false },
@@ -103,6 +104,7 @@ describe('one rule for the lock core and the guard', () => {
     '/repo/src/a',
     '/repo/src/ab',
     '/repo/app/[id]',
+    '/repo/app/[[...slug]]',
     '/repo/app/(group)',
     '/repo/app/i',
     '/repo/{{project}}',
@@ -126,6 +128,7 @@ describe('one rule for the lock core and the guard', () => {
     'src/x/y/gen/z.ts',
     'src/a/gen',
     'app/[id]/page.tsx',
+    'app/[[...slug]]/page.tsx',
     'app/i/page.tsx',
     'app/(group)/page.tsx',
     'app/group/page.tsx',
