@@ -1,7 +1,9 @@
 import type { Argv } from 'yargs';
+import { findCheckouts } from '../git/checkouts.js';
 import { findRepository } from '../git/repository.js';
 import { LockManager } from '../lock/lock-manager.js';
 import type { LoopsDirLocation } from '../lock/loops-dir.js';
+import { scopeSpaceFor } from '../lock/scope-space.js';
 import type { Io } from './io.js';
 import { loadProjectSettings } from './project-settings.js';
 
@@ -34,10 +36,14 @@ export function createContext(io: Io, commandLine: readonly string[] | undefined
     async openLocks(loopsDirFlag) {
       const repository = await findRepository(io.cwd, io.env);
       const { location } = await loadProjectSettings(io, loopsDirFlag, repository);
+      // Locks taken in the repository's other checkouts count too (acquire, wait, list).
+      const checkouts = repository && (await findCheckouts(repository, io.env));
+      for (const note of checkouts?.notes ?? []) io.stderr.write(`scopeguard: warning: ${note}\n`);
       const manager = new LockManager({
         loopsDir: location.loopsDir,
         projectRoot: location.projectRoot,
         cwd: io.cwd,
+        ...(checkouts ? { space: scopeSpaceFor(checkouts, location.loopsDir) } : {}),
       });
       return { manager, location };
     },

@@ -6,19 +6,17 @@ import {
 } from '../config/guard-settings.js';
 import type { GuardMode } from '../config/load-config.js';
 import { collectChanges, type ChangeSource } from '../git/change-set.js';
-import {
-  openRepository,
-  readIgnoreCase,
-  worktreeRoots,
-  type Repository,
-} from '../git/repository.js';
+import { findCheckouts } from '../git/checkouts.js';
+import { openRepository, readIgnoreCase, type Repository } from '../git/repository.js';
 import { findConflicts, type Conflict } from '../guard/find-conflicts.js';
-import { globMatcher } from '../guard/glob-matcher.js';
+import { globMatcher } from '../glob-matcher.js';
 import type { GuardReport } from '../guard/guard-report.js';
 import { partitionLocks } from '../guard/own-lock-policy.js';
+import { locksOutside } from '../guard/repo-scope.js';
 import { FileLockStore } from '../lock/file-lock-store.js';
 import type { LiveLock } from '../lock/lock-store.js';
 import { processAncestry } from '../lock/own-locks.js';
+import { scopeSpaceFor, type ScopeSpace } from '../lock/scope-space.js';
 import type { Io } from './io.js';
 import { loadProjectSettings } from './project-settings.js';
 
@@ -39,9 +37,16 @@ export interface GuardSetup {
   repository: Repository;
   settings: GuardSettings;
   store: FileLockStore;
+  /** Every checkout of the repository's files and their lock directories. */
+  space: ScopeSpace;
+  /** What the user should know about the layout (a main worktree that cannot be found). */
+  notes: string[];
 }
 
-/** Find the repository, merge the settings, and locate the lock directory. */
+/**
+ * Find the repository, merge the settings, and locate the lock directory, plus those of the
+ * repository's other checkouts.
+ */
 export async function openGuardSetup(
   flags: GuardRequest['flags'],
   io: Io,
@@ -50,11 +55,20 @@ export async function openGuardSetup(
   const repository = await openRepository(io.cwd, io.env);
   const { loaded, location } = await loadProjectSettings(io, flags.loopsDir, repository);
   const settings = resolveGuardSettings(flags, io.env, loaded, defaultMode);
+  const checkouts = await findCheckouts(repository, io.env);
+  const space = scopeSpaceFor(checkouts, location.loopsDir);
   const store = new FileLockStore({
     loopsDir: location.loopsDir,
     projectRoot: repository.mainRoot,
+    space,
   });
-  return { repository, settings, store };
+  return {
+    repository,
+    settings,
+    store,
+    space,
+    notes: checkouts.notes.map((note) => `warning: ${note}`),
+  };
 }
 
 /**
@@ -66,22 +80,23 @@ export async function runGuard(
   io: Io,
   setup?: GuardSetup,
 ): Promise<GuardReport> {
-  const { repository, settings, store } =
+  const { repository, settings, store, space, notes } =
     setup ?? (await openGuardSetup(request.flags, io, request.defaultMode));
   const report: GuardReport = {
     mode: settings.mode,
     source: request.source.kind === 'paths' ? request.source.origin : request.source.kind,
     conflicts: [],
     ownLocks: [],
+    outsideLocks: [],
     reaped: [],
     problems: [],
     strict: settings.strict,
-    notes: [],
+    notes: [...notes],
     projectRoot: repository.mainRoot,
   };
   if (settings.mode === 'off') return report;
 
-  if (!request.asHook && !existsSync(store.runningDir)) {
+  if (!request.asHook && !store.runningDirs().some((dir) => existsSync(dir))) {
     report.notes.push(
       `no lock directory at ${store.runningDir}: no loop holds a lock here, nothing to enforce`,
     );
@@ -89,8 +104,17 @@ export async function runGuard(
   const snapshot = await store.snapshot();
   report.reaped = snapshot.reaped;
   report.problems = snapshot.problems;
-  const { own, foreign } = partitionLocks(snapshot.locks, processAncestry, settings.identities);
+  const { own, foreign } = partitionLocks(snapshot.locks, processAncestry, settings.identity);
   report.ownLocks = own;
+  report.outsideLocks = locksOutside(foreign, space.roots);
+  for (const lock of report.outsideLocks) {
+    report.notes.push(
+      `warning: lock ${lock.instance} of loop "${lock.record.loop_name}" (${lock.location}) holds ` +
+        `no path inside this repository (scope: ${lock.record.scope.join(', ')}), so nothing is ` +
+        'checked against it here. A lock directory shared from another checkout must be that ' +
+        "checkout's own .loops, so that its entries map onto this repository.",
+    );
+  }
   if (foreign.length === 0 && request.asHook) return report;
 
   const changes = await collectChanges(request.source, repository, io.cwd, io.env);
@@ -100,7 +124,7 @@ export async function runGuard(
   const paths = ignored ? changes.paths.filter((file) => !ignored(file)) : changes.paths;
   report.filesChecked = paths.length;
   if (changes.range) report.range = changes.range;
-  report.conflicts = await matchConflicts(paths, foreign, worktreeRoots(repository), () =>
+  report.conflicts = await matchConflicts(paths, foreign, space.roots, () =>
     readIgnoreCase(io.cwd, io.env),
   );
   return report;

@@ -1,5 +1,5 @@
 import { ignoreLockRecords, installPreCommitHook } from '../git/hook-install.js';
-import { openRepository } from '../git/repository.js';
+import { openRepository, recordMainWorktree } from '../git/repository.js';
 import { runningDirName } from '../lock/file-lock-store.js';
 import path from 'node:path';
 import { defineCommand } from './command-context.js';
@@ -23,6 +23,8 @@ export const initCommand = defineCommand<InitArgs>({
       io.env,
     );
     if (ignored) actions.push(ignored);
+    const recorded = recordMainWorktree(repository);
+    if (recorded) actions.push(recorded);
     for (const action of actions) io.stdout.write(`scopeguard: ${action}\n`);
     io.stdout.write('scopeguard: check the setup any time with `scopeguard doctor`\n');
     return 0;

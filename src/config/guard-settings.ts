@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import type { OwnIdentity } from '../guard/own-lock-policy.js';
 import { lockEnv } from '../lock/lock-env.js';
 import { guardModes, type GuardMode, type LoadedConfig } from './load-config.js';
 
@@ -24,8 +25,8 @@ export interface GuardSettings {
   mode: GuardMode;
   strict: boolean;
   ignore: string[];
-  /** Loop names or instances that are "us": `--as`, `SCOPEGUARD_AS`, and the lock of an enclosing `scopeguard run`. */
-  identities: string[];
+  /** Who "us" is: `--as` and `SCOPEGUARD_AS` name loops or instances, `run` names its lock. */
+  identity: OwnIdentity;
 }
 
 /** Merge with the documented precedence: flags, then environment, then the file, then defaults. */
@@ -45,6 +46,7 @@ export function resolveGuardSettings(
     );
   }
   const strictEnv = nonEmpty(env[guardEnv.strict]);
+  const asEnv = nonEmpty(env[guardEnv.as]);
   return {
     mode: mode as GuardMode,
     strict:
@@ -53,13 +55,19 @@ export function resolveGuardSettings(
       loaded.config.strict ??
       false,
     ignore: loaded.config.ignore ?? [],
-    identities: [
-      ...(flags.as ?? []),
-      ...[env[guardEnv.as], env[lockEnv.instance]].filter((value): value is string =>
-        Boolean(value),
-      ),
-    ],
+    identity: {
+      names: [...(flags.as ?? []), ...(asEnv === undefined ? [] : [asEnv])],
+      ...runLock(env),
+    },
   };
+}
+
+/** The lock an enclosing `scopeguard run` exported: matched as that instance, never as a loop name. */
+function runLock(env: NodeJS.ProcessEnv): Pick<OwnIdentity, 'runLock'> {
+  const instance = nonEmpty(env[lockEnv.instance]);
+  if (instance === undefined) return {};
+  const file = nonEmpty(env[lockEnv.file]);
+  return { runLock: file === undefined ? { instance } : { instance, file } };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,4 +1,11 @@
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import { runGit } from './run-git.js';
@@ -7,8 +14,13 @@ import { runGit } from './run-git.js';
 export interface Repository {
   /** This worktree's top level. */
   topLevel: string;
-  /** The main worktree's top level (the project root); equals topLevel outside linked worktrees. */
+  /**
+   * The main worktree's top level (the project root); equals topLevel outside linked worktrees,
+   * and in linked worktrees of a repository whose main worktree cannot be found (a bare one).
+   */
   mainRoot: string;
+  /** This worktree's own git directory. */
+  gitDir: string;
   /** The directory shared by all worktrees (`.git` of the main worktree). */
   commonDir: string;
   /** Whether this clone is shallow. */
@@ -44,12 +56,18 @@ function readLayoutAtTopLevel(cwd: string, env: NodeJS.ProcessEnv): Repository |
       gitDir = path.resolve(topLevel, pointer.trim());
     }
     if (!existsSync(path.join(gitDir, 'HEAD'))) return undefined;
+    gitDir = realpathSync(gitDir);
     const commonPointer = readOptional(path.join(gitDir, 'commondir'));
     const commonDir = realpathSync(
       commonPointer ? path.resolve(gitDir, commonPointer.trim()) : gitDir,
     );
-    const mainRoot = path.basename(commonDir) === '.git' ? path.dirname(commonDir) : topLevel;
-    return { topLevel, mainRoot, commonDir, shallow: existsSync(path.join(commonDir, 'shallow')) };
+    return {
+      topLevel,
+      mainRoot: mainWorktree(topLevel, gitDir, commonDir),
+      gitDir,
+      commonDir,
+      shallow: existsSync(path.join(commonDir, 'shallow')),
+    };
   } catch {
     return undefined;
   }
@@ -71,18 +89,81 @@ async function askGit(cwd: string, env: NodeJS.ProcessEnv): Promise<Repository |
       'rev-parse',
       '--path-format=absolute',
       '--show-toplevel',
+      '--absolute-git-dir',
       '--git-common-dir',
       '--is-shallow-repository',
     ],
     cwd,
     env,
   );
-  const [topLevel, commonDir, shallow] = result.stdout.split('\n');
-  if (result.exitCode !== 0 || !topLevel || !commonDir) return undefined;
-  // A standard layout keeps the common dir at <main worktree>/.git; anything else (GIT_DIR
-  // elsewhere, a separate git dir, a submodule) has no main worktree we can see.
-  const mainRoot = path.basename(commonDir) === '.git' ? path.dirname(commonDir) : topLevel;
-  return { topLevel, mainRoot, commonDir, shallow: shallow === 'true' };
+  const [topLevel, gitDir, commonDir, shallow] = result.stdout.split('\n');
+  if (result.exitCode !== 0 || !topLevel || !gitDir || !commonDir) return undefined;
+  return {
+    topLevel,
+    mainRoot: mainWorktree(topLevel, gitDir, commonDir),
+    gitDir,
+    commonDir,
+    shallow: shallow === 'true',
+  };
+}
+
+// Where the main worktree of a layout without `<main>/.git` is remembered (see recordMainWorktree).
+const mainWorktreeRecord = 'scopeguard-main-worktree';
+
+/**
+ * The main worktree's top level. A standard layout keeps the common dir at `<main>/.git`; in the
+ * main worktree itself it is this one. A linked worktree of any other layout (a separate git
+ * dir) learns it only from what `recordMainWorktree` left, and a bare repository has none: then
+ * this worktree stands in.
+ */
+function mainWorktree(topLevel: string, gitDir: string, commonDir: string): string {
+  if (path.basename(commonDir) === '.git') return path.dirname(commonDir);
+  if (gitDir === commonDir) return topLevel;
+  return recordedMainWorktree(commonDir) ?? topLevel;
+}
+
+/** The remembered main worktree, if it still exists and still belongs to this common dir. */
+function recordedMainWorktree(commonDir: string): string | undefined {
+  const recorded = readOptional(path.join(commonDir, mainWorktreeRecord))?.trim();
+  if (!recorded) return undefined;
+  try {
+    const pointer = /^gitdir: (.+)$/m.exec(readFileSync(path.join(recorded, '.git'), 'utf8'))?.[1];
+    if (
+      pointer &&
+      realpathSync(path.resolve(recorded, pointer.trim())) === realpathSync(commonDir)
+    ) {
+      return recorded;
+    }
+  } catch {
+    // moved or deleted since: not the main worktree any more
+  }
+  return undefined;
+}
+
+/**
+ * True for a linked worktree whose main worktree exists but cannot be found from here: git
+ * records nothing that leads from a separate git dir (`git init --separate-git-dir`) to it.
+ */
+export function mainWorktreeUnknown(repository: Repository): boolean {
+  const { topLevel, mainRoot, gitDir, commonDir } = repository;
+  if (mainRoot !== topLevel || gitDir === commonDir || path.basename(commonDir) === '.git')
+    return false;
+  const config = readOptional(path.join(commonDir, 'config')) ?? '';
+  return !/^\s*bare\s*=\s*true\s*$/im.test(config);
+}
+
+/**
+ * Remember the main worktree of a layout whose common dir is not `<main>/.git`, so linked
+ * worktrees can find it (and the locks taken there). Only from the main worktree itself; a
+ * no-op in a standard layout. Written by `scopeguard init`, which already writes into the git dir.
+ */
+export function recordMainWorktree(repository: Repository): string | undefined {
+  const { topLevel, gitDir, commonDir } = repository;
+  if (gitDir !== commonDir || path.basename(commonDir) === '.git') return undefined;
+  const file = path.join(commonDir, mainWorktreeRecord);
+  if (readOptional(file)?.trim() === topLevel) return undefined;
+  writeFileSync(file, `${topLevel}\n`);
+  return `recorded ${topLevel} as the main worktree in ${file}, so linked worktrees see its locks`;
 }
 
 /** Like findRepository, but outside a repository it is an error (exit 3) that says so. */

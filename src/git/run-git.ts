@@ -11,10 +11,12 @@ export interface GitResult {
 }
 
 /**
- * Run git with arguments passed as an array (never through a shell). The environment is the
- * caller's, untouched: inside a hook git sets `GIT_INDEX_FILE` and friends, and they must reach
- * the child git for `git commit -a` and `git commit <path>` to be seen correctly. When git cannot
- * be started, or is killed, that is an environment error (exit 3) that says why.
+ * Run a read-only git command with arguments passed as an array (never through a shell). The
+ * environment is the caller's, untouched: inside a hook git sets `GIT_INDEX_FILE` and friends,
+ * and they must reach the child git for `git commit -a` and `git commit <path>` to be seen
+ * correctly. `--no-optional-locks` keeps git from writing anyway: `git status` would otherwise
+ * refresh and rewrite the index, and scopeguard never writes to the repository it guards. When
+ * git cannot be started, or is killed, that is an environment error (exit 3) that says why.
  */
 export function runGit(
   args: readonly string[],
@@ -24,7 +26,7 @@ export function runGit(
   return new Promise((resolve, reject) => {
     execFile(
       'git',
-      args,
+      ['--no-optional-locks', ...args],
       { cwd, env, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {

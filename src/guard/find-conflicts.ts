@@ -1,6 +1,6 @@
 import type { LiveLock } from '../lock/lock-store.js';
-import { globMatcher } from './glob-matcher.js';
-import { toRepoScope } from './repo-scope.js';
+import { globOwner } from '../lock/scope-entry.js';
+import { toRepoScopes } from './repo-scope.js';
 
 /** One changed file inside a scope held by another loop. */
 export interface Conflict {
@@ -11,7 +11,7 @@ export interface Conflict {
 }
 
 export interface MatchOptions {
-  /** Top levels of the main and every linked worktree. */
+  /** Top levels of every checkout of the repository, the canonical one first (ScopeSpace.roots). */
   worktreeRoots: readonly string[];
   /** Compare case-folded (`core.ignorecase`). */
   ignoreCase: boolean;
@@ -27,7 +27,9 @@ interface GlobHit extends Hit {
 }
 
 /**
- * Match repo-relative changed paths against the scopes of live locks. Every scope entry goes into
+ * Match repo-relative changed paths against the scopes of live locks, by the rule of
+ * `entriesOverlap`: a path conflicts with an entry that owns it literally or as a glob, or that it
+ * contains (a submodule, a directory replaced by a file). Every scope entry goes into
  * a map keyed by its repo-relative prefix, so each path costs one lookup per path segment, not
  * one per lock: 100,000 paths against 5,000 entries stays linear in the paths.
  */
@@ -48,16 +50,15 @@ export function findConflicts(
 
   for (const lock of locks) {
     for (const entry of lock.record.scope) {
-      const scope = toRepoScope(entry, options.worktreeRoots);
-      if (scope === undefined) continue;
-      if (scope.kind === 'glob') {
-        const matches = globMatcher(scope.pattern, { nocase: options.ignoreCase });
-        add(globs, fold(scope.base), { lock, entry, matches });
-        continue;
+      for (const scope of toRepoScopes(entry, options.worktreeRoots)) {
+        const prefix = fold(scope.prefix);
+        add(exact, prefix, { lock, entry });
+        for (const ancestor of ancestorsOf(prefix)) add(below, ancestor, { lock, entry });
+        if (scope.glob) {
+          const matches = globOwner(scope.glob.pattern, options.ignoreCase);
+          add(globs, fold(scope.glob.base), { lock, entry, matches });
+        }
       }
-      const prefix = fold(scope.prefix);
-      add(exact, prefix, { lock, entry });
-      for (const ancestor of ancestorsOf(prefix)) add(below, ancestor, { lock, entry });
     }
   }
 

@@ -13,6 +13,8 @@ export interface GuardReport {
   filesChecked?: number;
   conflicts: Conflict[];
   ownLocks: LiveLock[];
+  /** Foreign live locks with no scope entry inside this repository: they guard nothing here. */
+  outsideLocks: LiveLock[];
   reaped: ReapedLock[];
   /** Unreadable lock records: warnings, or blocking findings with `strict`. */
   problems: RecordProblem[];

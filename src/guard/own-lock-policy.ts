@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { LiveLock } from '../lock/lock-store.js';
 import { isHeldByAncestry, type AncestorProcess } from '../lock/own-locks.js';
 
@@ -7,15 +8,27 @@ export interface PartitionedLocks {
   foreign: LiveLock[];
 }
 
+/** Who the committer says it is, besides its process tree. */
+export interface OwnIdentity {
+  /** Loop names or instances named with `--as` or `SCOPEGUARD_AS`. */
+  names: readonly string[];
+  /**
+   * The lock of an enclosing `scopeguard run` (`SCOPEGUARD_LOCK_INSTANCE`, and
+   * `SCOPEGUARD_LOCK_FILE` when set): that one lock, never another of the same loop name.
+   */
+  runLock?: { instance: string; file?: string };
+}
+
 /**
  * A lock is our own when this process or one of its ancestors holds it (a `scopeguard run`
- * wrapper around `git commit`, an agent that took the lock and now commits), or when its loop
- * name or instance is one of the explicit identities. Own locks never conflict.
+ * wrapper around `git commit`, an agent that took the lock and now commits), when it is the lock
+ * of the enclosing `scopeguard run`, or when its loop name or instance is one of the names given
+ * explicitly. Own locks never conflict.
  */
 export function partitionLocks(
   locks: readonly LiveLock[],
   readAncestry: () => readonly AncestorProcess[],
-  identities: readonly string[],
+  identity: OwnIdentity,
 ): PartitionedLocks {
   const own: LiveLock[] = [];
   const foreign: LiveLock[] = [];
@@ -23,10 +36,17 @@ export function partitionLocks(
   let ancestry: readonly AncestorProcess[] | undefined;
   for (const lock of locks) {
     const isOwn =
-      identities.includes(lock.instance) ||
-      identities.includes(lock.record.loop_name) ||
+      identity.names.includes(lock.instance) ||
+      identity.names.includes(lock.record.loop_name) ||
+      isRunLock(lock, identity.runLock) ||
       isHeldByAncestry(lock.record, (ancestry ??= readAncestry()));
     (isOwn ? own : foreign).push(lock);
   }
   return { own, foreign };
+}
+
+function isRunLock(lock: LiveLock, runLock: OwnIdentity['runLock']): boolean {
+  if (runLock === undefined || lock.instance !== runLock.instance) return false;
+  // Instances are unique within one lock directory only; the file tells the directories apart.
+  return runLock.file === undefined || path.resolve(runLock.file) === path.resolve(lock.location);
 }

@@ -1,37 +1,39 @@
 import path from 'node:path';
+import type { LiveLock } from '../lock/lock-store.js';
+import { entryGlob, type EntryGlob } from '../lock/scope-entry.js';
 import { isAncestor } from '../lock/scope-path.js';
-
-/** A lock's scope entry in repo-relative form: a path prefix, or a glob under a prefix. */
-export type RepoScope =
-  { kind: 'prefix'; prefix: string } | { kind: 'glob'; base: string; pattern: string };
-
-const globCharacters = /[*?[\]{}]/;
+import { entryForms } from '../lock/scope-space.js';
 
 /**
- * Map an absolute scope entry onto the repository: relative to whichever worktree contains it
- * (a lock taken in one worktree guards the same files in every other), `''` when the entry
- * contains the whole worktree, undefined when it lies outside all of them. An entry with glob
- * characters is a glob relative to the directory before its first glob segment.
+ * A lock's scope entry in repo-relative form: a literal path prefix, which always counts, and
+ * for an entry with glob characters also a glob relative to the folder before its first glob
+ * segment.
  */
-export function toRepoScope(
-  entry: string,
-  worktreeRoots: readonly string[],
-): RepoScope | undefined {
-  const segments = entry.split('/');
-  const firstGlob = segments.findIndex((segment) => globCharacters.test(segment));
-  if (firstGlob === -1) {
-    const prefix = relativeToAnyRoot(entry, worktreeRoots);
-    return prefix === undefined ? undefined : { kind: 'prefix', prefix };
-  }
-  const base = relativeToAnyRoot(segments.slice(0, firstGlob).join('/') || '/', worktreeRoots);
-  if (base === undefined) return undefined;
-  return { kind: 'glob', base, pattern: segments.slice(firstGlob).join('/') };
+export interface RepoScope {
+  prefix: string;
+  glob?: EntryGlob;
 }
 
-function relativeToAnyRoot(entry: string, roots: readonly string[]): string | undefined {
-  for (const root of roots) {
-    if (entry === root || isAncestor(entry, root)) return '';
-    if (isAncestor(root, entry)) return path.relative(root, entry).split(path.sep).join('/');
-  }
-  return undefined;
+/**
+ * Map an absolute scope entry onto the repository, through its forms in every checkout
+ * (`roots`, the canonical one first): a lock taken in one worktree guards the same files in every
+ * other, an entry that contains a checkout covers all of it (`''`), and an entry outside all of
+ * them maps to nothing.
+ */
+export function toRepoScopes(entry: string, roots: readonly string[]): RepoScope[] {
+  const canonical = roots[0];
+  if (canonical === undefined) return [];
+  return entryForms(entry, roots).flatMap((form) => {
+    if (form !== canonical && !isAncestor(canonical, form)) return [];
+    const prefix = path.posix.relative(canonical, form);
+    const glob = entryGlob(prefix);
+    return [glob ? { prefix, glob } : { prefix }];
+  });
+}
+
+/** The locks none of whose scope entries lies inside the repository: they guard nothing here. */
+export function locksOutside(locks: readonly LiveLock[], roots: readonly string[]): LiveLock[] {
+  return locks.filter((lock) =>
+    lock.record.scope.every((entry) => toRepoScopes(entry, roots).length === 0),
+  );
 }

@@ -40,6 +40,7 @@ import {
 } from './record-file.js';
 import { findScopeConflict } from './scope-conflict.js';
 import { resolveScopePath } from './scope-path.js';
+import type { ScopeSpace } from './scope-space.js';
 import { holdSentinel, type HeldSentinel } from './sentinel.js';
 
 /** Errors that mean "this process may not change the lock directory", not "it is broken". */
@@ -55,6 +56,11 @@ export interface FileLockStoreOptions {
   projectRoot: string;
   /** How long to wait for the sentinel before reporting a hung holder. */
   sentinelTimeoutMs?: number;
+  /**
+   * The other checkouts of the same files: scopes are compared across them, and their lock
+   * directories are read, reaped and (for an acquisition) locked along with this one.
+   */
+  space?: ScopeSpace;
 }
 
 interface Scan {
@@ -72,12 +78,30 @@ export class FileLockStore implements LockStore {
   readonly description: string;
   private readonly projectRoot: string;
   private readonly sentinelTimeoutMs: number;
+  private readonly roots: readonly string[];
+  private readonly peers: FileLockStore[];
 
   constructor(options: FileLockStoreOptions) {
     this.runningDir = path.join(path.resolve(options.loopsDir), runningDirName);
     this.projectRoot = options.projectRoot;
     this.sentinelTimeoutMs = options.sentinelTimeoutMs ?? 30_000;
     this.description = this.runningDir;
+    this.roots = options.space?.roots ?? [];
+    this.peers = (options.space?.peerLoopsDirs ?? [])
+      .map(
+        (loopsDir) =>
+          new FileLockStore({
+            loopsDir,
+            projectRoot: path.dirname(path.resolve(loopsDir)),
+            sentinelTimeoutMs: this.sentinelTimeoutMs,
+          }),
+      )
+      .filter((peer) => peer.runningDir !== this.runningDir);
+  }
+
+  /** This store's `.running` directory, then those of its peers. */
+  runningDirs(): string[] {
+    return [this.runningDir, ...this.peers.map((peer) => peer.runningDir)];
   }
 
   async acquire(request: AcquireRequest): Promise<AcquireResult> {
@@ -89,7 +113,7 @@ export class FileLockStore implements LockStore {
       instance: request.instance ?? request.loopName,
     });
     this.createRunningDir();
-    return this.underSentinel(async () => {
+    return this.underAllSentinels(async () => {
       const scan = this.scan();
       throwIfBlocking(scan.problems);
       const { problems } = scan;
@@ -97,7 +121,13 @@ export class FileLockStore implements LockStore {
       // Python resolves every record's entries, symlinks included, before comparing; so must we,
       // or a record naming a symlink would not overlap here while it does in Python.
       const live = scan.live.map((file) => this.toLiveLock(file, resolveScopePath));
-      const conflict = findScopeConflict(live, {
+      // The other checkouts' directories count too, unreadable records included.
+      const peerScans = this.peers.map((peer) => ({ peer, scan: peer.scan() }));
+      throwIfBlocking(peerScans.flatMap(({ scan: peerScan }) => peerScan.problems));
+      const peerLocks = peerScans.flatMap(({ peer, scan: peerScan }) =>
+        peerScan.live.map((file) => peer.toLiveLock(file, resolveScopePath)),
+      );
+      const conflict = findScopeConflict([...live, ...peerLocks], {
         scope: request.scope,
         loopName: request.loopName,
         singleton: request.singleton,
@@ -105,6 +135,7 @@ export class FileLockStore implements LockStore {
           lock.record.pid === holderPid &&
           sharesPidSpace(lock.record) &&
           (lock.record.proc_start === undefined || lock.record.proc_start === holderStart),
+        roots: this.roots,
       });
       if (conflict) {
         const { lock, reason } = conflict;
@@ -164,7 +195,18 @@ export class FileLockStore implements LockStore {
     });
   }
 
+  /** Live records of this directory and its peers, reaping stale ones in each first. */
   async snapshot(): Promise<LockSnapshot> {
+    const snapshots = [await this.ownSnapshot()];
+    for (const peer of this.peers) snapshots.push(await peer.snapshot());
+    return {
+      locks: snapshots.flatMap((snapshot) => snapshot.locks),
+      problems: snapshots.flatMap((snapshot) => snapshot.problems),
+      reaped: snapshots.flatMap((snapshot) => snapshot.reaped),
+    };
+  }
+
+  private async ownSnapshot(): Promise<LockSnapshot> {
     let scan = this.scan();
     let reaped: ReapedLock[] = [];
     // Python writes records in place under the sentinel, so a record that does not parse may be
@@ -200,7 +242,9 @@ export class FileLockStore implements LockStore {
 
   async reap(options: { dryRun?: boolean } = {}): Promise<ReapedLock[]> {
     if (options.dryRun)
-      return this.scan().dead.map(({ file, reason }) => ({ ...this.toLiveLock(file), reason }));
+      return [this, ...this.peers].flatMap((store) =>
+        store.scan().dead.map(({ file, reason }) => ({ ...store.toLiveLock(file), reason })),
+      );
     return (await this.snapshot()).reaped;
   }
 
@@ -242,6 +286,27 @@ export class FileLockStore implements LockStore {
       reaped.push({ ...this.toLiveLock(file), reason });
     }
     return reaped;
+  }
+
+  /**
+   * Hold the sentinels of this directory and of every peer directory that exists, always taken in
+   * path order so that two acquirers never each wait for the other. A peer directory created
+   * while they were being taken is taken too before `work` looks at anything, so two acquirers
+   * in different checkouts always see each other's records.
+   */
+  private async underAllSentinels<T>(work: () => Promise<T>): Promise<T> {
+    const lockedDirs = () =>
+      [this.runningDir, ...this.peers.map((peer) => peer.runningDir).filter(existsSync)].sort();
+    for (;;) {
+      const dirs = lockedDirs();
+      const held: HeldSentinel[] = [];
+      try {
+        for (const dir of dirs) held.push(await holdSentinel(dir, this.sentinelTimeoutMs));
+        if (lockedDirs().join('\0') === dirs.join('\0')) return await work();
+      } finally {
+        for (const sentinel of held.reverse()) sentinel.release();
+      }
+    }
   }
 
   private async underSentinel<T>(work: () => Promise<T>): Promise<T> {

@@ -15,6 +15,7 @@ import { pidExists } from './process-identity.js';
 import { throwIfBlocking } from './record-file.js';
 import { findScopeConflict } from './scope-conflict.js';
 import { resolveScopePath } from './scope-path.js';
+import type { ScopeSpace } from './scope-space.js';
 
 export interface LockManagerOptions {
   /** The `.loops` directory; records live in its `.running/`. Used when no store is given. */
@@ -25,6 +26,8 @@ export interface LockManagerOptions {
   cwd?: string;
   /** The store to use instead of the directory store. */
   store?: LockStore;
+  /** The other checkouts of the same files and their lock directories (directory store). */
+  space?: ScopeSpace;
 }
 
 export interface AcquireOptions {
@@ -52,15 +55,18 @@ export class LockManager {
   readonly store: LockStore;
   private readonly projectRoot: string;
   private readonly cwd: string;
+  private readonly roots: readonly string[] | undefined;
 
   constructor(options: LockManagerOptions) {
     this.projectRoot = options.projectRoot;
     this.cwd = options.cwd ?? options.projectRoot;
+    this.roots = options.space?.roots;
     if (options.store) this.store = options.store;
     else if (options.loopsDir)
       this.store = new FileLockStore({
         loopsDir: options.loopsDir,
         projectRoot: options.projectRoot,
+        space: options.space,
       });
     else throw new UsageError('LockManager needs a loopsDir or a store', 'no-store');
   }
@@ -124,7 +130,11 @@ export class LockManager {
   ): Promise<LiveLock | undefined> {
     const { locks, problems } = await this.store.snapshot();
     throwIfBlocking(problems);
-    return findScopeConflict(locks, { ...query, scope: this.resolveScope(scope) })?.lock;
+    return findScopeConflict(locks, {
+      ...query,
+      scope: this.resolveScope(scope),
+      roots: this.roots,
+    })?.lock;
   }
 
   listLocks(): Promise<LockSnapshot> {

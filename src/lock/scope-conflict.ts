@@ -1,5 +1,5 @@
 import type { ConflictReason, LiveLock } from './lock-store.js';
-import { scopesOverlap } from './scope-path.js';
+import { scopesOverlap } from './scope-overlap.js';
 
 /** Who is asking, so their own records and singleton rules are applied. */
 export interface ConflictQuery {
@@ -8,11 +8,15 @@ export interface ConflictQuery {
   singleton?: boolean;
   /** Records held by this holder never conflict with it. */
   isSameHolder?: (lock: LiveLock) => boolean;
+  /** Checkout top levels whose contents are the same files (see ScopeSpace.roots). */
+  roots?: readonly string[];
 }
 
 /**
  * The first live lock that conflicts with a request: an overlapping scope held by another holder,
- * or, when both are singletons, the same loop name whatever the scopes.
+ * or, when both are singletons, the same loop name whatever the scopes. Scopes are compared
+ * case-folded: the lock core cannot know whether the checkouts it guards fold case, and the guard
+ * folds where git does, so the core must never grant what a case-folding guard calls overlapping.
  */
 export function findScopeConflict(
   locks: readonly LiveLock[],
@@ -23,7 +27,8 @@ export function findScopeConflict(
     if (query.singleton && lock.record.singleton && lock.record.loop_name === query.loopName) {
       return { lock, reason: 'singleton' };
     }
-    if (scopesOverlap(query.scope, lock.record.scope)) return { lock, reason: 'scope' };
+    if (scopesOverlap(query.scope, lock.record.scope, { roots: query.roots, ignoreCase: true }))
+      return { lock, reason: 'scope' };
   }
   return undefined;
 }

@@ -79,8 +79,3 @@ export function isAncestor(ancestor: string, descendant: string): boolean {
     descendant[ancestor.length] === '/'
   );
 }
-
-/** True when any entry of one scope overlaps any entry of the other. */
-export function scopesOverlap(a: readonly string[], b: readonly string[]): boolean {
-  return a.some((left) => b.some((right) => pathsOverlap(left, right)));
-}

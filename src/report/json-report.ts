@@ -20,6 +20,7 @@ export function formatJsonReport(report: GuardReport): string {
       matchedScope: conflict.matchedScope,
     })),
     ownLocks: report.ownLocks.map(lockJson),
+    locksOutsideRepository: report.outsideLocks.length,
     reaped: report.reaped.map((lock) => ({ ...lockJson(lock), reason: lock.reason })),
     warnings: [
       ...report.problems.map((problem) => ({

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { toRepoScope } from '../guard/repo-scope.js';
+import { toRepoScopes } from '../guard/repo-scope.js';
 
 /** A scope entry as the shared store keeps it. */
 export interface SharedEntry {
@@ -20,7 +20,7 @@ export interface SharedEntry {
  * a usage error (exit 2).
  */
 export function toSharedEntry(absolute: string, worktreeRoots: readonly string[]): SharedEntry {
-  const scope = toRepoScope(absolute, worktreeRoots);
+  const [scope] = toRepoScopes(absolute, worktreeRoots);
   if (scope === undefined) {
     throw new UsageError(
       `scope entry ${absolute} is outside the repository (${worktreeRoots[0]}): the shared store ` +
@@ -28,11 +28,8 @@ export function toSharedEntry(absolute: string, worktreeRoots: readonly string[]
       'scope-outside-repository',
     );
   }
-  if (scope.kind === 'prefix') return { entry: scope.prefix, key: scope.prefix };
-  return {
-    entry: scope.base === '' ? scope.pattern : `${scope.base}/${scope.pattern}`,
-    key: scope.base,
-  };
+  // A glob may own anything below its literal folder; its literal reading lies below it too.
+  return { entry: scope.prefix, key: scope.glob ? scope.glob.base : scope.prefix };
 }
 
 /** The absolute form of a stored entry in this checkout. */

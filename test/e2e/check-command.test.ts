@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -7,7 +7,6 @@ import {
   guardedRepo,
   holdLock,
   initGuard,
-  indexSnapshot,
   lockDirSnapshot,
   writeFiles,
 } from '../support/commit-repo.js';
@@ -16,12 +15,10 @@ import { git, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
 const conflictFiles = (stdout: string): string[] =>
   (JSON.parse(stdout) as { conflicts: { file: string }[] }).conflicts.map((c) => c.file).sort();
 
-/** Run `fn` and assert it left the index and every lock record exactly as they were. */
-async function leavesRepoUntouched<T>(root: string, fn: () => Promise<T>): Promise<T> {
-  const index = indexSnapshot(root);
+/** Run `fn` and assert it left every lock record exactly as it was (runCli checks the index). */
+async function leavesRecordsUntouched<T>(root: string, fn: () => Promise<T>): Promise<T> {
   const records = lockDirSnapshot(root);
   const result = await fn();
-  expect(indexSnapshot(root)).toEqual(index);
   expect(lockDirSnapshot(root)).toEqual(records);
   return result;
 }
@@ -35,21 +32,21 @@ describe('scopeguard check: bad input', () => {
     writeFiles(root, { 'src/a.ts': 'changed\n' });
     git(root, 'add', 'src/a.ts');
 
-    const lenient = await leavesRepoUntouched(root, () =>
+    const lenient = await leavesRecordsUntouched(root, () =>
       runCli(['check', '--staged'], { cwd: root }),
     );
     expect(lenient.code).toBe(0);
     expect(lenient.stdout).toBe('');
     expect(lenient.stderr).toContain(`warning: cannot read lock record ${bad}`);
 
-    const strict = await leavesRepoUntouched(root, () =>
+    const strict = await leavesRecordsUntouched(root, () =>
       runCli(['check', '--staged', '--strict'], { cwd: root }),
     );
     expect(strict.code).toBe(1);
     expect(strict.stdout).toContain('unreadable lock records (blocking because of --strict)');
     expect(strict.stdout).toContain(bad);
 
-    const json = await leavesRepoUntouched(root, () =>
+    const json = await leavesRecordsUntouched(root, () =>
       runCli(['check', '--staged', '--format', 'json'], { cwd: root }),
     );
     expect(json.code).toBe(0);
@@ -78,7 +75,7 @@ describe('scopeguard check: bad input', () => {
         expect(first.code, first.output).toBe(0);
         expect(first.output).not.toContain('scopeguard');
       }
-      const result = await leavesRepoUntouched(root, () => runCli(args, { cwd: root }));
+      const result = await leavesRecordsUntouched(root, () => runCli(args, { cwd: root }));
       expect(result.code, args.join(' ')).toBe(0);
       expect(result.stdout, args.join(' ')).toBe('');
       expect(result.stderr, args.join(' ')).toContain(note);
@@ -113,7 +110,7 @@ describe('scopeguard check: bad input', () => {
       ]) {
         for (const format of ['text', 'json']) {
           const label = `${args.join(' ')} --format ${format} (lock: ${withLock})`;
-          const result = await leavesRepoUntouched(root, () =>
+          const result = await leavesRecordsUntouched(root, () =>
             runCli(['check', ...args, '--format', format], { cwd: root }),
           );
           expect(result.code, label).toBe(3);
@@ -124,12 +121,36 @@ describe('scopeguard check: bad input', () => {
       }
     }
     // as a separate word, the option-like value is refused by the parser itself (usage, exit 2)
-    const separate = await leavesRepoUntouched(root, () =>
+    const separate = await leavesRecordsUntouched(root, () =>
       runCli(['check', '--base', `--output=${smuggled}`], { cwd: root }),
     );
     expect(separate.code).toBe(2);
     expect(separate.stderr).toContain(`--base needs a value, but --output=${smuggled} follows it`);
     expect(existsSync(smuggled)).toBe(false);
+  });
+});
+
+describe('scopeguard check: read only', () => {
+  it('never writes the index, even where `git status` would refresh it', async () => {
+    const root = await guardedRepo({ 'src/a.ts': 'a\n', 'docs/d.md': 'd\n' });
+    await holdLock(root, 'refactor', ['src']);
+    // Same content, another modification time: the index's cached stat data is out of date, so a
+    // plain `git status` would rewrite it. runCli asserts the index unchanged after each run.
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(path.join(root, 'docs', 'd.md'), anHourAgo, anHourAgo);
+    for (const args of [
+      ['check'],
+      ['check', '--staged'],
+      ['check', '--base', 'HEAD'],
+      ['check', 'docs/d.md'],
+    ]) {
+      const passed = await runCli(args, { cwd: root });
+      expect(passed.code, args.join(' ')).toBe(0);
+    }
+    writeFiles(root, { 'src/a.ts': 'changed\n' });
+    const blocked = await runCli(['check'], { cwd: root });
+    expect(blocked.code).toBe(1);
+    expect(blocked.stdout).toMatch(/scope src\n +src\/a\.ts\n/);
   });
 });
 
@@ -209,7 +230,7 @@ describe('scopeguard check: sources of changes', () => {
     const holder = await holdLock(root, 'refactor', ['src']);
 
     git(root, 'checkout', '-q', 'feature');
-    const onFeature = await leavesRepoUntouched(root, () =>
+    const onFeature = await leavesRecordsUntouched(root, () =>
       runCli(['check', '--base', 'main', '--format', 'json'], { cwd: root }),
     );
     expect(onFeature.code).toBe(1);
@@ -261,6 +282,60 @@ describe('scopeguard check: configuration', () => {
     expect(typo.stderr).toContain(
       `${path.join(root, '.scopeguardrc.json')}: unknown key "ignored"`,
     );
+  });
+});
+
+describe('scopeguard check and the lock core agree on overlaps', () => {
+  it('refuses a lock on a file a held glob owns, and on a glob over a held file', async () => {
+    const root = await guardedRepo({
+      'docs/b.md': 'b\n',
+      'docs/c.txt': 'c\n',
+      'notes/n.txt': 'n\n',
+    });
+    await holdLock(root, 'pages', ['docs/*.md']);
+
+    const blocked = await runCli(['check', 'docs/b.md', 'docs/c.txt', '--format', 'json'], {
+      cwd: root,
+    });
+    expect(blocked.code).toBe(1);
+    expect(conflictFiles(blocked.stdout)).toEqual(['docs/b.md']);
+
+    const refused = await runCli(
+      [
+        'locks',
+        'acquire',
+        '--name',
+        'one-page',
+        '--scope',
+        'docs/b.md',
+        '--pid',
+        String(process.pid),
+      ],
+      { cwd: root },
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('not acquired');
+    expect(refused.stderr).toContain('pages');
+
+    // a file no glob owns is free, and a glob over it is then refused
+    await holdLock(root, 'text', ['notes/n.txt']);
+    const overText = await runCli(
+      [
+        'locks',
+        'acquire',
+        '--name',
+        'all-text',
+        '--scope',
+        'notes/*.txt',
+        '--pid',
+        String(process.pid),
+      ],
+      {
+        cwd: root,
+      },
+    );
+    expect(overText.code).toBe(1);
+    expect(overText.stderr).toContain('held by loop "text"');
   });
 });
 

@@ -91,7 +91,41 @@ describe('what a commit changes, as the hook sees it', () => {
     const nested = await commit(root, 'nested md');
     expect(nested.code, nested.output).toBe(0);
 
+    // a folder the glob matches is owned with everything in it
+    writeFiles(root, { 'docs/old.md/page.txt': 'p\n' });
+    git(root, 'add', 'docs/old.md/page.txt');
+    const below = await commit(root, 'below a match');
+    expect(below.code).toBe(1);
+    expect(below.output).toMatch(/scope docs\/\*\.md\n +docs\/old\.md\/page\.txt\n/);
+
     expect(commitSubjects(root)).toEqual(['nested md', 'txt', 'baseline']);
+  });
+
+  it('blocks commits inside locked folders whose names look like globs', async () => {
+    const root = await guardedRepo({
+      'app/[id]/page.tsx': 'p\n',
+      'app/[...slug]/page.tsx': 's\n',
+      '{{project}}/README.md': 't\n',
+      'app/(group)/layout.tsx': 'l\n',
+    });
+    const routes = await holdLock(root, 'routes', ['app/[id]', 'app/[...slug]', 'app/(group)']);
+    const templates = await holdLock(root, 'templates', ['{{project}}']);
+
+    for (const [file, holder] of [
+      ['app/[id]/page.tsx', routes],
+      ['app/[...slug]/page.tsx', routes],
+      ['{{project}}/README.md', templates],
+      ['app/(group)/layout.tsx', routes],
+    ] as const) {
+      writeFiles(root, { [file]: 'changed\n' });
+      git(root, 'add', file);
+      const blocked = await commit(root, `touch ${file}`);
+      expect(blocked.code, file).toBe(1);
+      expect(blocked.output).toContain(`(pid ${holder}`);
+      expect(blocked.output).toContain(`      ${file}\n`);
+      git(root, 'reset', '-q', '--hard');
+    }
+    expect(commitSubjects(root)).toEqual(['baseline']);
   });
 
   it('names files with spaces, newlines, quotes, tabs and non-ASCII exactly', async () => {

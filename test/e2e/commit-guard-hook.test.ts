@@ -201,6 +201,48 @@ describe('the plain-git hook installed by `scopeguard init`', () => {
     expect(commitSubjects(root)).toEqual(['as refactor', 'own scope', 'baseline']);
   });
 
+  it('the lock `run` exports counts as own, and no other lock of the same loop name', async () => {
+    const root = await guardedRepo({ 'src/a.ts': 'a\n', 'docs/d.md': 'd\n' });
+    await holdLock(root, 'refactor', ['src']);
+    const other = await holdLock(root, 'refactor', ['docs']);
+    const runningDir = path.join(root, '.loops', '.running');
+    // what `scopeguard run` exports to its command, seen by a commit outside its process tree
+    const asRun = (file: string) => ({
+      SCOPEGUARD_LOCK_INSTANCE: 'refactor',
+      SCOPEGUARD_LOCK_NAME: 'refactor',
+      SCOPEGUARD_LOCK_FILE: file,
+    });
+
+    writeFiles(root, { 'src/a.ts': 'mine\n' });
+    git(root, 'add', 'src/a.ts');
+    const own = await commit(root, 'own lock', [], asRun(path.join(runningDir, 'refactor.lock')));
+    expect(own.code, own.output).toBe(0);
+
+    writeFiles(root, { 'docs/d.md': 'not mine\n' });
+    git(root, 'add', 'docs/d.md');
+    const sameName = await commit(
+      root,
+      'same loop name',
+      [],
+      asRun(path.join(runningDir, 'refactor.lock')),
+    );
+    expect(sameName.code).toBe(1);
+    expect(sameName.output).toContain(`loop "refactor" (instance refactor-2, pid ${other}`);
+    git(root, 'reset', '-q', '--hard');
+
+    // an instance of that name in another lock directory is another lock
+    writeFiles(root, { 'src/a.ts': 'elsewhere\n' });
+    git(root, 'add', 'src/a.ts');
+    const otherDir = await commit(
+      root,
+      'other directory',
+      [],
+      asRun(path.join(makeTempDir(), 'refactor.lock')),
+    );
+    expect(otherDir.code).toBe(1);
+    expect(commitSubjects(root)).toEqual(['own lock', 'baseline']);
+  });
+
   it("reaps a dead holder's record during the commit and lets the commit through", async () => {
     const root = await guardedRepo({ 'src/a.ts': 'a\n' });
     const holder = startIdleProcess();

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expectIndexUntouched, indexWitness } from './index-untouched.js';
 import { isolatedEnv } from './temp-dir.js';
 
 /** The repository this test suite belongs to. */
@@ -16,8 +17,29 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run the built `scopeguard` bin as a real process. */
-export function runCli(
+/** The commands that guard changes: none of them may write to the repository. */
+const guardCommands = new Set(['check', 'pre-commit', 'ci']);
+
+/**
+ * Run the built `scopeguard` bin as a real process. A guard command must leave the index of the
+ * repository it runs in byte for byte and in time unchanged, and so must every node process it
+ * leads git to start (a hook run inside `scopeguard run -- git commit`): both are asserted here.
+ */
+export async function runCli(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
+): Promise<CliResult> {
+  const witness = indexWitness(options.env);
+  const run = () => spawnCli(args, { ...options, env: witness.env });
+  const label = `scopeguard ${args.join(' ')}`;
+  const result = guardCommands.has(args[0] ?? '')
+    ? await expectIndexUntouched(options.cwd, label, run)
+    : await run();
+  witness.check(label);
+  return result;
+}
+
+function spawnCli(
   args: string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
 ): Promise<CliResult> {

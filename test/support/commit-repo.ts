@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import path from 'node:path';
 import { expect } from 'vitest';
 import { runCli } from './cli.js';
+import { indexWitness } from './index-untouched.js';
 import { startIdleProcess } from './processes.js';
 import { git, isolatedEnv, makeTempRepo } from './temp-dir.js';
 
@@ -23,14 +24,30 @@ export interface GitOutcome {
   stderr: string;
   /** stdout and stderr together: git sends a hook's stdout to stderr, a user sees both. */
   output: string;
+  /** How many node processes (the guard, in a hook) ran; each was checked not to touch the index. */
+  guardRuns: number;
 }
 
-/** Run git for real (hooks and all) and collect what a user would see. */
-export function runGit(
+/**
+ * Run git for real (hooks and all) and collect what a user would see. Every node process git
+ * starts (the pre-commit hook's scopeguard) is watched: the index it was given must be byte for
+ * byte and in time unchanged when it exits, passing or blocking.
+ */
+export async function runGit(
   cwd: string,
   args: string[],
   extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<GitOutcome> {
+  const witness = indexWitness(extraEnv);
+  const outcome = await spawnGit(cwd, args, witness.env);
+  return { ...outcome, guardRuns: witness.check(`git ${args.join(' ')}`) };
+}
+
+function spawnGit(
+  cwd: string,
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv,
+): Promise<Omit<GitOutcome, 'guardRuns'>> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd,
@@ -46,14 +63,16 @@ export function runGit(
   });
 }
 
-/** `git commit -m MESSAGE ...args`, hooks enabled. */
-export function commit(
+/** `git commit -m MESSAGE ...args`, hooks enabled; the guard must have run in the hook. */
+export async function commit(
   cwd: string,
   message: string,
   args: string[] = [],
   extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<GitOutcome> {
-  return runGit(cwd, ['commit', '-m', message, ...args], extraEnv);
+  const outcome = await runGit(cwd, ['commit', '-m', message, ...args], extraEnv);
+  expect(outcome.guardRuns, `the hook ran no guard: ${outcome.output}`).toBeGreaterThan(0);
+  return outcome;
 }
 
 /** Subjects of the commits reachable from HEAD, newest first; empty before the first commit. */
@@ -144,12 +163,4 @@ export function lockDirSnapshot(root: string): Record<string, string> {
     snapshot[name] = statSync(file).isFile() ? readFileSync(file, 'latin1') : '<not a file>';
   }
   return snapshot;
-}
-
-/** The index as git sees it: every entry, and what is staged against HEAD. */
-export function indexSnapshot(root: string): { entries: string; staged: string } {
-  return {
-    entries: git(root, 'ls-files', '-s', '-z'),
-    staged: git(root, 'diff', '--cached', '--name-only', '-z'),
-  };
 }

@@ -24,6 +24,7 @@ export function guardReport(overrides: Partial<GuardReport> = {}): GuardReport {
     source: 'staged',
     conflicts: [],
     ownLocks: [],
+    outsideLocks: [],
     reaped: [],
     problems: [],
     strict: false,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findConflicts } from '../../src/guard/find-conflicts.js';
-import { toRepoScope } from '../../src/guard/repo-scope.js';
+import { toRepoScopes } from '../../src/guard/repo-scope.js';
 import type { LiveLock } from '../../src/lock/lock-store.js';
 import { liveLock } from '../support/guard-fixtures.js';
 
@@ -12,20 +12,25 @@ const match = (paths: string[], locks: LiveLock[], ignoreCase = false) =>
     (c) => `${c.file} <- ${c.lock.instance}:${c.matchedScope}`,
   );
 
-describe('toRepoScope', () => {
+describe('toRepoScopes', () => {
   it.each([
-    ['/repo/src', { kind: 'prefix', prefix: 'src' }],
-    ['/repo', { kind: 'prefix', prefix: '' }],
-    ['/', { kind: 'prefix', prefix: '' }],
-    ['/wt/feature/docs/a.md', { kind: 'prefix', prefix: 'docs/a.md' }],
-    ['/repo/docs/*.md', { kind: 'glob', base: 'docs', pattern: '*.md' }],
-    ['/repo/src/**/gen/*', { kind: 'glob', base: 'src', pattern: '**/gen/*' }],
-    ['/repo/*.json', { kind: 'glob', base: '', pattern: '*.json' }],
-    ['/elsewhere/src', undefined],
-    ['/repository/src', undefined],
-    ['/elsewhere/*.md', undefined],
+    ['/repo/src', [{ prefix: 'src' }]],
+    ['/repo', [{ prefix: '' }]],
+    ['/', [{ prefix: '' }]],
+    ['/wt/feature/docs/a.md', [{ prefix: 'docs/a.md' }]],
+    ['/repo/docs/*.md', [{ prefix: 'docs/*.md', glob: { base: 'docs', pattern: '*.md' } }]],
+    [
+      '/repo/src/**/gen/*',
+      [{ prefix: 'src/**/gen/*', glob: { base: 'src', pattern: '**/gen/*' } }],
+    ],
+    ['/repo/*.json', [{ prefix: '*.json', glob: { base: '', pattern: '*.json' } }]],
+    ['/repo/app/[id]', [{ prefix: 'app/[id]', glob: { base: 'app', pattern: '[id]' } }]],
+    ['/wt/*/src', [{ prefix: 'src' }]],
+    ['/elsewhere/src', []],
+    ['/repository/src', []],
+    ['/elsewhere/*.md', []],
   ])('%s', (entry, expected) => {
-    expect(toRepoScope(entry, roots)).toEqual(expected);
+    expect(toRepoScopes(entry, roots)).toEqual(expected);
   });
 });
 
@@ -58,7 +63,7 @@ describe('findConflicts', () => {
     expect(match(['src/x.ts'], [lock('far', '/other/src', '/repository/src')])).toEqual([]);
   });
 
-  it('matches glob entries relative to their directory', () => {
+  it('matches glob entries relative to their directory, owning what is below a match', () => {
     const locks = [lock('docs', '/repo/docs/*.md'), lock('gen', '/repo/src/**/gen/*')];
     expect(
       match(
@@ -68,7 +73,8 @@ describe('findConflicts', () => {
           'docs/sub/b.md',
           'src/x/gen/out.ts',
           'src/gen/top.ts',
-          'src/x/gen/deep/no.ts',
+          'src/x/gen/deep/below.ts',
+          'src/x/other/no.ts',
           'other/docs/a.md',
         ],
         locks,
@@ -77,6 +83,45 @@ describe('findConflicts', () => {
       'docs/a.md <- docs:/repo/docs/*.md',
       'src/x/gen/out.ts <- gen:/repo/src/**/gen/*',
       'src/gen/top.ts <- gen:/repo/src/**/gen/*',
+      'src/x/gen/deep/below.ts <- gen:/repo/src/**/gen/*',
+    ]);
+  });
+
+  it('always matches an entry literally, whatever glob characters its name holds', () => {
+    const locks = [
+      lock('route', '/repo/app/[id]'),
+      lock('catch-all', '/repo/app/[...slug]', '/repo/app/[[...rest]]'),
+      lock('template', '/repo/{{project}}', '/repo/v{1,2}'),
+      lock('group', '/repo/app/(group)/*.tsx'),
+    ];
+    expect(
+      match(
+        [
+          'app/[id]/page.tsx',
+          'app/[...slug]/page.tsx',
+          'app/[[...rest]]/page.tsx',
+          '{{project}}/README.md',
+          'v{1,2}/notes.md',
+          'app/(group)/*.tsx/x',
+          'app/(group)/page.tsx',
+          'app/x/page.tsx',
+        ],
+        locks,
+      ),
+    ).toEqual([
+      'app/[id]/page.tsx <- route:/repo/app/[id]',
+      'app/[...slug]/page.tsx <- catch-all:/repo/app/[...slug]',
+      'app/[[...rest]]/page.tsx <- catch-all:/repo/app/[[...rest]]',
+      '{{project}}/README.md <- template:/repo/{{project}}',
+      'v{1,2}/notes.md <- template:/repo/v{1,2}',
+      'app/(group)/*.tsx/x <- group:/repo/app/(group)/*.tsx',
+      'app/(group)/page.tsx <- group:/repo/app/(group)/*.tsx',
+    ]);
+  });
+
+  it('counts a changed path that contains the folder of a glob entry', () => {
+    expect(match(['docs', 'do'], [lock('g', '/repo/docs/*.md')])).toEqual([
+      'docs <- g:/repo/docs/*.md',
     ]);
   });
 

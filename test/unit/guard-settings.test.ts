@@ -10,7 +10,7 @@ describe('guard settings precedence: flags, then environment, then file, then de
       mode: 'block',
       strict: false,
       ignore: [],
-      identities: [],
+      identity: { names: [] },
     });
   });
 
@@ -33,13 +33,19 @@ describe('guard settings precedence: flags, then environment, then file, then de
     expect(resolveGuardSettings({}, {}, { config: {} }, 'warn').mode).toBe('warn');
   });
 
-  it('collects identities from --as, SCOPEGUARD_AS and an enclosing scopeguard run', () => {
-    const env = { SCOPEGUARD_AS: 'agent-7', SCOPEGUARD_LOCK_INSTANCE: 'job-2' };
-    expect(resolveGuardSettings({ as: ['me'] }, env, { config: {} }).identities).toEqual([
-      'me',
-      'agent-7',
-      'job-2',
-    ]);
+  it('takes names from --as and SCOPEGUARD_AS, and the lock of an enclosing run as a lock', () => {
+    const env = {
+      SCOPEGUARD_AS: 'agent-7',
+      SCOPEGUARD_LOCK_INSTANCE: 'job-2',
+      SCOPEGUARD_LOCK_FILE: '/repo/.loops/.running/job-2.lock',
+    };
+    expect(resolveGuardSettings({ as: ['me'] }, env, { config: {} }).identity).toEqual({
+      names: ['me', 'agent-7'],
+      runLock: { instance: 'job-2', file: '/repo/.loops/.running/job-2.lock' },
+    });
+    expect(
+      resolveGuardSettings({}, { SCOPEGUARD_LOCK_INSTANCE: 'job-2' }, { config: {} }).identity,
+    ).toEqual({ names: [], runLock: { instance: 'job-2' } });
   });
 
   it('names the source of a bad mode', () => {

@@ -28,9 +28,32 @@ describe('own locks', () => {
       lock('named', 'loop-x', 1),
       lock('stranger', 'e', 1),
     ];
-    const { own, foreign } = partitionLocks(locks, () => ancestry, ['loop-x']);
+    const { own, foreign } = partitionLocks(locks, () => ancestry, { names: ['loop-x'] });
     expect(names(own)).toEqual(['parent', 'legacy', 'named']);
     expect(names(foreign)).toEqual(['reused-pid', 'elsewhere', 'stranger']);
+  });
+
+  it("counts only the enclosing run's own lock as own, never another of its loop name", () => {
+    const locks = [
+      lock('refactor', 'refactor', 1),
+      lock('refactor-2', 'refactor', 2),
+      lock('job', 'refactor', 3),
+    ];
+    const byInstance = partitionLocks(locks, () => [], {
+      names: [],
+      runLock: { instance: 'refactor' },
+    });
+    expect(names(byInstance.own)).toEqual(['refactor']);
+    expect(names(byInstance.foreign)).toEqual(['refactor-2', 'job']);
+
+    // the record file tells apart two directories holding the same instance name
+    const elsewhere = { ...lock('job', 'x', 4), location: '/other/.loops/.running/job.lock' };
+    const byFile = partitionLocks([locks[2]!, elsewhere], () => [], {
+      names: [],
+      runLock: { instance: 'job', file: '/repo/.loops/.running/job.lock' },
+    });
+    expect(byFile.own).toEqual([locks[2]]);
+    expect(byFile.foreign).toEqual([elsewhere]);
   });
 
   it('reads the process tree only when a lock needs it, and at most once', () => {
@@ -39,10 +62,10 @@ describe('own locks', () => {
       reads++;
       return ancestry;
     };
-    partitionLocks([], readAncestry, []);
-    partitionLocks([lock('named', 'me', 1)], readAncestry, ['me']);
+    partitionLocks([], readAncestry, { names: [] });
+    partitionLocks([lock('named', 'me', 1)], readAncestry, { names: ['me'] });
     expect(reads).toBe(0);
-    partitionLocks([lock('a', 'a', 1), lock('b', 'b', 2)], readAncestry, []);
+    partitionLocks([lock('a', 'a', 1), lock('b', 'b', 2)], readAncestry, { names: [] });
     expect(reads).toBe(1);
   });
 });

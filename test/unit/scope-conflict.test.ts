@@ -113,6 +113,46 @@ describe('findScopeConflict', () => {
       query: { scope: [] },
     },
     {
+      name: 'a glob request over a held file',
+      locks: [docs, lock('page', ['/r/site/b.md'])],
+      query: { scope: ['/r/site/*.md'] },
+      expected: { instance: 'page', reason: 'scope' },
+    },
+    {
+      name: 'a file request under a held glob',
+      locks: [lock('pages', ['/r/site/*.md'])],
+      query: { scope: ['/r/site/b.md'] },
+      expected: { instance: 'pages', reason: 'scope' },
+    },
+    {
+      name: 'a file request the held glob does not match',
+      locks: [lock('pages', ['/r/site/*.md'])],
+      query: { scope: ['/r/site/b.txt', '/r/site/sub'] },
+    },
+    {
+      name: 'a request inside a held folder named like a glob',
+      locks: [lock('route', ['/r/app/[id]'])],
+      query: { scope: ['/r/app/[id]/page.tsx'] },
+      expected: { instance: 'route', reason: 'scope' },
+    },
+    {
+      name: 'scopes differing only in case',
+      locks: [lock('api', ['/r/Src/API'])],
+      query: { scope: ['/r/src/api/x.ts'] },
+      expected: { instance: 'api', reason: 'scope' },
+    },
+    {
+      name: 'the same path in another checkout of the repository',
+      locks: [lock('linked', ['/wt/linked/src'])],
+      query: { scope: ['/r/src/a.ts'], roots: ['/r', '/wt/linked'] },
+      expected: { instance: 'linked', reason: 'scope' },
+    },
+    {
+      name: 'the same path in a folder that is not a checkout of the repository',
+      locks: [lock('other', ['/wt/other/src'])],
+      query: { scope: ['/r/src/a.ts'], roots: ['/r', '/wt/linked'] },
+    },
+    {
       name: 'a held record with an empty scope conflicts with nothing',
       locks: [lock('empty', [])],
       query: { scope: ['/'] },

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  isAncestor,
-  pathsOverlap,
-  resolveScopePath,
-  scopesOverlap,
-} from '../../src/lock/scope-path.js';
+import { isAncestor, pathsOverlap, resolveScopePath } from '../../src/lock/scope-path.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 describe('pathsOverlap', () => {
@@ -43,21 +38,6 @@ describe('isAncestor', () => {
     { ancestor: '/r', descendant: '/r/', expected: true },
   ])('isAncestor($ancestor, $descendant) is $expected', ({ ancestor, descendant, expected }) => {
     expect(isAncestor(ancestor, descendant)).toBe(expected);
-  });
-});
-
-describe('scopesOverlap', () => {
-  it.each([
-    { a: ['/r/a'], b: ['/r/a/x'], overlap: true },
-    { a: ['/r/a', '/r/b'], b: ['/r/c', '/r/b/deep'], overlap: true },
-    { a: ['/r/a', '/r/b'], b: ['/r/c', '/r/ab'], overlap: false },
-    { a: [], b: ['/r'], overlap: false },
-    { a: ['/r'], b: [], overlap: false },
-    { a: [], b: [], overlap: false },
-    { a: ['/'], b: ['/anything/at/all'], overlap: true },
-  ])('$a vs $b: $overlap', ({ a, b, overlap }) => {
-    expect(scopesOverlap(a, b)).toBe(overlap);
-    expect(scopesOverlap(b, a)).toBe(overlap);
   });
 });
 

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { locateLoopsDir } from './loops-dir.js';
+import { entryGlob, matchLeading } from './scope-entry.js';
+import { isAncestor, pathsOverlap } from './scope-path.js';
+
+/**
+ * The checkouts that hold the same files under different absolute paths, and the lock
+ * directories besides a store's own whose records count for them.
+ */
+export interface ScopeSpace {
+  /**
+   * Top levels of every checkout of the repository (main and linked worktrees, a submodule's
+   * folder in each worktree of its superproject, the checkout that wrote a shared lock
+   * directory). An entry inside one stands for the same path in all of them. The first is the
+   * canonical one.
+   */
+  roots: string[];
+  /** `.loops` directories of other checkouts (other worktrees, superprojects): their records count too. */
+  peerLoopsDirs: string[];
+}
+
+/**
+ * The scope space of a store at `loopsDir` among the checkouts of a repository (`roots`, the
+ * main worktree first, and `lockHomes`, the checkouts whose own `.loops` may hold locks on the
+ * same files). Each lock home's lock directory besides the store's own is read too. A lock
+ * directory apart from every checkout (one shared with a CI runner) was written from the
+ * checkout it sits in, so its parent counts as one more checkout of the same files.
+ */
+export function scopeSpaceFor(
+  checkouts: { roots: readonly string[]; lockHomes: readonly string[] },
+  loopsDir: string,
+): ScopeSpace {
+  const own = path.resolve(loopsDir);
+  const roots = [...checkouts.roots];
+  const writer = path.dirname(own);
+  if (!roots.some((root) => pathsOverlap(root, writer))) roots.push(writer);
+  const peerLoopsDirs = checkouts.lockHomes
+    .map((home) => locateLoopsDir({ cwd: home, env: {}, projectRoot: home }).loopsDir)
+    .filter((dir, index, all) => dir !== own && all.indexOf(dir) === index);
+  return { roots, peerLoopsDirs };
+}
+
+/**
+ * An absolute scope entry and its forms under the canonical root: an entry inside any checkout
+ * maps to the same path under `roots[0]`, an entry that contains a checkout covers all of
+ * `roots[0]`. A glob above a checkout's top level is carried into it segment by segment, or
+ * covers the whole checkout when that cannot be decided. Without roots, the entry alone.
+ */
+export function entryForms(entry: string, roots: readonly string[]): string[] {
+  const canonical = roots[0];
+  if (canonical === undefined) return [entry];
+  const under = (relative: string) => (relative === '' ? canonical : `${canonical}/${relative}`);
+  const forms = new Set([entry]);
+  const glob = entryGlob(entry);
+  for (const root of roots) {
+    if (entry === root || isAncestor(root, entry)) forms.add(under(relativeTo(root, entry)));
+    else if (isAncestor(entry, root)) forms.add(canonical);
+    if (glob === undefined || !isAncestor(glob.base, root)) continue;
+    // A glob whose folder contains the checkout (`/srv/*/src`): what the checkout's own path
+    // leaves of the pattern applies inside it.
+    const rest = matchLeading(glob.pattern, relativeTo(glob.base, root).split('/'), false);
+    if (rest === true) forms.add(canonical);
+    else if (rest !== false) forms.add(under(rest));
+  }
+  return [...forms];
+}
+
+function relativeTo(root: string, inside: string): string {
+  return path.posix.relative(root, inside);
+}
