@@ -14,6 +14,7 @@ process.exitCode = await main(process.argv.slice(2), {
   execPath: process.execPath,
   parentPid: process.ppid,
   stdinIsTTY: Boolean(process.stdin.isTTY),
+  stdin: process.stdin,
   async readStdin() {
     let text = '';
     for await (const chunk of process.stdin.setEncoding('utf8')) text += chunk;
