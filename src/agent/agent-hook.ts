@@ -36,6 +36,8 @@ export interface HookRegistration {
   commands(entry: unknown): string[];
   /** Top-level keys a new settings file needs besides `hooks`. */
   newFileKeys?: Record<string, unknown>;
+  /** What the user still has to do in the agent once the hook is in its settings. */
+  setupNote?: string;
 }
 
 /** A payload that claims to be a tool call but cannot be read as one. */

@@ -29,5 +29,6 @@ export const codexCli: AgentHook = {
     matcher: 'apply_patch',
     entry: (command) => matcherGroups.entry('apply_patch', command),
     commands: matcherGroups.commands,
+    setupNote: 'Codex runs a new hook only once you trust it: review it with /hooks in Codex',
   },
 };
