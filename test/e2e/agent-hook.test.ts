@@ -177,20 +177,23 @@ describe('scopeguard agent-hook: what counts as the edited file', () => {
     expect(reason).not.toContain('docs/new.md');
   });
 
-  it('blocks a Codex patch that moves a file out of a scope', async () => {
+  it('blocks a Codex patch that moves a file out of a scope, or into one', async () => {
     const { root } = await lockedRepo();
-    const patch = codexPatch(
+    const out = codexPatch(
       '*** Update File: src/api/a.ts',
       '*** Move to: lib/a.ts',
       '@@',
       '-a',
       '+a',
     );
-    const reason = refusal(
-      'codex',
-      await runHook(root, agentPayload.codex(root, patch), ['--agent', 'codex']),
-    );
-    expect(reason).toContain('src/api/a.ts is inside');
+    const into = codexPatch('*** Update File: docs/readme.md', '*** Move to: src/api/readme.md');
+    for (const [patch, inside] of [
+      [out, 'src/api/a.ts'],
+      [into, 'src/api/readme.md'],
+    ]) {
+      const result = await runHook(root, agentPayload.codex(root, patch!), ['--agent', 'codex']);
+      expect(refusal('codex', result)).toContain(`blocked this edit: ${inside} is inside`);
+    }
   });
 
   it('guards a linked worktree with a lock taken in the main worktree', async () => {
