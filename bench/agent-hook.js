@@ -14,7 +14,8 @@ export const title = 'agent-hook latency';
 
 const timing = { warmup: 3, iterations: 30 };
 const lockCount = 20;
-const budget = { noLocks: 1.15, locks: 1.3, peakRssMiB: 40 };
+// Peak memory as for the pre-commit hook: node alone takes about 40 MiB here.
+const budget = { noLocks: 1.15, locks: 1.3, peakRssMiB: 80 };
 
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const scopeguardBin = path.join(repoRoot, 'bin', 'scopeguard.js');

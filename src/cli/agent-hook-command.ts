@@ -17,11 +17,33 @@ written for the model. Every other call, and a payload it cannot read, is allowe
 // Far above any real edit; a payload this large is not waited for, read or checked.
 const payloadLimits = { maxBytes: 32 * 1024 * 1024, timeoutMs: 5_000 };
 
+type HookFlags = ReturnType<typeof parseHookFlags>;
+
+/** One edit to check: the agent that asks, the files, and the directory they are relative to. */
+interface Edit {
+  agent: AgentHook;
+  paths: string[];
+  base: string;
+}
+
 /**
  * The agent hook entry. It runs before every edit an agent makes, so it parses its flags with
  * node's own parseArgs, reads stdin with a bound, and loads the guard only for a call that edits.
+ * It prints the agent's answer on stdout and returns the exit code the agent reads.
  */
 export async function agentHook(argv: readonly string[], io: Io): Promise<number> {
+  const flags = parseHookFlags(argv);
+  if (flags.help) {
+    io.stdout.write(usage);
+    return 0;
+  }
+  const edit = await readEdit(agents[flags.agent], io);
+  const { stdout, exitCode } = 'paths' in edit ? await checkEdit(edit, flags, io) : edit;
+  if (stdout !== '') io.stdout.write(stdout);
+  return exitCode;
+}
+
+function parseHookFlags(argv: readonly string[]) {
   let values;
   try {
     ({ values } = parseArgs({
@@ -40,71 +62,70 @@ export async function agentHook(argv: readonly string[], io: Io): Promise<number
   } catch (error) {
     throw new UsageError(`agent-hook: ${(error as Error).message}`, 'usage');
   }
-  if (values.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
-  if (!isAgentId(values.agent)) {
+  const { agent } = values;
+  if (!isAgentId(agent)) {
     throw new UsageError(
-      `agent-hook: --agent should be one of ${agentIds.join(', ')}, not ${JSON.stringify(values.agent)}`,
+      `agent-hook: --agent should be one of ${agentIds.join(', ')}, not ${JSON.stringify(agent)}`,
       'usage',
     );
   }
-  const requested = agents[values.agent];
-  const answer = ({ stdout, exitCode }: HookAnswer): number => {
-    if (stdout !== '') io.stdout.write(stdout);
-    return exitCode;
-  };
-  const allowUnread = (agent: AgentHook, why: string): number => {
+  return { ...values, agent };
+}
+
+/**
+ * Read the payload and find the edit in it, or the answer to give at once: the agent's "allow"
+ * for a call that edits nothing, and also, with one line on stderr, for a payload it cannot read.
+ */
+async function readEdit(requested: AgentHook, io: Io): Promise<Edit | HookAnswer> {
+  const allowUnread = (agent: AgentHook, why: string): HookAnswer => {
     const line = why.replace(/\s+/g, ' ').trim();
     io.stderr.write(`scopeguard: agent-hook: ${line}; the call is allowed unchecked\n`);
-    return answer(agent.allow);
+    return agent.allow;
   };
-
   const read = await readHookPayload(io.stdin, io.stdinIsTTY, payloadLimits);
   if (read.kind === 'none') return allowUnread(requested, `no hook payload (${read.why})`);
   if (read.kind === 'malformed') return allowUnread(requested, `unreadable payload: ${read.why}`);
-  let call;
+  let agent = requested;
   try {
-    call = readToolCall(read.value);
-  } catch (error) {
-    if (error instanceof PayloadError)
-      return allowUnread(requested, `unreadable payload: ${error.message}`);
-    throw error;
-  }
-  const agent = agentForCall(call, requested);
-  if (!agent) return allowUnread(requested, `${call.event} is not a pre-tool event`);
-  if (agent !== requested) {
-    io.stderr.write(
-      `scopeguard: agent-hook: this payload has ${agent.title}'s shape, not ${requested.title}'s: answering as ${agent.title} (pass --agent ${agent.id})\n`,
-    );
-  }
-  let paths;
-  try {
-    paths = agent.editedPaths(call);
+    const call = readToolCall(read.value);
+    const answering = agentForCall(call, requested);
+    if (!answering) return allowUnread(requested, `${call.event} is not a pre-tool event`);
+    if (answering !== requested) {
+      io.stderr.write(
+        `scopeguard: agent-hook: this payload has ${answering.title}'s shape, not ${requested.title}'s: answering as ${answering.title} (pass --agent ${answering.id})\n`,
+      );
+    }
+    agent = answering;
+    const paths = agent.editedPaths(call);
+    if (!paths) return agent.allow;
+    const base = path.resolve(io.cwd, agent.base(call) ?? '.');
+    if (!isDirectory(base))
+      return allowUnread(agent, `the payload's cwd ${base} is not a directory`);
+    return { agent, paths, base };
   } catch (error) {
     if (error instanceof PayloadError)
       return allowUnread(agent, `unreadable payload: ${error.message}`);
     throw error;
   }
-  if (!paths) return answer(agent.allow);
-  const base = path.resolve(io.cwd, agent.base(call) ?? '.');
-  if (!isDirectory(base)) return allowUnread(agent, `the payload's cwd ${base} is not a directory`);
+}
 
-  const [{ runGuard }, { isPassing, hasFindings }] = await Promise.all([
-    import('./guard-session.js'),
-    import('../guard/guard-report.js'),
-  ]);
+/** Run the guard on the edited files from the agent's directory and answer for the agent. */
+async function checkEdit(
+  { agent, paths, base }: Edit,
+  flags: HookFlags,
+  io: Io,
+): Promise<HookAnswer> {
+  const { runGuard } = await import('./guard-session.js');
   let report;
   try {
     report = await runGuard(
       {
         source: { kind: 'paths', paths, origin: 'arguments' },
         flags: {
-          mode: values.mode,
-          strict: values.strict,
-          as: values.as,
-          loopsDir: values['loops-dir'],
+          mode: flags.mode,
+          strict: flags.strict,
+          as: flags.as,
+          loopsDir: flags['loops-dir'],
         },
         asHook: true,
       },
@@ -112,8 +133,7 @@ export async function agentHook(argv: readonly string[], io: Io): Promise<number
     );
   } catch (error) {
     // Outside a repository there is nothing to guard.
-    if (error instanceof EnvironmentError && error.code === 'not-a-repo')
-      return answer(agent.allow);
+    if (error instanceof EnvironmentError && error.code === 'not-a-repo') return agent.allow;
     throw error;
   }
   for (const lock of report.reaped)
@@ -124,14 +144,16 @@ export async function agentHook(argv: readonly string[], io: Io): Promise<number
         `scopeguard: warning: cannot read lock record ${problem.file}: ${problem.reason}\n`,
       );
   }
-  if (!hasFindings(report)) return answer(agent.allow);
-  const { formatBlockReason } = await import('../agent/block-reason.js');
+  if (report.conflicts.length === 0 && report.problems.length === 0) return agent.allow;
+  const [{ hasFindings, isPassing }, { formatBlockReason }] = await Promise.all([
+    import('../guard/guard-report.js'),
+    import('../agent/block-reason.js'),
+  ]);
+  if (!hasFindings(report)) return agent.allow;
   const { reason, summary } = formatBlockReason(report, Date.now());
-  if (isPassing(report)) {
-    io.stderr.write(`${reason}\n`);
-    return answer(agent.allow);
-  }
-  return answer(agent.deny(reason, summary));
+  if (!isPassing(report)) return agent.deny(reason, summary);
+  io.stderr.write(`${reason}\n`);
+  return agent.allow;
 }
 
 function isDirectory(dir: string): boolean {
