@@ -23,8 +23,10 @@ export function agentHooksCheck(
     broken.push(...status.broken);
   }
   const parts: string[] = [];
-  if (registered.length > 0) parts.push(`edit hook registered for ${registered.join(', ')}`);
-  if (missing.length > 0)
+  if (registered.length === 0)
+    parts.push(`none registered (scopeguard init --agent ${missing.join('|')} adds one)`);
+  else parts.push(`edit hook registered for ${registered.join(', ')}`);
+  if (registered.length > 0 && missing.length > 0)
     parts.push(`not for ${missing.join(', ')} (scopeguard init --agent NAME adds it)`);
   const onPath = findOnPath('scopeguard', env);
   if (registered.length > 0) {

@@ -229,6 +229,10 @@ describe('scopeguard init --agent: shapes it refuses and options', () => {
 
   it('registers several agents at once', async () => {
     const root = makeTempRepo();
+    const before = await runCli(['doctor'], { cwd: root });
+    expect(before.stdout).toContain(
+      'ok   agent hooks: none registered (scopeguard init --agent claude|codex|gemini|cursor adds one)',
+    );
     const result = await runCli(['init', '--agent', 'gemini', '--agent', 'cursor'], { cwd: root });
     expect(result.code, result.stderr).toBe(0);
     expect(existsSync(path.join(root, '.gemini/settings.json'))).toBe(true);
