@@ -3,6 +3,7 @@ import {
   requirePath,
   stringAt,
   type AgentHook,
+  type HookAnswer,
   type ToolCall,
 } from './agent-hook.js';
 
@@ -11,7 +12,7 @@ const matcher = 'Write|Edit|MultiEdit|NotebookEdit';
 export const claudeEditTools = new Set(matcher.split('|'));
 
 /** The answer Claude Code and Codex both read: a `PreToolUse` permission decision. */
-export function preToolUseDeny(reason: string) {
+export function preToolUseDeny(reason: string): HookAnswer {
   return {
     stdout: `${JSON.stringify({
       hookSpecificOutput: {

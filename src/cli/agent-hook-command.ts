@@ -12,6 +12,11 @@ const usage = `Usage: scopeguard agent-hook [--agent ${agentIds.join('|')}] [--m
 A coding agent's pre-tool hook (scopeguard init --agent NAME registers it): reads one hook payload
 on stdin and refuses an edit of a file inside a scope another live loop holds, with a reason
 written for the model. Every other call, and a payload it cannot read, is allowed.
+
+Agents (--agent, default claude) and the documentation of their hooks:
+${Object.values(agents)
+  .map((agent) => `  ${agent.id.padEnd(7)} ${agent.title.padEnd(12)} ${agent.docs}`)
+  .join('\n')}
 `;
 
 // Far above any real edit; a payload this large is not waited for, read or checked.
