@@ -2,13 +2,19 @@
 //
 //   npm run bench                     Markdown on stdout (progress goes to stderr)
 //   npm run bench -- --json           the same numbers as JSON
-//   npm run bench -- matching ...     only the named ones (lock-core, pre-commit, matching)
+//   npm run bench -- matching ...     only the named ones (lock-core, pre-commit, agent-hook, matching)
+import * as agentHook from './agent-hook.js';
 import * as lockCore from './lock-core.js';
 import * as matching from './matching.js';
 import * as preCommit from './pre-commit.js';
 import { describeMachine } from './timing.js';
 
-const benches = { 'lock-core': lockCore, 'pre-commit': preCommit, matching };
+const benches = {
+  'lock-core': lockCore,
+  'pre-commit': preCommit,
+  'agent-hook': agentHook,
+  matching,
+};
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');

@@ -27,9 +27,12 @@ export async function measure({ warmup, iterations }, operations) {
   return samples;
 }
 
-/** Run a process to completion: its stdout and stderr, or an error with its status and output. */
-export function run(command, args, { cwd, env = process.env } = {}) {
-  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8' });
+/**
+ * Run a process to completion, with `input` on its stdin: its stdout and stderr, or an error with
+ * its status and output.
+ */
+export function run(command, args, { cwd, env = process.env, input = '' } = {}) {
+  const result = spawnSync(command, args, { cwd, env, input, encoding: 'utf8' });
   if (result.error) throw result.error;
   if (result.status !== 0) {
     const output = `${result.stderr}${result.stdout}`.trim();

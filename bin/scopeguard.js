@@ -19,6 +19,7 @@ const exitCode = await main(process.argv.slice(2), {
   execPath: process.execPath,
   parentPid: process.ppid,
   stdinIsTTY: Boolean(process.stdin.isTTY),
+  stdin: process.stdin,
   async readStdin() {
     let text = '';
     for await (const chunk of process.stdin.setEncoding('utf8')) text += chunk;

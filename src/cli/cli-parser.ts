@@ -96,6 +96,10 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
     'pre-commit',
     'The git pre-commit hook entry: check --staged with hook defaults (see pre-commit --help)',
   );
+  parser.command(
+    'agent-hook',
+    "A coding agent's pre-tool hook entry: refuses edits inside foreign scopes (see agent-hook --help)",
+  );
 
   let helpText = '';
   await parser.parseAsync([...options], {}, (_error, _args, output) => {

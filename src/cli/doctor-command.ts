@@ -8,6 +8,7 @@ import { openRepository } from '../git/repository.js';
 import { FileLockStore } from '../lock/file-lock-store.js';
 import { flockHelperName, holdSentinel } from '../lock/sentinel.js';
 import { colorsFor } from '../report/color.js';
+import { agentHooksCheck } from './agent-hooks-check.js';
 import { defineCommand } from './command-context.js';
 import { loadProjectSettings } from './project-settings.js';
 import { printable } from '../report/printable.js';
@@ -40,6 +41,7 @@ export const doctorCommand = defineCommand<DoctorArgs>({
 
     const hook = await inspectPreCommitHook(repository, io.env);
     checks.push({ ok: hook.active, label: 'pre-commit hook', detail: hook.detail });
+    checks.push(agentHooksCheck(repository.topLevel, io.env));
 
     const { loaded, location } = await loadProjectSettings(io, args.loopsDir, repository);
     checks.push({

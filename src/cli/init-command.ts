@@ -1,3 +1,7 @@
+import { agentIds, type AgentId } from '../agent/agent-hook.js';
+import { agents } from '../agent/agents.js';
+import { planHookRegistration } from '../agent/hook-settings.js';
+import { UsageError } from '../errors.js';
 import { ignoreLockRecords, installPreCommitHook } from '../git/hook-install.js';
 import { openRepository, recordMainWorktree } from '../git/repository.js';
 import { runningDirName } from '../lock/file-lock-store.js';
@@ -7,14 +11,36 @@ import { loadProjectSettings } from './project-settings.js';
 
 interface InitArgs {
   loopsDir?: string;
+  agent: AgentId[];
+  local: boolean;
 }
 
 export const initCommand = defineCommand<InitArgs>({
   command: 'init',
-  describe: 'Install the pre-commit hook (husky or plain git) and git-ignore the lock records',
-  builder: (yargs) => yargs,
+  describe:
+    "Install the pre-commit hook (husky or plain git), git-ignore the lock records, and with --agent register the edit hook in a coding agent's settings",
+  builder: (yargs) =>
+    yargs
+      .option('agent', {
+        type: 'string',
+        array: true,
+        choices: agentIds,
+        default: [],
+        describe: "Also register the edit hook in this agent's project settings (repeatable)",
+      })
+      .option('local', {
+        type: 'boolean',
+        default: false,
+        describe: "With --agent claude: Claude Code's personal .claude/settings.local.json",
+      }),
   async run(args, { io }) {
+    if (args.local && !args.agent.includes('claude'))
+      throw new UsageError('--local goes with --agent claude (.claude/settings.local.json)');
     const repository = await openRepository(io.cwd, io.env);
+    // Read every agent's settings before changing anything, so a broken file stops init untouched.
+    const agentPlans = [...new Set(args.agent)].map((id) =>
+      planHookRegistration(repository.topLevel, agents[id], id === 'claude' && args.local),
+    );
     const actions = await installPreCommitHook(repository, { nodePath: io.execPath, env: io.env });
     const { location } = await loadProjectSettings(io, args.loopsDir, repository);
     const ignored = await ignoreLockRecords(
@@ -25,6 +51,10 @@ export const initCommand = defineCommand<InitArgs>({
     if (ignored) actions.push(ignored);
     const recorded = recordMainWorktree(repository);
     if (recorded) actions.push(recorded);
+    for (const plan of agentPlans) {
+      plan.write?.();
+      actions.push(plan.message);
+    }
     for (const action of actions) io.stdout.write(`scopeguard: ${action}\n`);
     io.stdout.write('scopeguard: check the setup any time with `scopeguard doctor`\n');
     return 0;

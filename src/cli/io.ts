@@ -1,3 +1,5 @@
+import type { PayloadStream } from '../agent/read-hook-payload.js';
+
 /** A place to write text, with whether it is a terminal (for progress lines and colour). */
 export interface OutputStream {
   write(text: string): void;
@@ -21,6 +23,8 @@ export interface Io {
   stdinIsTTY: boolean;
   /** Read all of standard input (for `--stdin`). */
   readStdin(): Promise<string>;
+  /** Standard input as a stream, for a reader that must bound what it reads (the agent hook). */
+  stdin: PayloadStream;
   /** Subscribe to a signal sent to this process; returns the unsubscribe function. */
   onSignal(signal: NodeJS.Signals, handler: () => void): () => void;
 }

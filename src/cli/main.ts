@@ -2,16 +2,19 @@ import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { ExitCode, ScopeguardError, UsageError } from '../errors.js';
 import { printable } from '../report/printable.js';
 import type { Io } from './io.js';
-import { preCommit } from './pre-commit-command.js';
 
 /**
  * The whole CLI: run one command for `argv` (without the node and script names) and return the
- * exit code. `pre-commit` runs on every commit, so it skips loading the argument parser the other
- * commands use. Errors are rendered here, once.
+ * exit code. `pre-commit` runs on every commit and `agent-hook` before every agent edit, so each
+ * loads only its own module, not the argument parser the other commands use. Errors are rendered
+ * here, once.
  */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
-    if (argv[0] === 'pre-commit') return await preCommit(argv.slice(1), io);
+    if (argv[0] === 'pre-commit')
+      return await (await import('./pre-commit-command.js')).preCommit(argv.slice(1), io);
+    if (argv[0] === 'agent-hook')
+      return await (await import('./agent-hook-command.js')).agentHook(argv.slice(1), io);
     const { runParsedCommand } = await import('./cli-parser.js');
     return await runParsedCommand(argv, io);
   } catch (error) {
