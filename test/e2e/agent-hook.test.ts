@@ -1,10 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentId } from '../../src/agent/agent-hook.js';
 import { agentPayload, codexPatch } from '../support/agent-payloads.js';
-import { binPath, runCli, type CliResult } from '../support/cli.js';
+import { binPath, runCli, runProcess, type CliResult } from '../support/cli.js';
 import { holdLock, lockDirSnapshot, writeFiles } from '../support/commit-repo.js';
 import { indexState } from '../support/index-untouched.js';
 import { git, isolatedEnv, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
@@ -372,35 +372,14 @@ print(json.dumps({"code": result.returncode, "stdout": result.stdout, "stderr": 
 
 /** Run the hook with `input` written to a stdin pipe that is never closed. */
 function runWithOpenStdin(cwd: string, input: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, 'agent-hook'], {
-      cwd,
-      env: isolatedEnv(),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.stdin.on('error', () => {}); // the hook may close its end first
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    child.stdin.write(input);
+  return runProcess(process.execPath, [binPath, 'agent-hook'], {
+    cwd,
+    env: isolatedEnv(),
+    input,
+    keepStdinOpen: true,
   });
 }
 
 function runShell(cwd: string, script: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', script], {
-      cwd,
-      env: isolatedEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return runProcess('sh', ['-c', script], { cwd, env: isolatedEnv() });
 }

@@ -13,7 +13,7 @@ import {
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { binPath, repoRoot, runCli, type CliResult } from '../support/cli.js';
+import { binPath, repoRoot, runCli, runProcess, type CliResult } from '../support/cli.js';
 import { eventually, killHard, startIdleProcess, track } from '../support/processes.js';
 import { isolatedEnv, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
 
@@ -92,18 +92,9 @@ describe('the lock directory’s own files', () => {
 
 /** Run the built CLI through a program that changes how it runs (another user, a mount). */
 function runCliThrough(prefix: string[], args: string[], cwd: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(prefix[0]!, [...prefix.slice(1), process.execPath, binPath, ...args], {
-      cwd,
-      env: isolatedEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  return runProcess(prefix[0]!, [...prefix.slice(1), process.execPath, binPath, ...args], {
+    cwd,
+    env: isolatedEnv(),
   });
 }
 

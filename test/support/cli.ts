@@ -43,18 +43,39 @@ function spawnCli(
   args: string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
 ): Promise<CliResult> {
+  return runProcess(process.execPath, [binPath, ...args], {
+    cwd: options.cwd,
+    env: isolatedEnv(options.env),
+    input: options.input ?? '',
+  });
+}
+
+/**
+ * Run a program as a real process and collect its output. `input` is written to its stdin, which
+ * is closed afterwards unless `keepStdinOpen` (a pipe that never ends); without `input` stdin is
+ * ignored.
+ */
+export function runProcess(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; input?: string; keepStdinOpen?: boolean },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], {
+    const child = spawn(command, args, {
       cwd: options.cwd,
-      env: isolatedEnv(options.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
+      env: options.env,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
+    if (options.input !== undefined) {
+      child.stdin!.on('error', () => {}); // the program may close its end first
+      if (options.keepStdinOpen) child.stdin!.write(options.input);
+      else child.stdin!.end(options.input);
+    }
   });
 }
