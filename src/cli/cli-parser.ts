@@ -14,6 +14,7 @@ import { locksReapCommand } from './locks-reap-command.js';
 import { locksReleaseCommand } from './locks-release-command.js';
 import { locksWaitCommand } from './locks-wait-command.js';
 import { runCommand } from './run-command.js';
+import { uninstallCommand } from './uninstall-command.js';
 
 const lockCommands: CommandSpec[] = [
   locksListCommand,
@@ -90,6 +91,7 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
   register(parser, checkCommand);
   register(parser, ciCommand);
   register(parser, initCommand);
+  register(parser, uninstallCommand);
   register(parser, doctorCommand);
   register(parser, runCommand);
   parser.command(

@@ -26,7 +26,8 @@ export const huskyCommand = 'scopeguard pre-commit';
 /** Where a pre-existing plain-git hook is kept and chained. */
 export const chainedSuffix = '.pre-scopeguard';
 
-const huskyLinePattern = /^[^#\n]*\bscopeguard(\.js)?['"]?\s+pre-commit\b/m;
+/** A line of a husky hook file that runs scopeguard's pre-commit check, however it is spelled. */
+export const huskyLinePattern = /^[^#\n]*\bscopeguard(\.js)?['"]?\s+pre-commit\b/m;
 
 export interface InstallOptions {
   /** The node binary the hook should use when it cannot find one on PATH. */
