@@ -199,18 +199,21 @@ describe.each(cases)(
       expect(existsSync(path.join(fresh, file))).toBe(false);
     });
 
-    it('uninstall keeps a hook group it shares with another command', async () => {
-      if (agent === 'cursor') return; // a Cursor entry is one command
-      const root = makeTempRepo();
-      const settingsFile = path.join(root, file);
-      const group = ours as { hooks: Record<string, unknown>[] };
-      const other = { type: 'command', command: './lint.sh' };
-      const shared = { hooks: { [event]: [{ ...group, hooks: [...group.hooks, other] }] } };
-      mkdirSync(path.dirname(settingsFile), { recursive: true });
-      writeFileSync(settingsFile, JSON.stringify(shared));
-      expect((await runCli(['uninstall'], { cwd: root })).code).toBe(0);
-      expect(read(settingsFile)).toEqual({ hooks: { [event]: [{ ...group, hooks: [other] }] } });
-    });
+    // A Cursor entry is one command: there is no group to share.
+    it.skipIf(agent === 'cursor')(
+      'uninstall keeps a hook group it shares with another command',
+      async () => {
+        const root = makeTempRepo();
+        const settingsFile = path.join(root, file);
+        const group = ours as { hooks: Record<string, unknown>[] };
+        const other = { type: 'command', command: './lint.sh' };
+        const shared = { hooks: { [event]: [{ ...group, hooks: [...group.hooks, other] }] } };
+        mkdirSync(path.dirname(settingsFile), { recursive: true });
+        writeFileSync(settingsFile, JSON.stringify(shared));
+        expect((await runCli(['uninstall'], { cwd: root })).code).toBe(0);
+        expect(read(settingsFile)).toEqual({ hooks: { [event]: [{ ...group, hooks: [other] }] } });
+      },
+    );
 
     it('uninstall refuses a settings file that is not valid JSON, changing nothing at all', async () => {
       const root = makeTempRepo();
