@@ -140,6 +140,15 @@ export async function inspectPreCommitHook(
 ): Promise<HookStatus> {
   const location = await locateHooks(repository.topLevel, env);
   if (isHuskyHooksPath(location)) {
+    // husky generates `.husky/_` and git-ignores it, so `git clean -xfd` takes it away: then git
+    // finds no hook there and commits pass unguarded, whatever `.husky/pre-commit` says.
+    const runner = path.join(location.dir, 'pre-commit');
+    if (!existsSync(runner) || !existsSync(path.join(location.dir, 'h'))) {
+      return {
+        active: false,
+        detail: `husky is configured but its runner ${runner} is missing (removed by \`git clean -xfd\`?), so git runs no pre-commit hook: run \`npx husky\` or \`npm install\``,
+      };
+    }
     const file = path.join(
       path.dirname(path.resolve(repository.topLevel, location.hooksPath!)),
       'pre-commit',

@@ -455,6 +455,34 @@ describe('husky 9', () => {
     expect(commitSubjects(root)).toEqual(['outside', 'baseline']);
   });
 
+  it('doctor fails when `git clean -xfd` has removed the husky runner, and passes once `husky` restores it', async () => {
+    const root = huskyRepo();
+    await initGuard(root);
+    git(root, 'add', '-A');
+    expect((await commit(root, 'baseline')).code).toBe(0);
+
+    git(root, 'clean', '-xfdq');
+    expect(existsSync(path.join(root, '.husky', '_'))).toBe(false);
+    const runner = path.join(root, '.husky', '_', 'pre-commit');
+    const broken = await runCli(['doctor'], { cwd: root });
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain(
+      `FAIL pre-commit hook: husky is configured but its runner ${runner} is missing`,
+    );
+    expect(broken.stdout).toContain('run `npx husky` or `npm install`');
+    // what doctor warns about: git runs no hook, so a commit into a held scope goes through
+    await holdLock(root, 'refactor', ['src']);
+    writeFiles(root, { 'src/a.ts': 'a\n' });
+    git(root, 'add', 'src/a.ts');
+    const unguarded = await runGit(root, ['commit', '-m', 'into scope']);
+    expect(unguarded.code, unguarded.output).toBe(0);
+    expect(unguarded.guardRuns).toBe(0);
+
+    expect(spawnHusky(root, []).status).toBe(0);
+    const repaired = await runCli(['doctor'], { cwd: root });
+    expect(repaired.stdout).toContain('ok   pre-commit hook: husky runs `scopeguard pre-commit`');
+  });
+
   it('uninstall takes only its own line out of .husky/pre-commit', async () => {
     const root = huskyRepo();
     await initGuard(root);
