@@ -149,6 +149,30 @@ describe('the plain-git hook installed by `scopeguard init`', () => {
     expect(readFileSync(path.join(hooksDir, 'pre-commit'), 'utf8')).toBe(legacy);
   });
 
+  it('refuses a commit when scopeguard is gone, saying how to reinstall or remove the hook', async () => {
+    const root = makeTempRepo();
+    const hooksDir = path.join(root, '.git', 'hooks');
+    mkdirSync(hooksDir, { recursive: true });
+    writeFileSync(path.join(hooksDir, 'pre-commit'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    await initGuard(root);
+    // As after the clone that `npm install -g .` linked has moved: the path init wrote is gone.
+    const hook = path.join(hooksDir, 'pre-commit');
+    writeFileSync(
+      hook,
+      readFileSync(hook, 'utf8').replaceAll(binPath, path.join(makeTempDir(), 'moved.js')),
+    );
+    writeFiles(root, { 'a.txt': 'a\n' });
+    git(root, 'add', 'a.txt');
+    const env = { PATH: [path.dirname(process.execPath), '/usr/bin', '/bin'].join(':') };
+    const refused = await runGit(root, ['commit', '-m', 'no guard'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('scopeguard: cannot find scopeguard');
+    expect(refused.stderr).toContain("Reinstall it and run 'scopeguard init' again");
+    expect(refused.stderr).toContain(`mv '${hook}.pre-scopeguard' '${hook}'`);
+    expect(refused.stderr).toContain('git commit --no-verify');
+    expect(commitSubjects(root)).toEqual([]);
+  });
+
   it('uninstall removes a hook it installed alone, and leaves a hook that is not its own', async () => {
     const root = makeTempRepo();
     await initGuard(root);
