@@ -91,7 +91,10 @@ describe('scopeguard check: bad input', () => {
     const result = await runCli(['check', 'a.txt'], { cwd: dir });
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain(`${dir} is not inside a git repository`);
+    expect(result.stderr).toContain(
+      `${dir} is not inside a git repository with a working tree: check, pre-commit, ci, init, doctor and uninstall work on one`,
+    );
+    expect(result.stderr).toContain('the locks and run commands work anywhere');
   });
 
   it('exits 3 on a ref that does not exist or looks like an option, running nothing', async () => {
