@@ -11,6 +11,7 @@ import {
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
+import { relativeInside } from '../relative-inside.js';
 import { isHuskyHooksPath, locateHooks } from './hooks-location.js';
 import type { Repository } from './repository.js';
 import { runGit } from './run-git.js';
@@ -111,9 +112,8 @@ export async function ignoreLockRecords(
   runningDir: string,
   env?: NodeJS.ProcessEnv,
 ): Promise<string | undefined> {
-  const relative = path.relative(repository.topLevel, runningDir);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
-  const posix = relative.split(path.sep).join('/');
+  const posix = relativeInside(repository.topLevel, runningDir);
+  if (posix === undefined) return undefined;
   const probe = await runGit(
     ['check-ignore', '-q', '--no-index', '--', `${posix}/probe.lock`],
     repository.topLevel,

@@ -173,6 +173,13 @@ describe('the plain-git hook installed by `scopeguard init`', () => {
     expect(commitSubjects(root)).toEqual([]);
   });
 
+  it('git-ignores the records of a lock folder whose name starts with two dots', async () => {
+    const root = makeTempRepo();
+    const init = await runCli(['init', '--loops-dir', path.join(root, '..loops')], { cwd: root });
+    expect(init.code, init.stderr).toBe(0);
+    expect(readFileSync(path.join(root, '.gitignore'), 'utf8')).toBe('/..loops/.running/\n');
+  });
+
   it('uninstall removes a hook it installed alone, and leaves a hook that is not its own', async () => {
     const root = makeTempRepo();
     await initGuard(root);
