@@ -68,7 +68,7 @@ function waysForward(report: GuardReport): string[] {
     );
   }
   if (report.strict && report.problems.length > 0) {
-    const files = report.problems.map((problem) => shellQuote(problem.file)).join(' ');
+    const files = report.problems.map((problem) => shellQuote(printable(problem.file))).join(' ');
     options.push(
       `inspect the unreadable record (cat ${files}); once no loop is writing it, remove it (rm ${files})`,
     );
