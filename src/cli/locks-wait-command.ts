@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { defineCommand } from './command-context.js';
 import { secondsOption } from './seconds-option.js';
 import { waitProgress } from './wait-progress.js';
@@ -43,13 +43,13 @@ export const locksWaitCommand = defineCommand<WaitArgs>({
         },
       });
       progress.done();
-      if (free) return 0;
+      if (free) return ExitCode.ok;
       // A wait that timed out before its first poll never heard of the blocker: ask once more.
       blocker ??= (await manager.findConflict(args.scope))?.instance;
       io.stderr.write(
         `scopeguard: timed out after ${args.timeout} s; still held by ${blocker === undefined ? 'another loop' : printable(blocker)}\n`,
       );
-      return 1;
+      return ExitCode.refused;
     } finally {
       progress.done();
     }

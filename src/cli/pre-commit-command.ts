@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { envSwitch } from '../config/env-switch.js';
 import { guardEnv } from '../config/guard-settings.js';
 import { printable } from '../report/printable.js';
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { emitGuardReport, guardFormats, type GuardFormat } from './guard-output.js';
 import { runGuard } from './guard-session.js';
 import type { Io } from './io.js';
@@ -39,7 +39,7 @@ export async function preCommit(argv: readonly string[], io: Io): Promise<number
   }
   if (values.help) {
     io.stdout.write(usage);
-    return 0;
+    return ExitCode.ok;
   }
   if (!guardFormats.includes(values.format as GuardFormat)) {
     throw new UsageError(
@@ -53,7 +53,7 @@ export async function preCommit(argv: readonly string[], io: Io): Promise<number
     io.stderr.write(
       `scopeguard: pre-commit check skipped (${guardEnv.skip}=${printable(skip!)})\n`,
     );
-    return 0;
+    return ExitCode.ok;
   }
   if (skipping === undefined) {
     io.stderr.write(
