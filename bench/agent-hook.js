@@ -1,4 +1,4 @@
-// Agent hook latency (DESIGN.md section 7): `scopeguard agent-hook` answering one Claude Code
+// Agent hook latency (budget: CONTRIBUTING.md): `scopeguard agent-hook` answering one Claude Code
 // `PreToolUse` payload for an `Edit`, against the floor of `node -e` reading the same payload
 // from stdin. Side by side, interleaved: no `.loops` directory at all, and 20 live locks of another
 // process with the edit outside them (allowed) and inside one (blocked). NODE_EXTRA_CA_CERTS,

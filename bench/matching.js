@@ -1,4 +1,4 @@
-// Matching scale (DESIGN.md section 7): `findConflicts` for 10,000 and 100,000 changed paths
+// Matching scale (budget: CONTRIBUTING.md): `findConflicts` for 10,000 and 100,000 changed paths
 // against 1,000 live locks of 5 scope entries each, which should grow linearly and stay under 1 s.
 // The 10,000-path result is checked against a naive paths x entries loop, so a fast but broken
 // matcher cannot pass.

@@ -1,4 +1,4 @@
-// Pre-commit latency (DESIGN.md section 7): `scopeguard pre-commit` on a small change (10 staged
+// Pre-commit latency (budget: CONTRIBUTING.md): `scopeguard pre-commit` on a small change (10 staged
 // files) with 20 live locks of another process, none covering the change, so the commit is clean
 // but the guard must list and match it. Side by side, interleaved: the floor (node starting and
 // running one `git diff --cached`), the clean fast path (no `.loops` directory at all) and a no-op

@@ -1,5 +1,5 @@
 /**
- * Exit codes shared by every entry point (DESIGN section 6).
+ * Exit codes shared by every entry point (README, "Exit codes"; CONTRIBUTING.md).
  */
 export const ExitCode = {
   ok: 0,

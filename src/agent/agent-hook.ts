@@ -34,6 +34,8 @@ export interface HookRegistration {
   entry(command: string): Record<string, unknown>;
   /** The commands an existing entry under `hooks[event]` runs. */
   commands(entry: unknown): string[];
+  /** The entry without the commands `drop` matches, or undefined when it would run nothing. */
+  without(entry: unknown, drop: (command: string) => boolean): unknown;
   /** Top-level keys a new settings file needs besides `hooks`. */
   newFileKeys?: Record<string, unknown>;
   /** What the user still has to do in the agent once the hook is in its settings. */
@@ -96,5 +98,13 @@ export const matcherGroups = {
     return hooks
       .map((hook) => (hook as { command?: unknown } | null)?.command)
       .filter((command): command is string => typeof command === 'string');
+  },
+  without: (entry: unknown, drop: (command: string) => boolean): unknown => {
+    const group = entry as { hooks: unknown[] };
+    const hooks = group.hooks.filter((hook) => {
+      const command = (hook as { command?: unknown } | null)?.command;
+      return typeof command !== 'string' || !drop(command);
+    });
+    return hooks.length === 0 ? undefined : { ...group, hooks };
   },
 };

@@ -52,5 +52,6 @@ export const claudeCode: AgentHook = {
     matcher,
     entry: (command) => matcherGroups.entry(matcher, command),
     commands: matcherGroups.commands,
+    without: matcherGroups.without,
   },
 };

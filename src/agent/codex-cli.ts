@@ -29,6 +29,7 @@ export const codexCli: AgentHook = {
     matcher: 'apply_patch',
     entry: (command) => matcherGroups.entry('apply_patch', command),
     commands: matcherGroups.commands,
+    without: matcherGroups.without,
     setupNote: 'Codex runs a new hook only once you trust it: review it with /hooks in Codex',
   },
 };

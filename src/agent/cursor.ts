@@ -31,6 +31,8 @@ export const cursor: AgentHook = {
       const command = (entry as { command?: unknown } | null)?.command;
       return typeof command === 'string' ? [command] : [];
     },
+    // An entry is one command: without it, nothing is left.
+    without: (entry, drop) => (cursor.registration.commands(entry).some(drop) ? undefined : entry),
     newFileKeys: { version: 1 },
   },
 };

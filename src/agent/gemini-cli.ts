@@ -27,5 +27,6 @@ export const geminiCli: AgentHook = {
     matcher,
     entry: (command) => matcherGroups.entry(matcher, command, { name: 'scopeguard' }),
     commands: matcherGroups.commands,
+    without: matcherGroups.without,
   },
 };

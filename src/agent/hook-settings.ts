@@ -5,6 +5,7 @@ import {
   readFileSync,
   realpathSync,
   renameSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -44,7 +45,7 @@ export function planHookRegistration(
     throw new UsageError(`--local: ${agent.title} has no personal settings file`, 'usage');
   }
   const file = path.join(projectRoot, relative);
-  const current = readSettings(file, agent);
+  const current = readSettings(file, agent, `init --agent ${agent.id}`);
   const settings = current?.settings ?? { ...registration.newFileKeys };
   const hooks = (settings.hooks ??= {}) as Record<string, unknown>;
   const entries = (hooks[registration.event] ??= []) as unknown[];
@@ -61,6 +62,49 @@ export function planHookRegistration(
   };
 }
 
+/**
+ * Work out how to take the hook out of an agent's project and personal settings: drop the
+ * commands that run it and keep everything else; a file left with nothing but what init put in a
+ * new file is removed. Files that do not run it are not touched. Errors as planHookRegistration.
+ */
+export function planHookRemoval(projectRoot: string, agent: AgentHook): HookRegistrationPlan[] {
+  const { file, localFile, event, without } = agent.registration;
+  const plans: HookRegistrationPlan[] = [];
+  for (const relative of localFile ? [file, localFile] : [file]) {
+    const absolute = path.join(projectRoot, relative);
+    const current = readSettings(absolute, agent, 'uninstall');
+    const hooks = current?.settings.hooks as Record<string, unknown> | undefined;
+    const entries = hooks?.[event] as unknown[] | undefined;
+    if (!current || !hooks || !entries?.some((entry) => runsOurHook(agent, entry))) continue;
+    const kept = entries
+      .map((entry) => (runsOurHook(agent, entry) ? without(entry, isOurCommand) : entry))
+      .filter((entry) => entry !== undefined);
+    if (kept.length > 0) hooks[event] = kept;
+    else delete hooks[event];
+    if (Object.keys(hooks).length === 0) delete current.settings.hooks;
+    const onlyInitKeys =
+      JSON.stringify(current.settings) === JSON.stringify(agent.registration.newFileKeys ?? {});
+    plans.push(
+      onlyInitKeys
+        ? {
+            file: absolute,
+            message: `removed ${absolute}: it held only ${agent.title}'s scopeguard hook`,
+            write: () => rmSync(absolute),
+          }
+        : {
+            file: absolute,
+            message: `removed ${agent.title}'s scopeguard hook from ${absolute}`,
+            write: () =>
+              writeAtomically(
+                absolute,
+                `${JSON.stringify(current.settings, null, current.indent)}\n`,
+              ),
+          },
+    );
+  }
+  return plans;
+}
+
 /** Whether an agent's settings in this project run the hook, and where; for `doctor`. */
 export interface HookStatus {
   /** The settings files (relative to the project root) whose hooks run scopeguard. */
@@ -75,8 +119,11 @@ export function inspectHookRegistration(projectRoot: string, agent: AgentHook): 
   const { file, localFile, event } = agent.registration;
   for (const relative of localFile ? [file, localFile] : [file]) {
     try {
-      const hooks = readSettings(path.join(projectRoot, relative), agent)?.settings.hooks as
-        Record<string, unknown> | undefined;
+      const hooks = readSettings(
+        path.join(projectRoot, relative),
+        agent,
+        `init --agent ${agent.id}`,
+      )?.settings.hooks as Record<string, unknown> | undefined;
       const entries = hooks?.[event];
       if (Array.isArray(entries) && entries.some((entry) => runsOurHook(agent, entry)))
         status.registeredIn.push(relative);
@@ -88,8 +135,12 @@ export function inspectHookRegistration(projectRoot: string, agent: AgentHook): 
   return status;
 }
 
+function isOurCommand(command: string): boolean {
+  return ourCommand.test(command);
+}
+
 function runsOurHook(agent: AgentHook, entry: unknown): boolean {
-  return agent.registration.commands(entry).some((command) => ourCommand.test(command));
+  return agent.registration.commands(entry).some(isOurCommand);
 }
 
 interface Settings {
@@ -98,12 +149,13 @@ interface Settings {
   indent: string | number;
 }
 
-function readSettings(file: string, agent: AgentHook): Settings | undefined {
+/** Read an agent's settings file; `retry` is the scopeguard command to run again once it is fixed. */
+function readSettings(file: string, agent: AgentHook, retry: string): Settings | undefined {
   if (!existsSync(file)) return undefined;
   const text = readFileSync(file, 'utf8');
   const fail = (problem: string) => {
     throw new UsageError(
-      `${file} ${problem}; fix it by hand, then run \`scopeguard init --agent ${agent.id}\` again (the file was not changed).`,
+      `${file} ${problem}; fix it by hand, then run \`scopeguard ${retry}\` again (the file was not changed).`,
       'bad-agent-settings',
     );
   };

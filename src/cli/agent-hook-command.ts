@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { agentIds, PayloadError, type AgentHook, type HookAnswer } from '../agent/agent-hook.js';
 import { agentForCall, agents, isAgentId, readToolCall } from '../agent/agents.js';
 import { readHookPayload } from '../agent/read-hook-payload.js';
-import { EnvironmentError, UsageError } from '../errors.js';
+import { EnvironmentError, ExitCode, UsageError } from '../errors.js';
 import type { Io } from './io.js';
 
 const usage = `Usage: scopeguard agent-hook [--agent ${agentIds.join('|')}] [--mode block|warn|off] [--as NAME]... [--strict] [--loops-dir DIR]
@@ -40,7 +40,7 @@ export async function agentHook(argv: readonly string[], io: Io): Promise<number
   const flags = parseHookFlags(argv);
   if (flags.help) {
     io.stdout.write(usage);
-    return 0;
+    return ExitCode.ok;
   }
   const edit = await readEdit(agents[flags.agent], io);
   const { stdout, exitCode } = 'paths' in edit ? await checkEdit(edit, flags, io) : edit;

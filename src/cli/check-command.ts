@@ -1,3 +1,4 @@
+import { hasFindings } from '../guard/guard-report.js';
 import { UsageError } from '../errors.js';
 import type { ChangeSource } from '../git/change-set.js';
 import { defineCommand } from './command-context.js';
@@ -63,7 +64,12 @@ export const checkCommand = defineCommand<CheckArgs>({
       },
       io,
     );
-    return emitGuardReport(report, args.format, io);
+    const exitCode = await emitGuardReport(report, args.format, io);
+    if (args.format === 'text' && io.stdout.isTTY && !hasFindings(report)) {
+      const { formatPassLine } = await import('../report/text-report.js');
+      io.stdout.write(formatPassLine(report));
+    }
+    return exitCode;
   },
 });
 

@@ -14,6 +14,8 @@ import { locksReapCommand } from './locks-reap-command.js';
 import { locksReleaseCommand } from './locks-release-command.js';
 import { locksWaitCommand } from './locks-wait-command.js';
 import { runCommand } from './run-command.js';
+import { assertKnownLeadingOptions, type LeadingOptions } from './unknown-option.js';
+import { uninstallCommand } from './uninstall-command.js';
 
 const lockCommands: CommandSpec[] = [
   locksListCommand,
@@ -73,8 +75,10 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
       global: true,
       describe: 'The .loops directory whose .running/ holds the records (env SCOPEGUARD_LOOPS_DIR)',
     })
-    .command('locks <command>', 'Acquire, release, list, wait for and reap scope locks', (locks) =>
-      lockCommands.reduce(register, locks).demandCommand(1, 'name a locks command'),
+    .command('locks', 'Acquire, release, list, wait for and reap scope locks', (locks) =>
+      lockCommands
+        .reduce(register, locks)
+        .demandCommand(1, 'name a locks command: list, acquire, release, reap or wait'),
     )
     .demandCommand(1, 'name a command')
     .strict()
@@ -90,6 +94,7 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
   register(parser, checkCommand);
   register(parser, ciCommand);
   register(parser, initCommand);
+  register(parser, uninstallCommand);
   register(parser, doctorCommand);
   register(parser, runCommand);
   parser.command(
@@ -101,6 +106,10 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
     "A coding agent's pre-tool hook entry: refuses edits inside foreign scopes (see agent-hook --help)",
   );
 
+  assertKnownLeadingOptions(
+    options,
+    (parser as unknown as { getOptions(): LeadingOptions }).getOptions(),
+  );
   let helpText = '';
   await parser.parseAsync([...options], {}, (_error, _args, output) => {
     helpText = output;

@@ -1,3 +1,4 @@
+import { ExitCode } from '../errors.js';
 import { hasFindings, isPassing, type GuardReport } from '../guard/guard-report.js';
 import { printable } from '../report/printable.js';
 import type { Io } from './io.js';
@@ -18,7 +19,7 @@ export async function emitGuardReport(
   if (format === 'json') {
     const { formatJsonReport } = await import('../report/json-report.js');
     io.stdout.write(formatJsonReport(report));
-    return isPassing(report) ? 0 : 1;
+    return isPassing(report) ? ExitCode.ok : ExitCode.refused;
   }
   if (hasFindings(report)) {
     const [{ formatTextReport }, { colorsFor }] = await Promise.all([
@@ -43,5 +44,5 @@ export async function emitGuardReport(
     }
   }
   for (const note of report.notes) io.stderr.write(`scopeguard: ${printable(note)}\n`);
-  return isPassing(report) ? 0 : 1;
+  return isPassing(report) ? ExitCode.ok : ExitCode.refused;
 }

@@ -1,7 +1,7 @@
 import { agentIds, type AgentId } from '../agent/agent-hook.js';
 import { agents } from '../agent/agents.js';
 import { planHookRegistration } from '../agent/hook-settings.js';
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { ignoreLockRecords, installPreCommitHook } from '../git/hook-install.js';
 import { openRepository, recordMainWorktree } from '../git/repository.js';
 import { runningDirName } from '../lock/file-lock-store.js';
@@ -57,6 +57,6 @@ export const initCommand = defineCommand<InitArgs>({
     }
     for (const action of actions) io.stdout.write(`scopeguard: ${action}\n`);
     io.stdout.write('scopeguard: check the setup any time with `scopeguard doctor`\n');
-    return 0;
+    return ExitCode.ok;
   },
 });

@@ -1,3 +1,4 @@
+import { ExitCode } from '../errors.js';
 import { defineCommand } from './command-context.js';
 import { defaultHolderPid } from './default-holder.js';
 import { describeConflict, reportProblems, reportReaped } from './lock-messages.js';
@@ -27,9 +28,9 @@ export const locksAcquireCommand = defineCommand<AcquireArgs>({
       io.stderr.write(
         `scopeguard: not acquired: ${describeConflict(result.conflict, result.reason, location.projectRoot, now)}\n`,
       );
-      return 1;
+      return ExitCode.refused;
     }
     io.stdout.write(`${result.lock.instance}\n`);
-    return 0;
+    return ExitCode.ok;
   },
 });

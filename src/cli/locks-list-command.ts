@@ -1,3 +1,4 @@
+import { ExitCode } from '../errors.js';
 import type { LiveLock, LockSnapshot } from '../lock/lock-store.js';
 import type { LoopsDirLocation } from '../lock/loops-dir.js';
 import { formatDuration } from '../report/duration.js';
@@ -33,11 +34,11 @@ export const locksListCommand = defineCommand<ListArgs>({
       io.stdout.write(
         `${printableJson(JSON.stringify(listJson(snapshot, location, now), null, 2))}\n`,
       );
-      return 0;
+      return ExitCode.ok;
     }
     reportReaped(io.stderr, snapshot.reaped, now);
     io.stdout.write(listText(snapshot, location, now));
-    return 0;
+    return ExitCode.ok;
   },
 });
 

@@ -1,3 +1,4 @@
+import { ExitCode } from '../errors.js';
 import { describeHolder } from '../report/lock-summary.js';
 import { defineCommand } from './command-context.js';
 import { printable } from '../report/printable.js';
@@ -26,6 +27,6 @@ export const locksReapCommand = defineCommand<ReapArgs>({
         `${verb} ${printable(lock.instance)}: ${describeHolder(lock, now)}; ${printable(lock.reason)}\n`,
       );
     if (reaped.length === 0) io.stderr.write('scopeguard: no stale locks\n');
-    return 0;
+    return ExitCode.ok;
   },
 });

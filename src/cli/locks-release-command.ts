@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import type { ReleaseOutcome } from '../lock/lock-store.js';
 import { describeHolder } from '../report/lock-summary.js';
 import { defineCommand } from './command-context.js';
@@ -43,7 +43,7 @@ export const locksReleaseCommand = defineCommand<ReleaseArgs>({
         instances.push(...problems.filter((p) => p.stem === args.name).map((p) => p.stem));
       if (instances.length === 0) {
         io.stderr.write(`scopeguard: no live lock of loop "${args.name}"; nothing to release\n`);
-        return 0;
+        return ExitCode.ok;
       }
     }
     let refused = 0;

@@ -1,3 +1,4 @@
+import { ExitCode, UsageError } from '../errors.js';
 import { defineCommand } from './command-context.js';
 import { secondsOption } from './seconds-option.js';
 import { waitProgress } from './wait-progress.js';
@@ -18,10 +19,17 @@ export const locksWaitCommand = defineCommand<WaitArgs>({
         type: 'string',
         array: true,
         default: [],
-        describe: 'Paths to wait for; none means the whole project',
+        describe: 'Paths to wait for (required)',
       })
       .option('timeout', { type: 'number', default: 300, describe: 'Seconds to wait at most' }),
   async run(args, { io, openLocks }) {
+    // Waiting on nothing would wait on the whole project, silently, for minutes.
+    if (args.scope.length === 0 || args.scope.some((entry) => entry === '')) {
+      throw new UsageError(
+        'locks wait needs --scope PATH...: the paths to wait for (an empty path names nothing)',
+        'missing-scope',
+      );
+    }
     const timeoutMs = secondsOption('--timeout', args.timeout);
     const { manager } = await openLocks(args.loopsDir);
     const progress = waitProgress(io.stderr, timeoutMs);
@@ -35,11 +43,13 @@ export const locksWaitCommand = defineCommand<WaitArgs>({
         },
       });
       progress.done();
-      if (free) return 0;
+      if (free) return ExitCode.ok;
+      // A wait that timed out before its first poll never heard of the blocker: ask once more.
+      blocker ??= (await manager.findConflict(args.scope))?.instance;
       io.stderr.write(
         `scopeguard: timed out after ${args.timeout} s; still held by ${blocker === undefined ? 'another loop' : printable(blocker)}\n`,
       );
-      return 1;
+      return ExitCode.refused;
     } finally {
       progress.done();
     }

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import { envSwitch } from '../config/env-switch.js';
 import { guardEnv } from '../config/guard-settings.js';
-import { UsageError } from '../errors.js';
+import { printable } from '../report/printable.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { emitGuardReport, guardFormats, type GuardFormat } from './guard-output.js';
 import { runGuard } from './guard-session.js';
 import type { Io } from './io.js';
@@ -9,7 +11,7 @@ const usage = `Usage: scopeguard pre-commit [--mode block|warn|off] [--format te
 
 The git pre-commit hook entry: checks the staged changes (honouring GIT_INDEX_FILE, so
 \`git commit -a\` and \`git commit <path>\` are seen as committed) against scopes held by
-other live loops. ${guardEnv.skip}=1 skips it for one commit; so does \`git commit --no-verify\`.
+other live loops. ${guardEnv.skip}=1 (or true, yes, on) skips it for one commit; so does \`git commit --no-verify\`.
 `;
 
 /**
@@ -37,7 +39,7 @@ export async function preCommit(argv: readonly string[], io: Io): Promise<number
   }
   if (values.help) {
     io.stdout.write(usage);
-    return 0;
+    return ExitCode.ok;
   }
   if (!guardFormats.includes(values.format as GuardFormat)) {
     throw new UsageError(
@@ -45,9 +47,18 @@ export async function preCommit(argv: readonly string[], io: Io): Promise<number
       'usage',
     );
   }
-  if (io.env[guardEnv.skip] === '1') {
-    io.stderr.write(`scopeguard: pre-commit check skipped (${guardEnv.skip}=1)\n`);
-    return 0;
+  const skip = io.env[guardEnv.skip];
+  const skipping = envSwitch(skip);
+  if (skipping) {
+    io.stderr.write(
+      `scopeguard: pre-commit check skipped (${guardEnv.skip}=${printable(skip!)})\n`,
+    );
+    return ExitCode.ok;
+  }
+  if (skipping === undefined) {
+    io.stderr.write(
+      `scopeguard: ignoring ${guardEnv.skip}=${printable(skip!)}: set it to 1 (or true, yes, on) to skip the check, or unset it\n`,
+    );
   }
   const report = await runGuard(
     {

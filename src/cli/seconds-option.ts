@@ -4,7 +4,9 @@ import { UsageError } from '../errors.js';
 export function secondsOption(flag: '--wait' | '--timeout', seconds: number): number {
   if (!Number.isFinite(seconds) || seconds < 0) {
     throw new UsageError(
-      `${flag} takes a number of seconds >= 0, not ${String(seconds)}`,
+      Number.isNaN(seconds)
+        ? `${flag} takes a number of seconds >= 0 (for example ${flag} 30); what was given is not a number`
+        : `${flag} takes a number of seconds >= 0, not ${String(seconds)}`,
       `bad-${flag.slice(2)}`,
     );
   }

@@ -9,7 +9,7 @@ export const guardEnv = {
   strict: 'SCOPEGUARD_STRICT',
   /** Loop name or lock instance whose locks count as the committer's own. */
   as: 'SCOPEGUARD_AS',
-  /** Set to 1 to let one commit through without checking. */
+  /** Set to 1 (or true, yes, on) to let one commit through without checking. */
   skip: 'SCOPEGUARD_SKIP',
 } as const;
 

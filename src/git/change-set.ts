@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { resolveScopePath } from '../lock/scope-path.js';
+import { relativeInside } from '../relative-inside.js';
 import type { Repository } from './repository.js';
 import { runGit } from './run-git.js';
 
@@ -88,13 +89,6 @@ function mapExplicitPaths(paths: string[], repository: Repository, cwd: string):
     else if (relative !== '') mapped.add(relative);
   }
   return { paths: [...mapped], outside };
-}
-
-function relativeInside(root: string, absolute: string): string | undefined {
-  const relative = path.relative(root, absolute);
-  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative))
-    return undefined;
-  return relative.split(path.sep).join('/');
 }
 
 /** The files changed from the merge base of base and head to head (`base...head`). */

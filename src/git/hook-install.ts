@@ -11,6 +11,7 @@ import {
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
+import { relativeInside } from '../relative-inside.js';
 import { isHuskyHooksPath, locateHooks } from './hooks-location.js';
 import type { Repository } from './repository.js';
 import { runGit } from './run-git.js';
@@ -26,7 +27,8 @@ export const huskyCommand = 'scopeguard pre-commit';
 /** Where a pre-existing plain-git hook is kept and chained. */
 export const chainedSuffix = '.pre-scopeguard';
 
-const huskyLinePattern = /^[^#\n]*\bscopeguard(\.js)?['"]?\s+pre-commit\b/m;
+/** A line of a husky hook file that runs scopeguard's pre-commit check, however it is spelled. */
+export const huskyLinePattern = /^[^#\n]*\bscopeguard(\.js)?['"]?\s+pre-commit\b/m;
 
 export interface InstallOptions {
   /** The node binary the hook should use when it cannot find one on PATH. */
@@ -110,9 +112,8 @@ export async function ignoreLockRecords(
   runningDir: string,
   env?: NodeJS.ProcessEnv,
 ): Promise<string | undefined> {
-  const relative = path.relative(repository.topLevel, runningDir);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
-  const posix = relative.split(path.sep).join('/');
+  const posix = relativeInside(repository.topLevel, runningDir);
+  if (posix === undefined) return undefined;
   const probe = await runGit(
     ['check-ignore', '-q', '--no-index', '--', `${posix}/probe.lock`],
     repository.topLevel,
@@ -139,6 +140,15 @@ export async function inspectPreCommitHook(
 ): Promise<HookStatus> {
   const location = await locateHooks(repository.topLevel, env);
   if (isHuskyHooksPath(location)) {
+    // husky generates `.husky/_` and git-ignores it, so `git clean -xfd` takes it away: then git
+    // finds no hook there and commits pass unguarded, whatever `.husky/pre-commit` says.
+    const runner = path.join(location.dir, 'pre-commit');
+    if (!existsSync(runner) || !existsSync(path.join(location.dir, 'h'))) {
+      return {
+        active: false,
+        detail: `husky is configured but its runner ${runner} is missing (removed by \`git clean -xfd\`?), so git runs no pre-commit hook: run \`npx husky\` or \`npm install\``,
+      };
+    }
     const file = path.join(
       path.dirname(path.resolve(repository.topLevel, location.hooksPath!)),
       'pre-commit',

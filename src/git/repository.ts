@@ -171,8 +171,9 @@ export async function openRepository(cwd: string, env?: NodeJS.ProcessEnv): Prom
   const repository = await findRepository(cwd, env);
   if (!repository) {
     throw new EnvironmentError(
-      `${cwd} is not inside a git repository with a working tree; run scopeguard from a repository, ` +
-        'or check explicit paths with `scopeguard check --loops-dir DIR PATH...` from one.',
+      `${cwd} is not inside a git repository with a working tree: check, pre-commit, ci, init, ` +
+        'doctor and uninstall work on one, so run them from inside it (the locks and run commands ' +
+        'work anywhere, with the working directory as the project root).',
       'not-a-repo',
     );
   }

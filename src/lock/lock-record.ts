@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import { parsePythonJson } from './python-json.js';
 
 /**
- * The on-disk lock record shared with the Python original (DESIGN section 4). The first four keys
+ * The on-disk lock record shared with the Python original (CONTRIBUTING.md). The first four keys
  * are the contract; the rest are ours, which Python ignores.
  */
 export interface LockRecord {

@@ -69,10 +69,10 @@ function summaryTable(report: GuardReport, now: number): string {
       record.loop_name,
       conflict.lock.instance,
       String(record.pid),
-      record.host ?? '',
-      age === undefined ? '' : formatDuration(age),
+      record.host,
+      age === undefined ? undefined : formatDuration(age),
       displayScopeEntry(conflict.matchedScope, report.projectRoot),
-    ].map(markdownCell);
+    ].map((text) => (text ? markdownCell(text) : '-'));
   });
   return [
     `### scopeguard: ${report.conflicts.length} conflict${report.conflicts.length === 1 ? '' : 's'}, ${verdict}`,

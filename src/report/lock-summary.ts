@@ -1,5 +1,5 @@
-import path from 'node:path';
 import type { LiveLock } from '../lock/lock-store.js';
+import { relativeInside } from '../relative-inside.js';
 import { formatDuration } from './duration.js';
 import { printable, quoted } from './printable.js';
 
@@ -14,13 +14,9 @@ export function lockAgeMs(lock: LiveLock, now: number): number | undefined {
  * itself), and printable.
  */
 export function displayScopeEntry(entry: string, projectRoot: string): string {
-  const relative = path.relative(projectRoot, entry);
-  if (relative === '') return '.';
-  // `..` as a whole first segment means outside; a name like `..cache` inside the root does not.
-  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
-    return printable(entry);
-  }
-  return printable(relative);
+  const relative = relativeInside(projectRoot, entry);
+  if (relative === undefined) return printable(entry);
+  return relative === '' ? '.' : printable(relative);
 }
 
 /** One line naming a lock's holder: `loop "x" (instance y, pid 12, host h, held 5m)`. */

@@ -33,6 +33,10 @@ export function formatTextReport(report: GuardReport, colors: Colors, now: numbe
           ),
         );
     lines.push(verdict, '');
+  } else {
+    const records = report.problems.length === 1 ? 'record' : 'records';
+    const header = `scopeguard: ${report.problems.length} unreadable lock ${records} (--strict treats them as held)`;
+    lines.push(blocked ? colors.red(colors.bold(header)) : colors.yellow(colors.bold(header)), '');
   }
   for (const [lock, conflicts] of groupBy(report.conflicts, (conflict) => conflict.lock)) {
     lines.push(`  ${colors.bold(describeHolder(lock, now))}`);
@@ -56,23 +60,37 @@ function waysForward(report: GuardReport): string[] {
   const scopes = [
     ...new Set(report.conflicts.map((c) => displayScopeEntry(c.matchedScope, report.projectRoot))),
   ];
-  const lines = ['What now:'];
+  const options: string[] = [];
   if (scopes.length > 0) {
-    lines.push(
-      `  - wait until the scope is free:  scopeguard locks wait --scope ${scopes.map(shellQuote).join(' ')}`,
-    );
-    lines.push(
-      '  - or ask the holder to finish or release its lock (scopeguard locks list shows them all)',
+    options.push(
+      `wait until the scope is free:  scopeguard locks wait --scope ${scopes.map(shellQuote).join(' ')}`,
+      'ask the holder to finish or release its lock (scopeguard locks list shows them all)',
     );
   }
-  if (report.source === 'staged') {
-    lines.push(
-      `  - or bypass the guard for one commit:  ${guardEnv.skip}=1 git commit ...  (or git commit --no-verify)`,
+  if (report.strict && report.problems.length > 0) {
+    const files = report.problems.map((problem) => shellQuote(printable(problem.file))).join(' ');
+    options.push(
+      `inspect the unreadable record (cat ${files}); once no loop is writing it, remove it (rm ${files})`,
     );
-  } else {
-    lines.push(`  - or run with --mode warn to report without failing`);
   }
-  return lines;
+  options.push(
+    report.source === 'staged'
+      ? `bypass the guard for one commit:  ${guardEnv.skip}=1 git commit ...  (or git commit --no-verify)`
+      : 'run with --mode warn to report without failing',
+  );
+  return ['What now:', ...options.map((option, index) => `  - ${index > 0 ? 'or ' : ''}${option}`)];
+}
+
+/**
+ * The one line a passing `check` prints on a terminal, so that silence never has to be read as
+ * success: how many files were checked, and that no other loop holds them.
+ */
+export function formatPassLine(report: GuardReport): string {
+  if (report.filesChecked === undefined)
+    return 'scopeguard: ok: no other loop holds a live lock on this repository\n';
+  const [singular, plural] = sourceNouns[report.source] ?? ['file', 'files'];
+  const noun = report.filesChecked === 1 ? singular : plural;
+  return `scopeguard: ok: ${report.filesChecked} ${noun} checked, none inside a scope held by another loop\n`;
 }
 
 function groupBy<K, T>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {

@@ -178,6 +178,56 @@ describe.each(cases)(
       expect(readFileSync(settingsFile, 'utf8')).toBe(text);
     });
 
+    it('uninstall takes out only its own hook, and removes a file init created', async () => {
+      const root = makeTempRepo();
+      const settingsFile = path.join(root, file);
+      mkdirSync(path.dirname(settingsFile), { recursive: true });
+      writeFileSync(settingsFile, JSON.stringify(existing, null, 4));
+      expect((await runCli(['init', '--agent', agent], { cwd: root })).code).toBe(0);
+
+      const removed = await runCli(['uninstall'], { cwd: root });
+      expect(removed.code, removed.stderr).toBe(0);
+      expect(removed.stdout).toContain(`scopeguard hook from ${settingsFile}`);
+      expect(readFileSync(settingsFile, 'utf8')).toBe(`${JSON.stringify(existing, null, 4)}\n`);
+      const again = await runCli(['uninstall'], { cwd: root });
+      expect(again.stdout).toContain('nothing to remove');
+
+      const fresh = makeTempRepo();
+      expect((await runCli(['init', '--agent', agent], { cwd: fresh })).code).toBe(0);
+      const cleaned = await runCli(['uninstall'], { cwd: fresh });
+      expect(cleaned.stdout).toContain(`removed ${path.join(fresh, file)}: it held only`);
+      expect(existsSync(path.join(fresh, file))).toBe(false);
+    });
+
+    // A Cursor entry is one command: there is no group to share.
+    it.skipIf(agent === 'cursor')(
+      'uninstall keeps a hook group it shares with another command',
+      async () => {
+        const root = makeTempRepo();
+        const settingsFile = path.join(root, file);
+        const group = ours as { hooks: Record<string, unknown>[] };
+        const other = { type: 'command', command: './lint.sh' };
+        const shared = { hooks: { [event]: [{ ...group, hooks: [...group.hooks, other] }] } };
+        mkdirSync(path.dirname(settingsFile), { recursive: true });
+        writeFileSync(settingsFile, JSON.stringify(shared));
+        expect((await runCli(['uninstall'], { cwd: root })).code).toBe(0);
+        expect(read(settingsFile)).toEqual({ hooks: { [event]: [{ ...group, hooks: [other] }] } });
+      },
+    );
+
+    it('uninstall refuses a settings file that is not valid JSON, changing nothing at all', async () => {
+      const root = makeTempRepo();
+      await runCli(['init'], { cwd: root });
+      const settingsFile = path.join(root, file);
+      mkdirSync(path.dirname(settingsFile), { recursive: true });
+      writeFileSync(settingsFile, '{ "hooks": ');
+      const result = await runCli(['uninstall'], { cwd: root });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`scopeguard: ${settingsFile} is not valid JSON`);
+      expect(result.stderr).toContain('then run `scopeguard uninstall` again');
+      expect(existsSync(path.join(root, '.git/hooks/pre-commit'))).toBe(true);
+    });
+
     it('refuses a settings file that is not valid JSON, changing nothing at all', async () => {
       const root = makeTempRepo();
       const settingsFile = path.join(root, file);

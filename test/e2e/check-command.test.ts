@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { shellQuote } from '../../src/report/shell-quote.js';
+import { binPath, runCli } from '../support/cli.js';
 import {
   commit,
   guardedRepo,
@@ -10,7 +12,7 @@ import {
   lockDirSnapshot,
   writeFiles,
 } from '../support/commit-repo.js';
-import { git, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
+import { git, isolatedEnv, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
 
 const conflictFiles = (stdout: string): string[] =>
   (JSON.parse(stdout) as { conflicts: { file: string }[] }).conflicts.map((c) => c.file).sort();
@@ -89,7 +91,10 @@ describe('scopeguard check: bad input', () => {
     const result = await runCli(['check', 'a.txt'], { cwd: dir });
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain(`${dir} is not inside a git repository`);
+    expect(result.stderr).toContain(
+      `${dir} is not inside a git repository with a working tree: check, pre-commit, ci, init, doctor and uninstall work on one`,
+    );
+    expect(result.stderr).toContain('the locks and run commands work anywhere');
   });
 
   it('exits 3 on a ref that does not exist or looks like an option, running nothing', async () => {
@@ -353,5 +358,30 @@ describe('scopeguard check: case', () => {
     const insensitive = await runCli(['check', '--staged', '--format', 'json'], { cwd: root });
     expect(insensitive.code).toBe(1);
     expect(conflictFiles(insensitive.stdout)).toEqual(['src/api/x.ts']);
+  });
+});
+
+// util-linux `script` runs a command on a pseudo-terminal, as a terminal emulator would.
+const hasScript = /util-linux/.test(
+  spawnSync('script', ['--version'], { encoding: 'utf8' }).stdout ?? '',
+);
+
+describe.skipIf(!hasScript)('scopeguard check on a terminal', () => {
+  it('says in one line that it passed; through a pipe it stays silent', async () => {
+    const root = await guardedRepo({ 'src/a.ts': 'a\n', 'README.md': 'r\n' });
+    await holdLock(root, 'refactor', ['src']);
+    writeFiles(root, { 'README.md': 'changed\n' });
+    const commandLine = `${shellQuote(process.execPath)} ${shellQuote(binPath)} check`;
+    const onTerminal = spawnSync('script', ['-qec', commandLine, '/dev/null'], {
+      cwd: root,
+      env: isolatedEnv(),
+      encoding: 'utf8',
+    });
+    expect(onTerminal.status, onTerminal.stdout).toBe(0);
+    expect(onTerminal.stdout).toContain(
+      'scopeguard: ok: 1 changed file checked, none inside a scope held by another loop',
+    );
+    const piped = await runCli(['check'], { cwd: root });
+    expect(piped).toMatchObject({ code: 0, stdout: '' });
   });
 });

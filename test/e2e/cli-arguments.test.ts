@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { makeCiRepo, noCiEnv } from '../support/ci-repo.js';
 import { runCli } from '../support/cli.js';
 import { recordNames } from '../support/lock-records.js';
-import { makeTempRepo } from '../support/temp-dir.js';
+import { makeTempDir, makeTempRepo } from '../support/temp-dir.js';
 
 describe('flag values that look like help or version', () => {
   it('are never read as a request for help: the command refuses with exit 2 and does nothing', async () => {
@@ -136,5 +136,36 @@ describe('everything after -- ', () => {
       expect(result.stderr, args.join(' ')).toContain('only `scopeguard run` takes');
     }
     expect(recordNames(root)).toEqual([]);
+  });
+});
+
+describe('words the parser does not know', () => {
+  it('an unknown option before the command is named, with the closest known one', async () => {
+    const root = makeTempDir();
+    const cases: [string[], string][] = [
+      [['--bogus', 'check'], 'unknown option --bogus (`scopeguard --help` lists them)'],
+      [['--verison'], 'unknown option --verison; did you mean --version?'],
+      [['-v'], 'unknown option -v; did you mean --version?'],
+      [['-V'], 'unknown option -V; did you mean --version?'],
+      [
+        ['--loop-dir', 'x', 'locks', 'list'],
+        'unknown option --loop-dir; did you mean --loops-dir?',
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runCli(args, { cwd: root });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toContain(`scopeguard: ${message}`);
+    }
+    const known = await runCli(['--loops-dir', root, 'locks', 'list'], { cwd: root });
+    expect(known.code, known.stderr).toBe(0);
+  });
+
+  it('`locks` alone asks for a locks command by name', async () => {
+    const result = await runCli(['locks'], { cwd: makeTempDir() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'scopeguard: name a locks command: list, acquire, release, reap or wait',
+    );
   });
 });

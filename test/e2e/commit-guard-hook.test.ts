@@ -4,6 +4,7 @@ import {
   mkdirSync,
   readFileSync,
   readdirSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -19,6 +20,7 @@ import {
   guardedRepo,
   holdLock,
   initGuard,
+  runGit,
   writeFiles,
 } from '../support/commit-repo.js';
 import { killHard, startIdleProcess, track } from '../support/processes.js';
@@ -113,6 +115,83 @@ describe('the plain-git hook installed by `scopeguard init`', () => {
         .filter((name) => name.startsWith('pre-commit') && !name.endsWith('.sample'))
         .sort(),
     ).toEqual(['pre-commit', 'pre-commit.pre-scopeguard']);
+  });
+
+  it('uninstall puts the chained hook back, leaves commits unguarded, and is idempotent', async () => {
+    const root = makeTempRepo();
+    const hooksDir = path.join(root, '.git', 'hooks');
+    mkdirSync(hooksDir, { recursive: true });
+    const legacy = '#!/bin/sh\necho "legacy hook ran" >&2\n';
+    writeFileSync(path.join(hooksDir, 'pre-commit'), legacy, { mode: 0o755 });
+    await initGuard(root);
+    await holdLock(root, 'refactor', ['src']);
+
+    const removed = await runCli(['uninstall'], { cwd: root });
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toBe(
+      `scopeguard: removed scopeguard's ${path.join(hooksDir, 'pre-commit')}; the hook it ran after it is back in its place\n`,
+    );
+    expect(readFileSync(path.join(hooksDir, 'pre-commit'), 'utf8')).toBe(legacy);
+    expect(existsSync(path.join(hooksDir, 'pre-commit.pre-scopeguard'))).toBe(false);
+
+    writeFiles(root, { 'src/a.ts': 'a\n' });
+    git(root, 'add', 'src/a.ts');
+    const unguarded = await runGit(root, ['commit', '-m', 'into scope']);
+    expect(unguarded.code, unguarded.output).toBe(0);
+    expect(unguarded.guardRuns).toBe(0);
+    expect(unguarded.output).toContain('legacy hook ran');
+
+    const again = await runCli(['uninstall'], { cwd: root });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe(
+      'scopeguard: nothing to remove: no hook in this worktree runs scopeguard\n',
+    );
+    expect(readFileSync(path.join(hooksDir, 'pre-commit'), 'utf8')).toBe(legacy);
+  });
+
+  it('refuses a commit when scopeguard is gone, saying how to reinstall or remove the hook', async () => {
+    const root = makeTempRepo();
+    const hooksDir = path.join(root, '.git', 'hooks');
+    mkdirSync(hooksDir, { recursive: true });
+    writeFileSync(path.join(hooksDir, 'pre-commit'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    await initGuard(root);
+    // As after the clone that `npm install -g .` linked has moved: the path init wrote is gone.
+    const hook = path.join(hooksDir, 'pre-commit');
+    writeFileSync(
+      hook,
+      readFileSync(hook, 'utf8').replaceAll(binPath, path.join(makeTempDir(), 'moved.js')),
+    );
+    writeFiles(root, { 'a.txt': 'a\n' });
+    git(root, 'add', 'a.txt');
+    const env = { PATH: [path.dirname(process.execPath), '/usr/bin', '/bin'].join(':') };
+    const refused = await runGit(root, ['commit', '-m', 'no guard'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('scopeguard: cannot find scopeguard');
+    expect(refused.stderr).toContain("Reinstall it and run 'scopeguard init' again");
+    expect(refused.stderr).toContain(`mv '${hook}.pre-scopeguard' '${hook}'`);
+    expect(refused.stderr).toContain('git commit --no-verify');
+    expect(commitSubjects(root)).toEqual([]);
+  });
+
+  it('git-ignores the records of a lock folder whose name starts with two dots', async () => {
+    const root = makeTempRepo();
+    const init = await runCli(['init', '--loops-dir', path.join(root, '..loops')], { cwd: root });
+    expect(init.code, init.stderr).toBe(0);
+    expect(readFileSync(path.join(root, '.gitignore'), 'utf8')).toBe('/..loops/.running/\n');
+  });
+
+  it('uninstall removes a hook it installed alone, and leaves a hook that is not its own', async () => {
+    const root = makeTempRepo();
+    await initGuard(root);
+    const hook = path.join(root, '.git', 'hooks', 'pre-commit');
+    const removed = await runCli(['uninstall'], { cwd: root });
+    expect(removed.stdout).toBe(`scopeguard: removed ${hook}\n`);
+    expect(existsSync(hook)).toBe(false);
+
+    writeFileSync(hook, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const foreign = await runCli(['uninstall'], { cwd: root });
+    expect(foreign.stdout).toContain('nothing to remove');
+    expect(readFileSync(hook, 'utf8')).toBe('#!/bin/sh\nexit 0\n');
   });
 
   it('guards the very first commit (no HEAD yet) and commits made from a subdirectory', async () => {
@@ -405,6 +484,66 @@ describe('husky 9', () => {
     const allowed = await commit(root, 'outside');
     expect(allowed.code, allowed.output).toBe(0);
     expect(commitSubjects(root)).toEqual(['outside', 'baseline']);
+  });
+
+  it('doctor fails when `git clean -xfd` has removed the husky runner, and passes once `husky` restores it', async () => {
+    const root = huskyRepo();
+    await initGuard(root);
+    git(root, 'add', '-A');
+    expect((await commit(root, 'baseline')).code).toBe(0);
+
+    git(root, 'clean', '-xfdq');
+    expect(existsSync(path.join(root, '.husky', '_'))).toBe(false);
+    const runner = path.join(root, '.husky', '_', 'pre-commit');
+    const broken = await runCli(['doctor'], { cwd: root });
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain(
+      `FAIL pre-commit hook: husky is configured but its runner ${runner} is missing`,
+    );
+    expect(broken.stdout).toContain('run `npx husky` or `npm install`');
+    // what doctor warns about: git runs no hook, so a commit into a held scope goes through
+    await holdLock(root, 'refactor', ['src']);
+    writeFiles(root, { 'src/a.ts': 'a\n' });
+    git(root, 'add', 'src/a.ts');
+    const unguarded = await runGit(root, ['commit', '-m', 'into scope']);
+    expect(unguarded.code, unguarded.output).toBe(0);
+    expect(unguarded.guardRuns).toBe(0);
+
+    expect(spawnHusky(root, []).status).toBe(0);
+    const repaired = await runCli(['doctor'], { cwd: root });
+    expect(repaired.stdout).toContain('ok   pre-commit hook: husky runs `scopeguard pre-commit`');
+  });
+
+  it('uninstall takes only its own line out of .husky/pre-commit', async () => {
+    const root = huskyRepo();
+    await initGuard(root);
+    const huskyHook = path.join(root, '.husky', 'pre-commit');
+    const removed = await runCli(['uninstall'], { cwd: root });
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toBe(`scopeguard: removed the scopeguard line from ${huskyHook}\n`);
+    expect(readFileSync(huskyHook, 'utf8')).toBe('echo "project hook ran" >&2\n');
+
+    await holdLock(root, 'refactor', ['src']);
+    writeFiles(root, { 'src/a.ts': 'a\n' });
+    git(root, 'add', '-A');
+    const unguarded = await runGit(root, ['commit', '-m', 'into scope']);
+    expect(unguarded.code, unguarded.output).toBe(0);
+    expect(unguarded.guardRuns).toBe(0);
+    expect(unguarded.output).toContain('project hook ran');
+
+    const again = await runCli(['uninstall'], { cwd: root });
+    expect(again.stdout).toContain('nothing to remove');
+    expect(readFileSync(huskyHook, 'utf8')).toBe('echo "project hook ran" >&2\n');
+  });
+
+  it('uninstall removes a .husky/pre-commit that init created for its line alone', async () => {
+    const root = huskyRepo();
+    const huskyHook = path.join(root, '.husky', 'pre-commit');
+    rmSync(huskyHook);
+    expect(await initGuard(root)).toContain(`created ${huskyHook} running scopeguard`);
+    const removed = await runCli(['uninstall'], { cwd: root });
+    expect(removed.stdout).toBe(`scopeguard: removed ${huskyHook}\n`);
+    expect(existsSync(huskyHook)).toBe(false);
   });
 });
 

@@ -16,7 +16,7 @@ describe('scopeguard CLI: usage', () => {
     const root = makeTempRepo();
     const help = await runCli(['--help'], { cwd: root });
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('scopeguard locks <command>');
+    expect(help.stdout).toMatch(/scopeguard locks +Acquire, release/);
     expect(help.stdout).toContain('scopeguard run');
     const version = await runCli(['--version'], { cwd: root });
     expect(version).toMatchObject({
@@ -201,6 +201,24 @@ describe('scopeguard locks', () => {
     });
     expect(negative.code).toBe(2);
     expect(negative.stderr).toContain('--timeout takes a number of seconds >= 0, not -1');
+    const word = await runCli(['locks', 'wait', '--scope', 'src', '--timeout', 'abc'], {
+      cwd: root,
+    });
+    expect(word.code).toBe(2);
+    expect(word.stderr).toContain(
+      '--timeout takes a number of seconds >= 0 (for example --timeout 30); what was given is not a number',
+    );
+    // no time to poll twice: the holder is still named
+    const immediate = await runCli(['locks', 'wait', '--scope', 'src/x', '--timeout', '0'], {
+      cwd: root,
+    });
+    expect(immediate.code).toBe(1);
+    expect(immediate.stderr).toContain('still held by busy');
+    for (const scope of [[], ['--scope', '']]) {
+      const unnamed = await runCli(['locks', 'wait', ...scope, '--timeout', '0'], { cwd: root });
+      expect(unnamed.code, unnamed.stderr).toBe(2);
+      expect(unnamed.stderr).toContain('locks wait needs --scope PATH...: the paths to wait for');
+    }
     setTimeout(() => holder.kill('SIGKILL'), 300);
     const freed = await runCli(['locks', 'wait', '--scope', 'src/x', '--timeout', '20'], {
       cwd: root,

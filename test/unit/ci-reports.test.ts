@@ -65,6 +65,10 @@ describe('GitHub report', () => {
       '| `src/a\\|b.ts` | `refactor` | `refactor` | `7` | `h` | `5m` | `src` |',
     );
     expect(summary).toContain('| `"src/new\\nline.ts"` |');
+    const hostless = liveLock('refactor', { loop_name: 'refactor', pid: 7 });
+    expect(formatGitHubReport(report(['src/a.ts'], {}, [hostless]), now).summary).toMatch(
+      /\| `7` \| - \| /,
+    );
     expect(formatGitHubReport(report([]), now).summary).toContain(
       'No changed file is inside a scope held by another loop.',
     );

@@ -4,7 +4,7 @@ import { isPassing } from '../../src/guard/guard-report.js';
 import type { LiveLock } from '../../src/lock/lock-store.js';
 import { colorsFor } from '../../src/report/color.js';
 import { formatJsonReport } from '../../src/report/json-report.js';
-import { formatTextReport } from '../../src/report/text-report.js';
+import { formatPassLine, formatTextReport } from '../../src/report/text-report.js';
 import { guardReport, liveLock } from '../support/guard-fixtures.js';
 
 const now = Date.parse('2026-01-01T01:00:00Z');
@@ -78,9 +78,30 @@ describe('text report', () => {
       },
     ];
     const text = formatTextReport(report({ conflicts: [], strict: true, problems }), plain, now);
-    expect(text).toContain('/repo/.loops/.running/bad.lock: empty file');
+    expect(text).toBe(
+      [
+        'scopeguard: 1 unreadable lock record (--strict treats them as held)',
+        '',
+        '  unreadable lock records (blocking because of --strict):',
+        '    /repo/.loops/.running/bad.lock: empty file',
+        '',
+        'What now:',
+        '  - inspect the unreadable record (cat /repo/.loops/.running/bad.lock); once no loop is writing it, remove it (rm /repo/.loops/.running/bad.lock)',
+        '  - or bypass the guard for one commit:  SCOPEGUARD_SKIP=1 git commit ...  (or git commit --no-verify)',
+        '',
+      ].join('\n'),
+    );
     expect(isPassing(report({ conflicts: [], strict: true, problems }))).toBe(false);
     expect(isPassing(report({ conflicts: [], strict: false, problems }))).toBe(true);
+  });
+
+  it('a passing check says in one line what it checked', () => {
+    expect(formatPassLine(report({ conflicts: [], source: 'worktree' }))).toBe(
+      'scopeguard: ok: 3 changed files checked, none inside a scope held by another loop\n',
+    );
+    expect(formatPassLine(report({ conflicts: [], filesChecked: undefined }))).toBe(
+      'scopeguard: ok: no other loop holds a live lock on this repository\n',
+    );
   });
 
   it('colours only when asked', () => {

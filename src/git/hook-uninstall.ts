@@ -1,0 +1,50 @@
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { chainedSuffix, hookMarker, huskyLinePattern } from './hook-install.js';
+import { isHuskyHooksPath, locateHooks } from './hooks-location.js';
+import type { Repository } from './repository.js';
+
+/**
+ * Undo `installPreCommitHook` for this worktree and say what was done, one sentence per action:
+ * drop the lines that run scopeguard from `.husky/pre-commit`, and remove our plain-git hook,
+ * putting back the hook it chained. Hooks that are not ours are left alone. Idempotent.
+ */
+export async function uninstallPreCommitHook(
+  repository: Repository,
+  env?: NodeJS.ProcessEnv,
+): Promise<string[]> {
+  const cwd = repository.topLevel;
+  const location = await locateHooks(cwd, env);
+  const huskyDir = isHuskyHooksPath(location)
+    ? path.dirname(path.resolve(cwd, location.hooksPath!))
+    : path.join(cwd, '.husky');
+  return [
+    removeHuskyLines(path.join(huskyDir, 'pre-commit')),
+    removePlainHook(path.join(location.dir, 'pre-commit')),
+  ].filter((action): action is string => action !== undefined);
+}
+
+function removeHuskyLines(file: string): string | undefined {
+  if (!existsSync(file)) return undefined;
+  const lines = readFileSync(file, 'utf8').split(/(?<=\n)/);
+  const kept = lines.filter((line) => !huskyLinePattern.test(line));
+  if (kept.length === lines.length) return undefined;
+  if (kept.every((line) => line.trim() === '')) {
+    // Only our line was there: init created the file, so the file goes.
+    rmSync(file);
+    return `removed ${file}`;
+  }
+  writeFileSync(file, kept.join(''));
+  return `removed the scopeguard line from ${file}`;
+}
+
+function removePlainHook(file: string): string | undefined {
+  if (!existsSync(file) || !readFileSync(file, 'utf8').includes(hookMarker)) return undefined;
+  const chained = `${file}${chainedSuffix}`;
+  if (existsSync(chained)) {
+    renameSync(chained, file);
+    return `removed scopeguard's ${file}; the hook it ran after it is back in its place`;
+  }
+  rmSync(file);
+  return `removed ${file}`;
+}
