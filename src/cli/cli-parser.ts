@@ -73,6 +73,18 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
       global: true,
       describe: 'The .loops directory whose .running/ holds the records (env SCOPEGUARD_LOOPS_DIR)',
     })
+    .option('store', {
+      type: 'string',
+      global: true,
+      describe:
+        'A shared store used with the lock directory: postgres://USER@HOST:PORT/DB (env SCOPEGUARD_STORE)',
+    })
+    .option('namespace', {
+      type: 'string',
+      global: true,
+      describe:
+        "The shared store's namespace (env SCOPEGUARD_NAMESPACE; default: from the origin remote)",
+    })
     .command('locks <command>', 'Acquire, release, list, wait for and reap scope locks', (locks) =>
       lockCommands.reduce(register, locks).demandCommand(1, 'name a locks command'),
     )
@@ -102,9 +114,14 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
   );
 
   let helpText = '';
-  await parser.parseAsync([...options], {}, (_error, _args, output) => {
-    helpText = output;
-  });
+  try {
+    await parser.parseAsync([...options], {}, (_error, _args, output) => {
+      helpText = output;
+    });
+  } finally {
+    // An open connection pool would keep the process alive.
+    await context.close();
+  }
   if (helpText) io.stdout.write(`${helpText}\n`);
   return exitCode;
 }

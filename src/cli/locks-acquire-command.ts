@@ -18,7 +18,7 @@ export const locksAcquireCommand = defineCommand<AcquireArgs>({
     }),
   async run(args, { io, openLocks }) {
     const pid = args.pid ?? defaultHolderPid(io);
-    const { manager, location } = await openLocks(args.loopsDir);
+    const { manager, location } = await openLocks(args);
     const result = await acquireFromArgs(manager, args, io, pid);
     const now = Date.now();
     reportReaped(io.stderr, result.reaped, now);

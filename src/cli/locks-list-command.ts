@@ -24,7 +24,7 @@ export const locksListCommand = defineCommand<ListArgs>({
       describe: 'One JSON document on stdout',
     }),
   async run(args, { io, openLocks }) {
-    const { manager, location } = await openLocks(args.loopsDir);
+    const { manager, location } = await openLocks(args);
     const found = await manager.listLocks();
     // Oldest first, as they were taken; directory order means nothing to a reader.
     const snapshot = { ...found, locks: [...found.locks].sort(byStartThenInstance) };

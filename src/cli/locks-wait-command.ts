@@ -23,7 +23,7 @@ export const locksWaitCommand = defineCommand<WaitArgs>({
       .option('timeout', { type: 'number', default: 300, describe: 'Seconds to wait at most' }),
   async run(args, { io, openLocks }) {
     const timeoutMs = secondsOption('--timeout', args.timeout);
-    const { manager } = await openLocks(args.loopsDir);
+    const { manager } = await openLocks(args);
     const progress = waitProgress(io.stderr, timeoutMs);
     let blocker: string | undefined;
     try {

@@ -17,7 +17,7 @@ export const runCommand = defineCommand<LockRequestArgs>({
       throw new UsageError(
         'no command to run: put it after --, as in `scopeguard run --name N --scope P -- make test`',
       );
-    const { manager, location } = await openLocks(args.loopsDir);
+    const { manager, location } = await openLocks(args);
     const gated = startGatedCommand(command, io);
     try {
       const result = await acquireFromArgs(manager, args, io, gated.pid);

@@ -1,0 +1,217 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { githubEnv, pullRequestEvent, sha } from '../support/ci-repo.js';
+import { commit, commitSubjects, initGuard, writeFiles } from '../support/commit-repo.js';
+import { pgAvailable, pgUrl, uniqueName } from '../support/postgres.js';
+import { startIdleProcess } from '../support/processes.js';
+import { git, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
+
+const witness = path.resolve('test/support/pg-load-witness.mjs');
+// Nothing listens on port 1: connecting is refused at once.
+const unreachable = 'postgres://postgres:hunter2@127.0.0.1:1/test';
+
+/** An origin repository with one commit, and `count` clones of it at different paths. */
+function clones(count: number): { origin: string; clones: string[] } {
+  const origin = makeTempRepo();
+  writeFiles(origin, { 'src/a.ts': 'a\n', 'README.md': 'r\n' });
+  git(origin, 'add', '-A');
+  git(origin, 'commit', '-q', '-m', 'baseline');
+  const parent = makeTempDir('scopeguard-clones-');
+  const made = Array.from({ length: count }, (_, index) => {
+    const dir = path.join(parent, `clone-${index}`);
+    git(parent, 'clone', '-q', origin, dir);
+    return dir;
+  });
+  return { origin, clones: made };
+}
+
+describe.skipIf(!pgAvailable)('the shared store across clones', () => {
+  it('a lock taken in one clone blocks acquire, check, a commit and ci in the others', async () => {
+    const [first, second, runner] = clones(3).clones as [string, string, string];
+    const namespace = uniqueName('clones');
+    const store = ['--store', pgUrl, '--namespace', namespace];
+    const holder = startIdleProcess().pid;
+    const taken = await runCli(
+      [
+        'locks',
+        'acquire',
+        ...store,
+        '--name',
+        'refactor',
+        '--scope',
+        'src',
+        '--pid',
+        String(holder),
+      ],
+      { cwd: first },
+    );
+    expect(taken.stderr).toBe('');
+    expect(taken.code).toBe(0);
+
+    const refused = await runCli(
+      [
+        'locks',
+        'acquire',
+        ...store,
+        '--name',
+        'other',
+        '--scope',
+        'src/a.ts',
+        '--pid',
+        String(startIdleProcess().pid),
+      ],
+      {
+        cwd: second,
+      },
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('"refactor"');
+
+    writeFiles(second, { 'src/a.ts': 'changed\n' });
+    const checked = await runCli(['check', ...store], { cwd: second });
+    expect(checked.code, checked.stderr).toBe(1);
+    expect(checked.stdout + checked.stderr).toContain('src/a.ts');
+    expect(
+      await runCli(['check', '--store', pgUrl, '--namespace', uniqueName('other')], {
+        cwd: second,
+      }),
+    ).toMatchObject({ code: 0 });
+
+    await initGuard(second);
+    git(second, 'add', 'src/a.ts');
+    const env = { SCOPEGUARD_STORE: pgUrl, SCOPEGUARD_NAMESPACE: namespace };
+    const blocked = await commit(second, 'touch src', [], env);
+    expect(blocked.code, blocked.output).toBe(1);
+    expect(blocked.output).toContain('refactor');
+    expect(commitSubjects(second)).toEqual(['baseline']);
+
+    // The runner: a pull request changing src/a.ts, checked without any lock directory.
+    const base = sha(runner, 'HEAD');
+    writeFiles(runner, { 'src/a.ts': 'from the pull request\n' });
+    git(runner, 'commit', '-q', '-am', 'feature');
+    const head = sha(runner, 'HEAD');
+    const ci = await runCli(['ci', '--format', 'text', ...store], {
+      cwd: runner,
+      env: githubEnv('pull_request', pullRequestEvent(base, head)),
+    });
+    expect(ci.code, ci.stderr).toBe(1);
+    expect(ci.stdout + ci.stderr).toContain('src/a.ts');
+  });
+});
+
+describe.skipIf(!pgAvailable)('ci with a shared store', () => {
+  it('checks the range even before any lock was taken, so a shallow clone fails with its fix', async () => {
+    const { origin } = clones(0);
+    const base = sha(origin, 'HEAD');
+    writeFiles(origin, { 'src/a.ts': 'from the pull request\n' });
+    git(origin, 'commit', '-q', '-am', 'feature');
+    const head = sha(origin, 'HEAD');
+    const shallow = path.join(makeTempDir(), 'shallow');
+    git(origin, 'clone', '-q', '--depth', '1', `file://${origin}`, shallow);
+    const result = await runCli(
+      ['ci', '--format', 'text', '--store', pgUrl, '--namespace', uniqueName('fresh')],
+      { cwd: shallow, env: githubEnv('pull_request', pullRequestEvent(base, head)) },
+    );
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain('fetch-depth: 0');
+  });
+});
+
+describe('an unreachable shared store', () => {
+  it('lets a commit through with a loud warning after checking the lock directory (warn, the hook default)', async () => {
+    const root = makeTempRepo();
+    await initGuard(root);
+    writeFiles(root, { 'README.md': 'r\n' });
+    git(root, 'add', '-A');
+    const passed = await commit(root, 'baseline', [], {
+      SCOPEGUARD_STORE: unreachable,
+      SCOPEGUARD_NAMESPACE: 'n',
+    });
+    expect(passed.code, passed.output).toBe(0);
+    expect(passed.output).toContain('WARNING: the shared lock store cannot be reached');
+    expect(passed.output).toContain('postgres://postgres:***@127.0.0.1:1/test');
+    expect(passed.output).not.toContain('hunter2');
+    expect(commitSubjects(root)).toEqual(['baseline']);
+  });
+
+  it('blocks the commit (exit 3) with "onStoreError": "block"', async () => {
+    const root = makeTempRepo();
+    await initGuard(root);
+    writeFiles(root, {
+      '.scopeguardrc.json': JSON.stringify({
+        store: unreachable,
+        namespace: 'n',
+        onStoreError: 'block',
+      }),
+    });
+    git(root, 'add', '-A');
+    const blocked = await commit(root, 'baseline');
+    expect(blocked.code, blocked.output).not.toBe(0);
+    expect(blocked.output).toContain('postgres://postgres:***@127.0.0.1:1/test');
+    expect(blocked.output).not.toContain('hunter2');
+    expect(commitSubjects(root)).toEqual([]);
+  });
+
+  it('fails ci (exit 3): enforcement must not lapse silently there', async () => {
+    const root = makeTempRepo();
+    writeFiles(root, { 'README.md': 'r\n' });
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'baseline');
+    const result = await runCli(
+      ['ci', '--base', 'HEAD', '--store', unreachable, '--namespace', 'n'],
+      {
+        cwd: root,
+      },
+    );
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).not.toContain('hunter2');
+  });
+});
+
+describe('the hook with the directory store alone', () => {
+  it('never loads the PostgreSQL driver; with a shared store configured it does', async () => {
+    const root = makeTempRepo();
+    await initGuard(root);
+    const log = path.join(makeTempDir(), 'pg.log');
+    writeFileSync(log, '');
+    const env = { NODE_OPTIONS: `--import=${witness}`, SCOPEGUARD_TEST_PG_LOG: log };
+    writeFiles(root, { 'README.md': 'r\n' });
+    git(root, 'add', '-A');
+    expect((await commit(root, 'plain', [], env)).code).toBe(0);
+    expect(readFileSync(log, 'utf8')).toBe('no-pg\n');
+
+    writeFileSync(log, '');
+    writeFiles(root, { 'README.md': 'changed\n' });
+    git(root, 'add', '-A');
+    const shared = await commit(root, 'shared', [], {
+      ...env,
+      SCOPEGUARD_STORE: unreachable,
+      SCOPEGUARD_NAMESPACE: 'n',
+    });
+    expect(shared.code, shared.output).toBe(0);
+    expect(readFileSync(log, 'utf8')).toBe('pg\n');
+  });
+});
+
+describe('bad shared-store settings at the command line', () => {
+  it('a malformed URL: exit 2 naming the setting, the password masked', async () => {
+    const root = makeTempRepo();
+    const result = await runCli(
+      ['check', '--store', 'postgres://me:hunter2@/nodb', '--namespace', 'n'],
+      { cwd: root },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--store');
+    expect(result.stderr).toContain('***');
+    expect(result.stderr).not.toContain('hunter2');
+  });
+
+  it('no remote and no namespace: exit 2 naming the setting', async () => {
+    const root = makeTempRepo();
+    const result = await runCli(['locks', 'list'], { cwd: root, env: { SCOPEGUARD_STORE: pgUrl } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('SCOPEGUARD_NAMESPACE');
+  });
+});
