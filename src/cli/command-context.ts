@@ -18,9 +18,12 @@ export interface CommandContext {
    * Find the loops directory (flags, env, little-loops config) and the shared store, if any, and
    * open the lock core on them. The store is closed by `close`.
    */
-  openLocks(
-    flags: StoreFlags & { loopsDir?: string },
-  ): Promise<{ manager: LockManager; location: LoopsDirLocation; shared: boolean }>;
+  openLocks(flags: StoreFlags & { loopsDir?: string }): Promise<{
+    manager: LockManager;
+    location: LoopsDirLocation;
+    shared: boolean;
+    leaseTtlMs: number;
+  }>;
   /** Close every store the command opened. */
   close(): Promise<void>;
 }
@@ -48,7 +51,7 @@ export function createContext(io: Io, commandLine: readonly string[] | undefined
       const checkouts = repository && (await findCheckouts(repository, io.env));
       for (const note of checkouts?.notes ?? []) io.stderr.write(`scopeguard: warning: ${note}\n`);
       const space = checkouts && scopeSpaceFor(checkouts, location.loopsDir);
-      const { store, shared } = await openProjectStore({
+      const { store, shared, leaseTtlMs } = await openProjectStore({
         io,
         flags,
         loaded,
@@ -63,7 +66,7 @@ export function createContext(io: Io, commandLine: readonly string[] | undefined
         cwd: io.cwd,
         ...(space && { space }),
       });
-      return { manager, location, shared };
+      return { manager, location, shared, leaseTtlMs };
     },
     async close() {
       await Promise.all(opened.splice(0).map((store) => store.close()));

@@ -1,3 +1,5 @@
+import { storeJson } from '../report/json-report.js';
+import { printableJson } from '../report/printable.js';
 import { defineCommand } from './command-context.js';
 import { defaultHolderPid } from './default-holder.js';
 import { describeConflict, reportProblems, reportReaped } from './lock-messages.js';
@@ -5,17 +7,25 @@ import { acquireFromArgs, lockRequestOptions, type LockRequestArgs } from './loc
 
 interface AcquireArgs extends LockRequestArgs {
   pid?: number;
+  format: 'text' | 'json';
 }
 
 export const locksAcquireCommand = defineCommand<AcquireArgs>({
   command: 'acquire',
   describe: 'Take a scope lock held by a long-lived process (prints the instance)',
   builder: (yargs) =>
-    lockRequestOptions(yargs).option('pid', {
-      type: 'number',
-      describe:
-        'The holder process, which the lock lives as long as (default: the calling interactive shell; in scripts use --pid $$)',
-    }),
+    lockRequestOptions(yargs)
+      .option('pid', {
+        type: 'number',
+        describe:
+          'The holder process, which the lock lives as long as (default: the calling interactive shell; in scripts use --pid $$)',
+      })
+      .option('format', {
+        type: 'string',
+        choices: ['text', 'json'] as const,
+        default: 'text' as const,
+        describe: 'text: the instance; json: the instance, its store and the fencing token',
+      }),
   async run(args, { io, openLocks }) {
     const pid = args.pid ?? defaultHolderPid(io);
     const { manager, location } = await openLocks(args);
@@ -29,7 +39,11 @@ export const locksAcquireCommand = defineCommand<AcquireArgs>({
       );
       return 1;
     }
-    io.stdout.write(`${result.lock.instance}\n`);
+    if (args.format === 'json') {
+      const { instance, location: file } = result.lock;
+      const document = { instance, file, ...storeJson(result.lock) };
+      io.stdout.write(`${printableJson(JSON.stringify(document))}\n`);
+    } else io.stdout.write(`${result.lock.instance}\n`);
     return 0;
   },
 });

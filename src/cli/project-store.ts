@@ -3,6 +3,7 @@ import { readIgnoreCase } from '../git/repository.js';
 import type { LockStore } from '../lock/lock-store.js';
 import type { LoopsDirLocation } from '../lock/loops-dir.js';
 import type { ScopeSpace } from '../lock/scope-space.js';
+import { defaultLeaseTtlMs } from '../store/lease-keeper.js';
 import { openStore } from '../store/open-store.js';
 import { chooseSharedStore } from '../store/shared-store-choice.js';
 import type { Io } from './io.js';
@@ -19,6 +20,8 @@ export interface ProjectStore {
   /** Whether a shared store is configured besides the lock directory. */
   shared: boolean;
   onStoreError: StoreErrorPolicy;
+  /** The shared lease's time to live, which renewals must beat. */
+  leaseTtlMs: number;
 }
 
 /**
@@ -42,6 +45,7 @@ export async function openProjectStore(options: {
     env: io.env,
     config: { store: config.store, namespace: config.namespace, file },
   });
+  const leaseTtlMs = config.leaseTtl === undefined ? defaultLeaseTtlMs : config.leaseTtl * 1000;
   const store = await openStore({
     loopsDir: location.loopsDir,
     projectRoot: location.projectRoot,
@@ -52,7 +56,7 @@ export async function openProjectStore(options: {
         cwd: io.cwd,
         env: io.env,
         ignoreCase: await readIgnoreCase(io.cwd, io.env),
-        ...(config.leaseTtl !== undefined && { leaseTtlMs: config.leaseTtl * 1000 }),
+        leaseTtlMs,
       },
     }),
   });
@@ -60,5 +64,6 @@ export async function openProjectStore(options: {
     store,
     shared: choice !== undefined,
     onStoreError: config.onStoreError ?? options.defaultOnStoreError,
+    leaseTtlMs,
   };
 }

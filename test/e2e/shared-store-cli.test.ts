@@ -1,12 +1,14 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { binPath, runCli } from '../support/cli.js';
 import { githubEnv, pullRequestEvent, sha } from '../support/ci-repo.js';
 import { commit, commitSubjects, initGuard, writeFiles } from '../support/commit-repo.js';
 import { pgAvailable, pgUrl, uniqueName } from '../support/postgres.js';
-import { startIdleProcess } from '../support/processes.js';
-import { git, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
+import { eventually, startIdleProcess, track } from '../support/processes.js';
+import { git, isolatedEnv, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
 
 const witness = path.resolve('test/support/pg-load-witness.mjs');
 // Nothing listens on port 1: connecting is refused at once.
@@ -38,6 +40,8 @@ describe.skipIf(!pgAvailable)('the shared store across clones', () => {
         'locks',
         'acquire',
         ...store,
+        '--format',
+        'json',
         '--name',
         'refactor',
         '--scope',
@@ -49,6 +53,17 @@ describe.skipIf(!pgAvailable)('the shared store across clones', () => {
     );
     expect(taken.stderr).toBe('');
     expect(taken.code).toBe(0);
+    const grant = JSON.parse(taken.stdout) as {
+      instance: string;
+      store: string;
+      lease: { token: string };
+    };
+    expect(grant).toMatchObject({ instance: 'refactor', store: 'local+shared' });
+    expect(grant.lease.token).toMatch(/^[1-9][0-9]*$/);
+
+    const listed = await runCli(['locks', 'list', ...store], { cwd: second });
+    expect(listed.stdout).toMatch(/^STORE +LOOP/);
+    expect(listed.stdout).toMatch(/\nshared +refactor +refactor /);
 
     const refused = await runCli(
       [
@@ -68,6 +83,8 @@ describe.skipIf(!pgAvailable)('the shared store across clones', () => {
     );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('"refactor"');
+    expect(refused.stderr).toContain(`host ${hostname()}`);
+    expect(refused.stderr).toContain('shared store');
 
     writeFiles(second, { 'src/a.ts': 'changed\n' });
     const checked = await runCli(['check', ...store], { cwd: second });
@@ -116,6 +133,80 @@ describe.skipIf(!pgAvailable)('ci with a shared store', () => {
     );
     expect(result.code, result.stderr).toBe(3);
     expect(result.stderr).toContain('fetch-depth: 0');
+  });
+});
+
+describe.skipIf(!pgAvailable)('run with a shared store', () => {
+  it('exports the fencing token; a holder stopped past its TTL loses the lease, and on SIGCONT run stops its command (exit 76)', async () => {
+    const [first, second] = clones(2).clones as [string, string];
+    const namespace = uniqueName('run');
+    writeFiles(first, { '.scopeguardrc.json': JSON.stringify({ namespace, leaseTtl: 3 }) });
+    const out = path.join(makeTempDir(), 'out');
+    const script =
+      'echo "$SCOPEGUARD_FENCING_TOKEN" > "$0.token"; trap \'echo terminated > "$0"; exit 0\' TERM; while :; do sleep 0.2; done';
+    const child = track(
+      spawn(
+        process.execPath,
+        [
+          binPath,
+          'run',
+          '--store',
+          pgUrl,
+          '--name',
+          'long',
+          '--scope',
+          'src',
+          '--',
+          'sh',
+          '-c',
+          script,
+          out,
+        ],
+        { cwd: first, env: isolatedEnv(), stdio: ['ignore', 'ignore', 'pipe'] },
+      ),
+    );
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const token = await eventually(() => {
+      const text = existsSync(`${out}.token`) ? readFileSync(`${out}.token`, 'utf8').trim() : '';
+      return text === '' ? undefined : text;
+    });
+    expect(token).toMatch(/^[1-9][0-9]*$/);
+
+    const store = ['--store', pgUrl, '--namespace', namespace];
+    const taker = startIdleProcess().pid;
+    const early = await runCli(
+      ['locks', 'acquire', ...store, '--name', 'next', '--scope', 'src', '--pid', String(taker)],
+      { cwd: second },
+    );
+    expect(early.code, early.stderr).toBe(1);
+
+    child.kill('SIGSTOP');
+    try {
+      await eventually(async () => {
+        const taken = await runCli(
+          [
+            'locks',
+            'acquire',
+            ...store,
+            '--name',
+            'next',
+            '--scope',
+            'src',
+            '--pid',
+            String(taker),
+          ],
+          { cwd: second },
+        );
+        return taken.code === 0 ? true : undefined;
+      }, 20_000);
+    } finally {
+      child.kill('SIGCONT');
+    }
+    expect(await exited).toBe(76);
+    expect(stderr).toContain('lost the lock long in the shared store');
+    expect(readFileSync(out, 'utf8')).toBe('terminated\n');
   });
 });
 
