@@ -14,6 +14,7 @@ import { locksReapCommand } from './locks-reap-command.js';
 import { locksReleaseCommand } from './locks-release-command.js';
 import { locksWaitCommand } from './locks-wait-command.js';
 import { runCommand } from './run-command.js';
+import { storeCommands } from './store-command.js';
 
 const lockCommands: CommandSpec[] = [
   locksListCommand,
@@ -87,6 +88,9 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
     })
     .command('locks <command>', 'Acquire, release, list, wait for and reap scope locks', (locks) =>
       lockCommands.reduce(register, locks).demandCommand(1, 'name a locks command'),
+    )
+    .command('store <command>', 'Migrate the shared store or show its status', (store) =>
+      storeCommands.reduce(register, store).demandCommand(1, 'name a store command'),
     )
     .demandCommand(1, 'name a command')
     .strict()

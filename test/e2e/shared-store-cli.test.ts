@@ -210,6 +210,46 @@ describe.skipIf(!pgAvailable)('run with a shared store', () => {
   });
 });
 
+describe.skipIf(!pgAvailable)('store migrate, store status and doctor', () => {
+  it('migrate, then show server (masked), namespace, schema version, live leases and TTL', async () => {
+    const [clone] = clones(1).clones as [string];
+    const namespace = uniqueName('status');
+    const url = pgUrl.replace('postgres@', 'postgres:s3cret@');
+    const store = ['--store', url, '--namespace', namespace];
+    const migrated = await runCli(['store', 'migrate', ...store], { cwd: clone });
+    expect(migrated.code, migrated.stderr).toBe(0);
+    expect(migrated.stdout).toMatch(
+      /schema of postgres:\/\/postgres:\*\*\*@.* (is up to date|from version)/,
+    );
+
+    const holder = startIdleProcess().pid;
+    const taken = await runCli(
+      ['locks', 'acquire', ...store, '--name', 'a', '--scope', 'src', '--pid', String(holder)],
+      { cwd: clone },
+    );
+    expect(taken.code, taken.stderr).toBe(0);
+    const status = await runCli(['store', 'status', ...store], { cwd: clone });
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain(`namespace: ${namespace}\n`);
+    expect(status.stdout).toMatch(/^schema: "scopeguard" version \d+$/m);
+    expect(status.stdout).toContain('live leases: 1\n');
+    expect(status.stdout).toContain('lease ttl: 60 s\n');
+    const doctor = await runCli(['doctor', ...store], { cwd: clone });
+    expect(doctor.stdout).toContain(`shared store namespace: ${namespace}\n`);
+    expect(doctor.stdout).toContain('shared store live leases: 1\n');
+    for (const output of [migrated, status, doctor]) {
+      expect(output.stdout + output.stderr).toContain('postgres:***@');
+      expect(output.stdout + output.stderr).not.toContain('s3cret');
+    }
+  });
+
+  it('store status without a shared store: exit 2 naming the settings', async () => {
+    const result = await runCli(['store', 'status'], { cwd: makeTempRepo() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--store, SCOPEGUARD_STORE or "store"');
+  });
+});
+
 describe('an unreachable shared store', () => {
   it('lets a commit through with a loud warning after checking the lock directory (warn, the hook default)', async () => {
     const root = makeTempRepo();
