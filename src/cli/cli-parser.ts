@@ -43,7 +43,8 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
   const register = (parser: Argv, spec: CommandSpec): Argv =>
     parser.command(
       spec.command,
-      spec.describe,
+      // yargs takes false (hidden) in another overload of the same call.
+      spec.describe as string,
       (yargs) => {
         const built = spec.builder(yargs);
         // Here yargs knows the command's options and has not yet acted on -h or --version.

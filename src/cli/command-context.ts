@@ -5,6 +5,7 @@ import { LockManager } from '../lock/lock-manager.js';
 import type { LockStore } from '../lock/lock-store.js';
 import type { LoopsDirLocation } from '../lock/loops-dir.js';
 import { scopeSpaceFor } from '../lock/scope-space.js';
+import type { SharedStoreChoice } from '../store/shared-store-choice.js';
 import type { Io } from './io.js';
 import { loadProjectSettings } from './project-settings.js';
 import { openProjectStore, type StoreFlags } from './project-store.js';
@@ -21,7 +22,7 @@ export interface CommandContext {
   openLocks(flags: StoreFlags & { loopsDir?: string }): Promise<{
     manager: LockManager;
     location: LoopsDirLocation;
-    shared: boolean;
+    shared?: SharedStoreChoice;
     leaseTtlMs: number;
   }>;
   /** Close every store the command opened. */
@@ -31,7 +32,8 @@ export interface CommandContext {
 /** One CLI command: its yargs shape and a handler that returns the exit code. */
 export interface CommandSpec<Args = Record<string, unknown>> {
   command: string;
-  describe: string;
+  /** The help line; false keeps an internal command out of the help. */
+  describe: string | false;
   builder: (yargs: Argv) => Argv;
   /** Whether the command runs a command line given after `--`; the others refuse one. */
   takesCommandLine?: boolean;

@@ -1,6 +1,7 @@
 import { storeJson } from '../report/json-report.js';
 import { printableJson } from '../report/printable.js';
 import { defineCommand } from './command-context.js';
+import { startLeaseKeeper } from './lease-keeper-process.js';
 import { defaultHolderPid } from './default-holder.js';
 import { describeConflict, reportProblems, reportReaped } from './lock-messages.js';
 import { acquireFromArgs, lockRequestOptions, type LockRequestArgs } from './lock-request.js';
@@ -28,7 +29,7 @@ export const locksAcquireCommand = defineCommand<AcquireArgs>({
       }),
   async run(args, { io, openLocks }) {
     const pid = args.pid ?? defaultHolderPid(io);
-    const { manager, location } = await openLocks(args);
+    const { manager, location, shared } = await openLocks(args);
     const result = await acquireFromArgs(manager, args, io, pid);
     const now = Date.now();
     reportReaped(io.stderr, result.reaped, now);
@@ -39,6 +40,7 @@ export const locksAcquireCommand = defineCommand<AcquireArgs>({
       );
       return 1;
     }
+    if (shared && result.lock.lease) startLeaseKeeper(io, result.lock, shared, args.loopsDir);
     if (args.format === 'json') {
       const { instance, location: file } = result.lock;
       const document = { instance, file, ...storeJson(result.lock) };

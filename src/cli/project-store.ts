@@ -7,7 +7,7 @@ import { defaultLeaseTtlMs } from '../store/lease-keeper.js';
 import { UsageError } from '../errors.js';
 import { openSharedStore, openStore, type SharedStoreSettings } from '../store/open-store.js';
 import type { PgLockStore } from '../store/pg-lock-store.js';
-import { chooseSharedStore } from '../store/shared-store-choice.js';
+import { chooseSharedStore, type SharedStoreChoice } from '../store/shared-store-choice.js';
 import type { Io } from './io.js';
 
 /** The flags that choose a shared store, taken by every command. */
@@ -19,8 +19,8 @@ export interface StoreFlags {
 /** A command's lock store, and what to do when its shared part cannot be reached. */
 export interface ProjectStore {
   store: LockStore;
-  /** Whether a shared store is configured besides the lock directory. */
-  shared: boolean;
+  /** The shared store configured besides the lock directory, if any. */
+  shared?: SharedStoreChoice;
   onStoreError: StoreErrorPolicy;
   /** The shared lease's time to live, which renewals must beat. */
   leaseTtlMs: number;
@@ -50,7 +50,9 @@ export async function openProjectStore(options: {
   });
   return {
     store,
-    shared: shared !== undefined,
+    ...(shared && {
+      shared: { url: shared.url, urlSource: shared.urlSource, namespace: shared.namespace },
+    }),
     onStoreError: config.onStoreError ?? options.defaultOnStoreError,
     leaseTtlMs,
   };

@@ -1,8 +1,10 @@
+import { ExitCode } from '../errors.js';
 import { findRepository } from '../git/repository.js';
 import { printable } from '../report/printable.js';
 import type { PgLockStore } from '../store/pg-lock-store.js';
 import { defineCommand, type CommandSpec } from './command-context.js';
 import type { Io } from './io.js';
+import { keepWhileHolderLives } from './lease-keeper-process.js';
 import { loadProjectSettings } from './project-settings.js';
 import { openConfiguredSharedStore, type StoreFlags } from './project-store.js';
 
@@ -54,5 +56,34 @@ const storeStatusCommand = defineCommand<StoreArgs>({
     }),
 });
 
-/** `store migrate` and `store status`: manage the shared store. */
-export const storeCommands: CommandSpec[] = [storeMigrateCommand, storeStatusCommand];
+interface KeepArgs extends StoreArgs {
+  instance: string;
+  token: string;
+}
+
+/** Hidden: the detached keeper `locks acquire --pid` starts for a shared lease. */
+const storeKeepCommand = defineCommand<KeepArgs>({
+  command: 'keep',
+  describe: false,
+  builder: (yargs) =>
+    yargs
+      .option('instance', { type: 'string', demandOption: true })
+      .option('token', { type: 'string', demandOption: true }),
+  async run(args, { openLocks }) {
+    const { manager, leaseTtlMs } = await openLocks(args);
+    const { locks } = await manager.listLocks();
+    const lock = locks.find(
+      (found) => found.instance === args.instance && found.lease?.token === args.token,
+    );
+    if (!lock) return ExitCode.refused;
+    await keepWhileHolderLives(manager, lock, leaseTtlMs);
+    return ExitCode.ok;
+  },
+});
+
+/** `store migrate` and `store status` manage the shared store; `store keep` is internal. */
+export const storeCommands: CommandSpec[] = [
+  storeMigrateCommand,
+  storeStatusCommand,
+  storeKeepCommand,
+];

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { binPath, runCli } from '../support/cli.js';
 import { githubEnv, pullRequestEvent, sha } from '../support/ci-repo.js';
 import { commit, commitSubjects, initGuard, writeFiles } from '../support/commit-repo.js';
-import { pgAvailable, pgUrl, uniqueName } from '../support/postgres.js';
-import { eventually, startIdleProcess, track } from '../support/processes.js';
+import { adminQuery, pgAvailable, pgUrl, uniqueName } from '../support/postgres.js';
+import { eventually, killHard, startIdleProcess, track } from '../support/processes.js';
 import { git, isolatedEnv, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
 
 const witness = path.resolve('test/support/pg-load-witness.mjs');
@@ -247,6 +247,54 @@ describe.skipIf(!pgAvailable)('store migrate, store status and doctor', () => {
     const result = await runCli(['store', 'status'], { cwd: makeTempRepo() });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--store, SCOPEGUARD_STORE or "store"');
+  });
+});
+
+describe.skipIf(!pgAvailable)('locks acquire --pid with a shared store', () => {
+  it('a detached keeper renews the lease while the holder lives and releases it when it exits', async () => {
+    const [first, second] = clones(2).clones as [string, string];
+    const namespace = uniqueName('keep');
+    writeFiles(first, { '.scopeguardrc.json': JSON.stringify({ namespace, leaseTtl: 3 }) });
+    const holder = startIdleProcess();
+    const taken = await runCli(
+      [
+        'locks',
+        'acquire',
+        '--store',
+        pgUrl,
+        '--name',
+        'kept',
+        '--scope',
+        'src',
+        '--pid',
+        String(holder.pid),
+      ],
+      { cwd: first },
+    );
+    expect(taken.code, taken.stderr).toBe(0);
+    const store = ['--store', pgUrl, '--namespace', namespace];
+    const other = String(startIdleProcess().pid);
+    const attempt = () =>
+      runCli(['locks', 'acquire', ...store, '--name', 'other', '--scope', 'src', '--pid', other], {
+        cwd: second,
+      });
+
+    // Twice the TTL later the lease still holds: the keeper renewed it.
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    const refused = await attempt();
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain('"kept"');
+
+    await killHard(holder);
+    // Read the table itself: a reader would also reap the dead holder's lease by pid proof,
+    // which only works on this machine; the keeper's release is what other machines rely on.
+    await eventually(async () => {
+      const rows = await adminQuery('SELECT 1 FROM scopeguard.leases WHERE namespace = $1', [
+        namespace,
+      ]);
+      return rows.length === 0 ? true : undefined;
+    }, 10_000);
+    expect((await attempt()).code).toBe(0);
   });
 });
 
