@@ -2,11 +2,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { binPath, runCli } from '../support/cli.js';
 import { githubEnv, pullRequestEvent, sha } from '../support/ci-repo.js';
 import { commit, commitSubjects, initGuard, writeFiles } from '../support/commit-repo.js';
 import { adminQuery, pgAvailable, pgUrl, uniqueName } from '../support/postgres.js';
+import { pythonAvailable, spawnPython } from '../support/python-peer.js';
 import { eventually, killHard, startIdleProcess, track } from '../support/processes.js';
 import { git, isolatedEnv, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
 
@@ -295,6 +297,70 @@ describe.skipIf(!pgAvailable)('locks acquire --pid with a shared store', () => {
       return rows.length === 0 ? true : undefined;
     }, 10_000);
     expect((await attempt()).code).toBe(0);
+  });
+});
+
+describe.skipIf(!pgAvailable || !pythonAvailable)('the Python original and run --store', () => {
+  it('a scope the Python original holds locally blocks run --store, which never starts its command', async () => {
+    const [clone] = clones(1).clones as [string];
+    const child = spawnPython(
+      'import sys, time\nfrom pathlib import Path\nfrom concurrency import LockManager\n' +
+        'ok = LockManager(Path(sys.argv[1])).acquire("py-loop", ["src"])\n' +
+        'print("acquired" if ok else "conflict", flush=True)\ntime.sleep(300)',
+      clone,
+      [path.join(clone, '.loops')],
+    );
+    track(child);
+    const line = await new Promise<string>((resolve) =>
+      createInterface({ input: child.stdout! }).once('line', resolve),
+    );
+    expect(line).toBe('acquired');
+    const namespace = uniqueName('python');
+    const marker = path.join(makeTempDir(), 'ran');
+    const result = await runCli(
+      [
+        'run',
+        '--store',
+        pgUrl,
+        '--namespace',
+        namespace,
+        '--name',
+        'ts',
+        '--scope',
+        'src/a.ts',
+        '--',
+        'touch',
+        marker,
+      ],
+      { cwd: clone },
+    );
+    expect(result.code, result.stderr).toBe(75);
+    expect(result.stderr).toContain(`loop "py-loop" (pid ${child.pid}`);
+    expect(result.stderr).toContain('local store');
+    expect(existsSync(marker)).toBe(false);
+    // Nothing was left in the shared store.
+    expect(
+      await adminQuery('SELECT 1 FROM scopeguard.leases WHERE namespace = $1', [namespace]),
+    ).toEqual([]);
+  });
+});
+
+describe.skipIf(!pgAvailable)('a database that does not exist', () => {
+  it('exit 3 naming the masked server, for check and locks acquire', async () => {
+    const [clone] = clones(1).clones as [string];
+    const url = pgUrl
+      .replace(/\/[^/]*$/, `/${uniqueName('nodb')}`)
+      .replace('postgres@', 'postgres:s3cret@');
+    for (const args of [
+      ['check'],
+      ['locks', 'acquire', '--name', 'x', '--pid', String(startIdleProcess().pid)],
+    ]) {
+      const result = await runCli([...args, '--store', url, '--namespace', 'n'], { cwd: clone });
+      expect(result.code, result.stderr).toBe(3);
+      expect(result.stderr).toContain('does not exist');
+      expect(result.stderr).toContain('postgres:***@');
+      expect(result.stderr).not.toContain('s3cret');
+    }
   });
 });
 
