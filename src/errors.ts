@@ -8,6 +8,8 @@ export const ExitCode = {
   environment: 3,
   internal: 4,
   tempFail: 75,
+  /** `run`: the shared lease was lost while the command ran, so the command was stopped. */
+  leaseLost: 76,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

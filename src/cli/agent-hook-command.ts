@@ -7,7 +7,7 @@ import { readHookPayload } from '../agent/read-hook-payload.js';
 import { EnvironmentError, ExitCode, UsageError } from '../errors.js';
 import type { Io } from './io.js';
 
-const usage = `Usage: scopeguard agent-hook [--agent ${agentIds.join('|')}] [--mode block|warn|off] [--as NAME]... [--strict] [--loops-dir DIR]
+const usage = `Usage: scopeguard agent-hook [--agent ${agentIds.join('|')}] [--mode block|warn|off] [--as NAME]... [--strict] [--loops-dir DIR] [--store URL] [--namespace NAME]
 
 A coding agent's pre-tool hook (scopeguard init --agent NAME registers it): reads one hook payload
 on stdin and refuses an edit of a file inside a scope another live loop holds, with a reason
@@ -59,6 +59,8 @@ function parseHookFlags(argv: readonly string[]) {
         as: { type: 'string', multiple: true },
         strict: { type: 'boolean' },
         'loops-dir': { type: 'string' },
+        store: { type: 'string' },
+        namespace: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -131,8 +133,11 @@ async function checkEdit(
           strict: flags.strict,
           as: flags.as,
           loopsDir: flags['loops-dir'],
+          store: flags.store,
+          namespace: flags.namespace,
         },
         asHook: true,
+        defaultOnStoreError: 'warn',
       },
       { ...io, cwd: base },
     );

@@ -18,6 +18,8 @@ interface CheckArgs {
   as?: string[];
   strict?: boolean;
   loopsDir?: string;
+  store?: string;
+  namespace?: string;
 }
 
 export const checkCommand = defineCommand<CheckArgs>({
@@ -60,7 +62,14 @@ export const checkCommand = defineCommand<CheckArgs>({
     const report = await runGuard(
       {
         source,
-        flags: { mode: args.mode, strict: args.strict, as: args.as, loopsDir: args.loopsDir },
+        flags: {
+          mode: args.mode,
+          strict: args.strict,
+          as: args.as,
+          loopsDir: args.loopsDir,
+          store: args.store,
+          namespace: args.namespace,
+        },
       },
       io,
     );

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError, ExitCode } from '../errors.js';
 import { verifyCommit } from '../git/change-set.js';
@@ -11,7 +10,7 @@ import { printable } from '../report/printable.js';
 import { defineCommand } from './command-context.js';
 import { guardPolicyOptions } from './guard-options.js';
 import { emitGuardReport } from './guard-output.js';
-import { openGuardSetup, runGuard } from './guard-session.js';
+import { openGuardSetup, runGuard, type GuardRequest, type GuardSetup } from './guard-session.js';
 import type { Io } from './io.js';
 import { appendToRunnerFile, writeReportFile } from './report-file.js';
 
@@ -28,6 +27,8 @@ interface CiArgs {
   requireStore: boolean;
   gitlabReport: string;
   loopsDir?: string;
+  store?: string;
+  namespace?: string;
 }
 
 export const ciCommand = defineCommand<CiArgs>({
@@ -62,45 +63,72 @@ export const ciCommand = defineCommand<CiArgs>({
   async run(args, { io }) {
     const platform = detectCiPlatform(io.env);
     const format: CiFormat = args.format ?? (platform === 'other' ? 'text' : platform);
-    const flags = { mode: args.mode, strict: args.strict, as: args.as, loopsDir: args.loopsDir };
-    const setup = await openGuardSetup(flags, io);
-    // Refs typed on the command line are checked even when there is nothing to enforce, so a typo
-    // in a CI step fails the day it is written, not the first day a loop holds a lock.
-    for (const ref of [args.base, args.head])
-      if (ref !== undefined) await verifyCommit(ref, io.cwd, io.env);
-    const output: CiOutput = {
-      format,
-      gitlabFile: path.resolve(io.cwd, args.gitlabReport),
-      checkout: setup.repository.topLevel,
+    const flags = {
+      mode: args.mode,
+      strict: args.strict,
+      as: args.as,
+      loopsDir: args.loopsDir,
+      store: args.store,
+      namespace: args.namespace,
     };
-    if (!existsSync(setup.store.runningDir)) {
-      return noStore(setup.store.runningDir, args.requireStore, output, io);
-    }
-
-    const range = await resolveCiRange({ base: args.base, head: args.head }, io.env, io.cwd);
-    let report: GuardReport;
+    // CI is where enforcement must not lapse silently: an unreachable shared store fails the job.
+    const setup = await openGuardSetup(flags, io, undefined, 'block');
     try {
-      // The range may come from the CI event: both ends must name commits before they are shown.
-      for (const ref of [range.base, range.head]) await verifyCommit(ref, io.cwd, io.env);
-      io.stderr.write(
-        `scopeguard: checking ${printable(range.base)}...${printable(range.head)} (${printable(range.reason)})\n`,
-      );
-      report = await runGuard(
-        { source: { kind: 'range', base: range.base, head: range.head }, flags },
-        io,
-        setup,
-      );
-    } catch (error) {
-      throw withShallowFix(error, setup.repository.shallow, platform);
+      return await checkCi(args, { flags, setup, platform, format }, io);
+    } finally {
+      await setup.store.close();
     }
-    if (report.range) {
-      io.stderr.write(
-        `scopeguard: compared merge base ${report.range.mergeBase.slice(0, 12)} with ${report.range.head.slice(0, 12)}: ${report.filesChecked ?? 0} changed files\n`,
-      );
-    }
-    return emitCiReport(report, output, io);
   },
 });
+
+async function checkCi(
+  args: CiArgs,
+  {
+    flags,
+    setup,
+    platform,
+    format,
+  }: { flags: GuardRequest['flags']; setup: GuardSetup; platform: CiPlatform; format: CiFormat },
+  io: Io,
+): Promise<number> {
+  // Refs typed on the command line are checked even when there is nothing to enforce, so a typo
+  // in a CI step fails the day it is written, not the first day a loop holds a lock.
+  for (const ref of [args.base, args.head])
+    if (ref !== undefined) await verifyCommit(ref, io.cwd, io.env);
+  const output: CiOutput = {
+    format,
+    gitlabFile: path.resolve(io.cwd, args.gitlabReport),
+    checkout: setup.repository.topLevel,
+  };
+  // With a shared store, locks taken on every machine count: the range is always checked, so a
+  // shallow clone fails with its fix on the first day.
+  if (!setup.shared && !(await setup.store.probe()).exists) {
+    return noStore(setup.store.description, args.requireStore, output, io);
+  }
+
+  const range = await resolveCiRange({ base: args.base, head: args.head }, io.env, io.cwd);
+  let report: GuardReport;
+  try {
+    // The range may come from the CI event: both ends must name commits before they are shown.
+    for (const ref of [range.base, range.head]) await verifyCommit(ref, io.cwd, io.env);
+    io.stderr.write(
+      `scopeguard: checking ${printable(range.base)}...${printable(range.head)} (${printable(range.reason)})\n`,
+    );
+    report = await runGuard(
+      { source: { kind: 'range', base: range.base, head: range.head }, flags },
+      io,
+      setup,
+    );
+  } catch (error) {
+    throw withShallowFix(error, setup.repository.shallow, platform);
+  }
+  if (report.range) {
+    io.stderr.write(
+      `scopeguard: compared merge base ${report.range.mergeBase.slice(0, 12)} with ${report.range.head.slice(0, 12)}: ${report.filesChecked ?? 0} changed files\n`,
+    );
+  }
+  return emitCiReport(report, output, io);
+}
 
 /** Where the report goes: the format, and for GitLab the report file inside which checkout. */
 interface CiOutput {

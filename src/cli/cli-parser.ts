@@ -16,6 +16,7 @@ import { locksWaitCommand } from './locks-wait-command.js';
 import { runCommand } from './run-command.js';
 import { assertKnownLeadingOptions, type LeadingOptions } from './unknown-option.js';
 import { uninstallCommand } from './uninstall-command.js';
+import { storeCommands } from './store-command.js';
 
 const lockCommands: CommandSpec[] = [
   locksListCommand,
@@ -44,7 +45,8 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
   const register = (parser: Argv, spec: CommandSpec): Argv =>
     parser.command(
       spec.command,
-      spec.describe,
+      // yargs takes false (hidden) in another overload of the same call.
+      spec.describe as string,
       (yargs) => {
         const built = spec.builder(yargs);
         // Here yargs knows the command's options and has not yet acted on -h or --version.
@@ -75,10 +77,25 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
       global: true,
       describe: 'The .loops directory whose .running/ holds the records (env SCOPEGUARD_LOOPS_DIR)',
     })
+    .option('store', {
+      type: 'string',
+      global: true,
+      describe:
+        'A shared store used with the lock directory: postgres://USER@HOST:PORT/DB (env SCOPEGUARD_STORE)',
+    })
+    .option('namespace', {
+      type: 'string',
+      global: true,
+      describe:
+        "The shared store's namespace (env SCOPEGUARD_NAMESPACE; default: from the origin remote)",
+    })
     .command('locks', 'Acquire, release, list, wait for and reap scope locks', (locks) =>
       lockCommands
         .reduce(register, locks)
         .demandCommand(1, 'name a locks command: list, acquire, release, reap or wait'),
+    )
+    .command('store <command>', 'Migrate the shared store or show its status', (store) =>
+      storeCommands.reduce(register, store).demandCommand(1, 'name a store command'),
     )
     .demandCommand(1, 'name a command')
     .strict()
@@ -111,9 +128,14 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
     (parser as unknown as { getOptions(): LeadingOptions }).getOptions(),
   );
   let helpText = '';
-  await parser.parseAsync([...options], {}, (_error, _args, output) => {
-    helpText = output;
-  });
+  try {
+    await parser.parseAsync([...options], {}, (_error, _args, output) => {
+      helpText = output;
+    });
+  } finally {
+    // An open connection pool would keep the process alive.
+    await context.close();
+  }
   if (helpText) io.stdout.write(`${helpText}\n`);
   return exitCode;
 }

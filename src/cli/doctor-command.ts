@@ -1,19 +1,21 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { environmentErrorFrom } from '../errno-error.js';
 import { EnvironmentError, ExitCode, ScopeguardError } from '../errors.js';
 import { inspectPreCommitHook } from '../git/hook-install.js';
 import { openRepository } from '../git/repository.js';
-import { FileLockStore } from '../lock/file-lock-store.js';
+import type { LockStore } from '../lock/lock-store.js';
 import { flockHelperName, holdSentinel } from '../lock/sentinel.js';
 import { colorsFor } from '../report/color.js';
 import { agentHooksCheck } from './agent-hooks-check.js';
 import { defineCommand } from './command-context.js';
 import { loadProjectSettings } from './project-settings.js';
 import { printable } from '../report/printable.js';
+import { LayeredLockStore } from '../store/layered-lock-store.js';
+import { openProjectStore, type StoreFlags } from './project-store.js';
 
-interface DoctorArgs {
+interface DoctorArgs extends StoreFlags {
   loopsDir?: string;
 }
 
@@ -50,36 +52,18 @@ export const doctorCommand = defineCommand<DoctorArgs>({
       detail: loaded.file ?? 'none (defaults: mode block)',
     });
 
-    const store = new FileLockStore({
-      loopsDir: location.loopsDir,
-      projectRoot: repository.mainRoot,
+    const { store } = await openProjectStore({
+      io,
+      flags: args,
+      loaded,
+      location,
+      defaultOnStoreError: 'block',
     });
-    const exists = existsSync(store.runningDir);
-    checks.push({
-      ok: true,
-      label: 'lock directory',
-      detail: `${printable(store.runningDir)} (from ${location.source})${exists ? '' : ', not created yet: no loop has taken a lock'}`,
-    });
-    checks.push({
-      ok: true,
-      label: 'store',
-      detail: `directory store at ${printable(store.description)}`,
-    });
-    checks.push(await checkFlock());
-
-    const snapshot = await store.snapshot();
-    checks.push({
-      ok: snapshot.problems.length === 0,
-      label: 'lock records',
-      detail:
-        `${snapshot.locks.length} live, ${snapshot.reaped.length} stale reaped now` +
-        snapshot.problems
-          .map(
-            (problem) =>
-              `\n      unreadable: ${printable(problem.file)}: ${printable(problem.reason)}`,
-          )
-          .join(''),
-    });
+    try {
+      checks.push(...(await storeChecks(store, location.source)));
+    } finally {
+      await store.close();
+    }
 
     const colors = colorsFor(io.env, io.stdout.isTTY);
     for (const check of checks) {
@@ -91,6 +75,57 @@ export const doctorCommand = defineCommand<DoctorArgs>({
     return failures.some((check) => check.environment) ? ExitCode.environment : ExitCode.refused;
   },
 });
+
+/**
+ * The lock directory, the shared store when there is one (its facts as `store status` shows them:
+ * server with the password masked, namespace, schema version, live leases, lease TTL), flock(2),
+ * and the records. An unreachable shared store fails its check (exit 3) and the rest still runs.
+ */
+async function storeChecks(store: LockStore, source: string): Promise<Check[]> {
+  const local = store instanceof LayeredLockStore ? store.local : store;
+  const { exists } = await local.probe();
+  const checks: Check[] = [
+    {
+      ok: true,
+      label: 'lock directory',
+      detail: `${printable(local.description)} (from ${source})${exists ? '' : ', not created yet: no loop has taken a lock'}`,
+    },
+    {
+      ok: true,
+      label: 'store',
+      detail:
+        store instanceof LayeredLockStore
+          ? `directory store, and the shared store ${printable(store.shared.description)}`
+          : `directory store at ${printable(store.description)}`,
+    },
+  ];
+  let reachable = true;
+  if (store instanceof LayeredLockStore) {
+    try {
+      for (const fact of (await store.shared.probe()).facts)
+        checks.push({ ok: true, label: `shared store ${fact.label}`, detail: fact.value });
+    } catch (error) {
+      if (!(error instanceof ScopeguardError)) throw error;
+      reachable = false;
+      checks.push({ ok: false, label: 'shared store', detail: error.message, environment: true });
+    }
+  }
+  checks.push(await checkFlock());
+  const snapshot = await (reachable ? store : local).snapshot();
+  checks.push({
+    ok: snapshot.problems.length === 0,
+    label: 'lock records',
+    detail:
+      `${snapshot.locks.length} live, ${snapshot.reaped.length} stale reaped now` +
+      snapshot.problems
+        .map(
+          (problem) =>
+            `\n      unreadable: ${printable(problem.file)}: ${printable(problem.reason)}`,
+        )
+        .join(''),
+  });
+  return checks;
+}
 
 /** Take and drop a real flock(2) on a scratch sentinel, the way acquisition does. */
 async function checkFlock(): Promise<Check> {

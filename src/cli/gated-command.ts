@@ -17,6 +17,8 @@ export interface GatedCommand {
   run(env: Record<string, string>): Promise<number>;
   /** Let the gate exit without running anything (the lock was not taken). */
   cancel(): void;
+  /** Send the command a signal. */
+  kill(signal: NodeJS.Signals): void;
 }
 
 // The gate reads shell assignments from fd 3 until we close it, and runs the command only after
@@ -81,6 +83,9 @@ export function startGatedCommand(command: readonly string[], io: Io): GatedComm
     },
     cancel() {
       gate.end();
+    },
+    kill(signal) {
+      child.kill(signal);
     },
   };
 }

@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import {
   resolveGuardSettings,
   type GuardFlags,
   type GuardSettings,
 } from '../config/guard-settings.js';
-import type { GuardMode } from '../config/load-config.js';
+import type { GuardMode, StoreErrorPolicy } from '../config/load-config.js';
+import { EnvironmentError } from '../errors.js';
 import { collectChanges, type ChangeSource } from '../git/change-set.js';
 import { findCheckouts } from '../git/checkouts.js';
 import { openRepository, readIgnoreCase, type Repository } from '../git/repository.js';
@@ -13,17 +13,20 @@ import { globMatcher } from '../glob-matcher.js';
 import type { GuardReport } from '../guard/guard-report.js';
 import { partitionLocks } from '../guard/own-lock-policy.js';
 import { locksOutside } from '../guard/repo-scope.js';
-import { FileLockStore } from '../lock/file-lock-store.js';
-import type { LiveLock } from '../lock/lock-store.js';
+import type { LiveLock, LockSnapshot } from '../lock/lock-store.js';
 import { processAncestry } from '../lock/own-locks.js';
 import { scopeSpaceFor, type ScopeSpace } from '../lock/scope-space.js';
+import { LayeredLockStore } from '../store/layered-lock-store.js';
 import type { Io } from './io.js';
 import { loadProjectSettings } from './project-settings.js';
+import { openProjectStore, type ProjectStore, type StoreFlags } from './project-store.js';
 
 export interface GuardRequest {
   source: ChangeSource;
-  flags: GuardFlags & { loopsDir?: string };
+  flags: GuardFlags & StoreFlags & { loopsDir?: string };
   defaultMode?: GuardMode;
+  /** What to do when the shared store cannot be reached, unless the config file says (default: block). */
+  defaultOnStoreError?: StoreErrorPolicy;
   /**
    * Running as the git hook, on every commit: list the changes only when a foreign lock exists,
    * and keep quiet about a missing lock directory. Other entry points always list the changes,
@@ -32,11 +35,10 @@ export interface GuardRequest {
   asHook?: boolean;
 }
 
-/** Where a guard run looks: the repository, its settings and the lock store. */
-export interface GuardSetup {
+/** Where a guard run looks: the repository, its settings and the lock store (closed by the caller). */
+export interface GuardSetup extends ProjectStore {
   repository: Repository;
   settings: GuardSettings;
-  store: FileLockStore;
   /** Every checkout of the repository's files and their lock directories. */
   space: ScopeSpace;
   /** What the user should know about the layout (a main worktree that cannot be found). */
@@ -51,21 +53,25 @@ export async function openGuardSetup(
   flags: GuardRequest['flags'],
   io: Io,
   defaultMode?: GuardMode,
+  defaultOnStoreError: StoreErrorPolicy = 'block',
 ): Promise<GuardSetup> {
   const repository = await openRepository(io.cwd, io.env);
   const { loaded, location } = await loadProjectSettings(io, flags.loopsDir, repository);
   const settings = resolveGuardSettings(flags, io.env, loaded, defaultMode);
   const checkouts = await findCheckouts(repository, io.env);
   const space = scopeSpaceFor(checkouts, location.loopsDir);
-  const store = new FileLockStore({
-    loopsDir: location.loopsDir,
-    projectRoot: repository.mainRoot,
+  const opened = await openProjectStore({
+    io,
+    flags,
+    loaded,
+    location,
     space,
+    defaultOnStoreError,
   });
   return {
+    ...opened,
     repository,
     settings,
-    store,
     space,
     notes: checkouts.notes.map((note) => `warning: ${note}`),
   };
@@ -73,15 +79,29 @@ export async function openGuardSetup(
 
 /**
  * One guard run: reap and read the live locks, list the changes and match them against the
- * foreign ones.
+ * foreign ones. A setup given is left open; one opened here is closed.
  */
 export async function runGuard(
   request: GuardRequest,
   io: Io,
   setup?: GuardSetup,
 ): Promise<GuardReport> {
-  const { repository, settings, store, space, notes } =
-    setup ?? (await openGuardSetup(request.flags, io, request.defaultMode));
+  if (setup) return guard(request, io, setup);
+  const opened = await openGuardSetup(
+    request.flags,
+    io,
+    request.defaultMode,
+    request.defaultOnStoreError,
+  );
+  try {
+    return await guard(request, io, opened);
+  } finally {
+    await opened.store.close();
+  }
+}
+
+async function guard(request: GuardRequest, io: Io, setup: GuardSetup): Promise<GuardReport> {
+  const { repository, settings, store, space, notes } = setup;
   const report: GuardReport = {
     mode: settings.mode,
     source: request.source.kind === 'paths' ? request.source.origin : request.source.kind,
@@ -96,12 +116,13 @@ export async function runGuard(
   };
   if (settings.mode === 'off') return report;
 
-  if (!request.asHook && !store.runningDirs().some((dir) => existsSync(dir))) {
+  // With a shared store, locks taken on other machines count: never "nothing to enforce".
+  if (!request.asHook && !setup.shared && !(await store.probe()).exists) {
     report.notes.push(
-      `no lock directory at ${store.runningDir}: no loop holds a lock here, nothing to enforce`,
+      `no lock directory at ${store.description}: no loop holds a lock here, nothing to enforce`,
     );
   }
-  const snapshot = await store.snapshot();
+  const snapshot = await readLocks(setup, io);
   report.reaped = snapshot.reaped;
   report.problems = snapshot.problems;
   const { own, foreign } = partitionLocks(snapshot.locks, processAncestry, settings.identity);
@@ -154,4 +175,29 @@ async function matchConflicts(
   const folded = findConflicts(paths, locks, { worktreeRoots: roots, ignoreCase: true });
   if (folded.length === exact.length) return exact;
   return (await readIgnoreCaseSetting()) ? folded : exact;
+}
+
+/**
+ * The live locks. When the shared store cannot be reached and the policy is `warn` (the hooks'
+ * default), say so loudly and go on with the lock directory alone, which still holds this
+ * machine's loops.
+ */
+async function readLocks(setup: GuardSetup, io: Io): Promise<LockSnapshot> {
+  try {
+    return await setup.store.snapshot();
+  } catch (error) {
+    const { store } = setup;
+    if (
+      setup.onStoreError !== 'warn' ||
+      !(store instanceof LayeredLockStore) ||
+      !(error instanceof EnvironmentError)
+    )
+      throw error;
+    io.stderr.write(
+      `scopeguard: WARNING: the shared lock store cannot be reached, so locks held on other ` +
+        `machines were NOT checked; only the lock directory was: ${error.message}\n` +
+        'scopeguard: (onStoreError is "warn"; set "onStoreError": "block" in the config to fail instead)\n',
+    );
+    return store.local.snapshot();
+  }
 }

@@ -1,25 +1,36 @@
 import { ExitCode } from '../errors.js';
+import { storeJson } from '../report/json-report.js';
+import { printableJson } from '../report/printable.js';
 import { defineCommand } from './command-context.js';
+import { startLeaseKeeper } from './lease-keeper-process.js';
 import { defaultHolderPid } from './default-holder.js';
 import { describeConflict, reportProblems, reportReaped } from './lock-messages.js';
 import { acquireFromArgs, lockRequestOptions, type LockRequestArgs } from './lock-request.js';
 
 interface AcquireArgs extends LockRequestArgs {
   pid?: number;
+  format: 'text' | 'json';
 }
 
 export const locksAcquireCommand = defineCommand<AcquireArgs>({
   command: 'acquire',
   describe: 'Take a scope lock held by a long-lived process (prints the instance)',
   builder: (yargs) =>
-    lockRequestOptions(yargs).option('pid', {
-      type: 'number',
-      describe:
-        'The holder process, which the lock lives as long as (default: the calling interactive shell; in scripts use --pid $$)',
-    }),
+    lockRequestOptions(yargs)
+      .option('pid', {
+        type: 'number',
+        describe:
+          'The holder process, which the lock lives as long as (default: the calling interactive shell; in scripts use --pid $$)',
+      })
+      .option('format', {
+        type: 'string',
+        choices: ['text', 'json'] as const,
+        default: 'text' as const,
+        describe: 'text: the instance; json: the instance, its store and the fencing token',
+      }),
   async run(args, { io, openLocks }) {
     const pid = args.pid ?? defaultHolderPid(io);
-    const { manager, location } = await openLocks(args.loopsDir);
+    const { manager, location, shared } = await openLocks(args);
     const result = await acquireFromArgs(manager, args, io, pid);
     const now = Date.now();
     reportReaped(io.stderr, result.reaped, now);
@@ -30,7 +41,12 @@ export const locksAcquireCommand = defineCommand<AcquireArgs>({
       );
       return ExitCode.refused;
     }
-    io.stdout.write(`${result.lock.instance}\n`);
+    if (shared && result.lock.lease) startLeaseKeeper(io, result.lock, shared, args.loopsDir);
+    if (args.format === 'json') {
+      const { instance, location: file } = result.lock;
+      const document = { instance, file, ...storeJson(result.lock) };
+      io.stdout.write(`${printableJson(JSON.stringify(document))}\n`);
+    } else io.stdout.write(`${result.lock.instance}\n`);
     return ExitCode.ok;
   },
 });

@@ -2,6 +2,7 @@ import { ExitCode } from '../errors.js';
 import type { LiveLock, LockSnapshot } from '../lock/lock-store.js';
 import type { LoopsDirLocation } from '../lock/loops-dir.js';
 import { formatDuration } from '../report/duration.js';
+import { storeJson } from '../report/json-report.js';
 import { displayScopeEntry, lockAgeMs } from '../report/lock-summary.js';
 import { printable, printableJson } from '../report/printable.js';
 import { defineCommand } from './command-context.js';
@@ -25,7 +26,7 @@ export const locksListCommand = defineCommand<ListArgs>({
       describe: 'One JSON document on stdout',
     }),
   async run(args, { io, openLocks }) {
-    const { manager, location } = await openLocks(args.loopsDir);
+    const { manager, location } = await openLocks(args);
     const found = await manager.listLocks();
     // Oldest first, as they were taken; directory order means nothing to a reader.
     const snapshot = { ...found, locks: [...found.locks].sort(byStartThenInstance) };
@@ -62,6 +63,7 @@ function listJson(snapshot: LockSnapshot, location: LoopsDirLocation, now: numbe
       singleton: lock.record.singleton === true,
       scope: lock.record.scope,
       file: lock.location,
+      ...storeJson(lock),
     })),
     problems: snapshot.problems.map((problem) => ({
       instance: problem.stem,
@@ -87,9 +89,12 @@ function listText(snapshot: LockSnapshot, location: LoopsDirLocation, now: numbe
   const { locks, problems } = snapshot;
   if (locks.length === 0) lines.push(`No live locks in ${printable(location.loopsDir)}.`);
   else {
+    // The STORE column appears only when a shared store is in use.
+    const stores = locks.some((lock) => lock.store);
     const rows = locks.map((lock) => {
       const age = lockAgeMs(lock, now);
       return [
+        ...(stores ? [lock.store ?? 'local'] : []),
         printable(lock.record.loop_name) + (lock.record.singleton ? ' (singleton)' : ''),
         printable(lock.instance),
         String(lock.record.pid),
@@ -98,7 +103,8 @@ function listText(snapshot: LockSnapshot, location: LoopsDirLocation, now: numbe
         lock.record.scope.map((entry) => displayScopeEntry(entry, location.projectRoot)).join(' '),
       ];
     });
-    lines.push(...table([['LOOP', 'INSTANCE', 'PID', 'HOST', 'AGE', 'SCOPE'], ...rows]));
+    const header = ['LOOP', 'INSTANCE', 'PID', 'HOST', 'AGE', 'SCOPE'];
+    lines.push(...table([[...(stores ? ['STORE'] : []), ...header], ...rows]));
   }
   if (problems.length > 0) {
     lines.push('', `Unreadable records (${problems.length}):`);

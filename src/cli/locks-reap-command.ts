@@ -18,7 +18,7 @@ export const locksReapCommand = defineCommand<ReapArgs>({
       describe: 'Only say what would be removed',
     }),
   async run(args, { io, openLocks }) {
-    const { manager } = await openLocks(args.loopsDir);
+    const { manager } = await openLocks(args);
     const reaped = await manager.reap({ dryRun: args.dryRun });
     const now = Date.now();
     const verb = args.dryRun ? 'would reap' : 'reaped';

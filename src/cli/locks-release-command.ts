@@ -31,7 +31,7 @@ export const locksReleaseCommand = defineCommand<ReleaseArgs>({
         return true;
       }),
   async run(args, { io, openLocks }) {
-    const { manager } = await openLocks(args.loopsDir);
+    const { manager } = await openLocks(args);
     let instances: string[];
     if (args.instance !== undefined) instances = [args.instance];
     else {

@@ -31,7 +31,7 @@ export const locksWaitCommand = defineCommand<WaitArgs>({
       );
     }
     const timeoutMs = secondsOption('--timeout', args.timeout);
-    const { manager } = await openLocks(args.loopsDir);
+    const { manager } = await openLocks(args);
     const progress = waitProgress(io.stderr, timeoutMs);
     let blocker: string | undefined;
     try {

@@ -8,10 +8,14 @@ import { runGuard } from './guard-session.js';
 import type { Io } from './io.js';
 
 const usage = `Usage: scopeguard pre-commit [--mode block|warn|off] [--format text|json] [--as NAME]... [--strict] [--loops-dir DIR]
+       [--store postgres://USER@HOST:PORT/DB] [--namespace NAME]
 
 The git pre-commit hook entry: checks the staged changes (honouring GIT_INDEX_FILE, so
 \`git commit -a\` and \`git commit <path>\` are seen as committed) against scopes held by
 other live loops. ${guardEnv.skip}=1 (or true, yes, on) skips it for one commit; so does \`git commit --no-verify\`.
+With a shared store (--store, SCOPEGUARD_STORE or "store" in the config) that cannot be reached,
+the commit proceeds with a warning after checking the lock directory, unless "onStoreError" is
+"block".
 `;
 
 /**
@@ -29,6 +33,8 @@ export async function preCommit(argv: readonly string[], io: Io): Promise<number
         as: { type: 'string', multiple: true },
         strict: { type: 'boolean' },
         'loops-dir': { type: 'string' },
+        store: { type: 'string' },
+        namespace: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -68,8 +74,11 @@ export async function preCommit(argv: readonly string[], io: Io): Promise<number
         strict: values.strict,
         as: values.as,
         loopsDir: values['loops-dir'],
+        store: values.store,
+        namespace: values.namespace,
       },
       asHook: true,
+      defaultOnStoreError: 'warn',
     },
     io,
   );

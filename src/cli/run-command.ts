@@ -1,6 +1,8 @@
 import { ExitCode, UsageError } from '../errors.js';
 import { lockEnv } from '../lock/lock-env.js';
 import { loopsDirEnv } from '../lock/loops-dir.js';
+import { printable } from '../report/printable.js';
+import { keepLeaseAlive } from '../store/lease-keeper.js';
 import { defineCommand } from './command-context.js';
 import { startGatedCommand } from './gated-command.js';
 import { describeConflict, reportProblems, reportReaped } from './lock-messages.js';
@@ -17,7 +19,7 @@ export const runCommand = defineCommand<LockRequestArgs>({
       throw new UsageError(
         'no command to run: put it after --, as in `scopeguard run --name N --scope P -- make test`',
       );
-    const { manager, location } = await openLocks(args.loopsDir);
+    const { manager, location, leaseTtlMs } = await openLocks(args);
     const gated = startGatedCommand(command, io);
     try {
       const result = await acquireFromArgs(manager, args, io, gated.pid);
@@ -31,15 +33,31 @@ export const runCommand = defineCommand<LockRequestArgs>({
         );
         return ExitCode.tempFail;
       }
+      const { lock } = result;
+      let lost = false;
+      const keeper = keepLeaseAlive(manager.store, lock, {
+        ttlMs: leaseTtlMs,
+        onLost: (reason) => {
+          lost = true;
+          io.stderr.write(
+            `scopeguard: lost the lock ${printable(lock.instance)} in the shared store ` +
+              `(${printable(reason)}): stopping ${printable(command[0]!)} with SIGTERM\n`,
+          );
+          gated.kill('SIGTERM');
+        },
+      });
       try {
-        return await gated.run({
-          [lockEnv.instance]: result.lock.instance,
-          [lockEnv.name]: result.lock.record.loop_name,
-          [lockEnv.file]: result.lock.location,
+        const code = await gated.run({
+          [lockEnv.instance]: lock.instance,
+          [lockEnv.name]: lock.record.loop_name,
+          [lockEnv.file]: lock.location,
           [loopsDirEnv]: location.loopsDir,
+          ...(lock.lease && { [lockEnv.fencingToken]: lock.lease.token }),
         });
+        return lost ? ExitCode.leaseLost : code;
       } finally {
-        await manager.release(result.lock.instance);
+        await keeper.stop();
+        await manager.release(lock.instance);
       }
     } finally {
       gated.cancel();

@@ -5,6 +5,10 @@ import { UsageError } from '../errors.js';
 export type GuardMode = 'block' | 'warn' | 'off';
 export const guardModes: readonly GuardMode[] = ['block', 'warn', 'off'];
 
+/** What a guard does when the shared store cannot be reached: fail, or warn and check locally. */
+export type StoreErrorPolicy = 'block' | 'warn';
+export const storeErrorPolicies: readonly StoreErrorPolicy[] = ['block', 'warn'];
+
 /** The settings a project may keep in `.scopeguardrc.json` or under `scopeguard` in package.json. */
 export interface FileConfig {
   mode?: GuardMode;
@@ -13,6 +17,14 @@ export interface FileConfig {
   ignore?: string[];
   /** Unreadable lock records block instead of warning. */
   strict?: boolean;
+  /** A shared store's `postgres://` URL, used together with the lock directory. */
+  store?: string;
+  /** The shared store's namespace (default: derived from the `origin` remote). */
+  namespace?: string;
+  /** When the shared store cannot be reached (default: warn for hooks, block for ci). */
+  onStoreError?: StoreErrorPolicy;
+  /** The shared store's lease time to live, in seconds. */
+  leaseTtl?: number;
 }
 
 export interface LoadedConfig {
@@ -69,10 +81,14 @@ function validate(raw: unknown, file: string): FileConfig {
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     fail('the scopeguard configuration should be a JSON object');
-  const { mode, loopsDir, ignore, strict, ...unknown } = raw as Record<string, unknown>;
+  const { mode, loopsDir, ignore, strict, store, namespace, onStoreError, leaseTtl, ...unknown } =
+    raw as Record<string, unknown>;
   const unknownKeys = Object.keys(unknown);
   if (unknownKeys.length > 0)
-    fail(`unknown key ${JSON.stringify(unknownKeys[0])} (known: mode, loopsDir, ignore, strict)`);
+    fail(
+      `unknown key ${JSON.stringify(unknownKeys[0])} (known: mode, loopsDir, ignore, strict, ` +
+        'store, namespace, onStoreError, leaseTtl)',
+    );
   const config: FileConfig = {};
   if (mode !== undefined) {
     if (!guardModes.includes(mode as GuardMode))
@@ -96,6 +112,23 @@ function validate(raw: unknown, file: string): FileConfig {
   if (strict !== undefined) {
     if (typeof strict !== 'boolean') fail('"strict" should be true or false');
     config.strict = strict as boolean;
+  }
+  for (const [key, value] of Object.entries({ store, namespace })) {
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || value === '') fail(`"${key}" should be a non-empty string`);
+    config[key as 'store' | 'namespace'] = value as string;
+  }
+  if (onStoreError !== undefined) {
+    if (!storeErrorPolicies.includes(onStoreError as StoreErrorPolicy))
+      fail(
+        `"onStoreError" should be one of ${storeErrorPolicies.join(', ')}, not ${JSON.stringify(onStoreError)}`,
+      );
+    config.onStoreError = onStoreError as StoreErrorPolicy;
+  }
+  if (leaseTtl !== undefined) {
+    if (typeof leaseTtl !== 'number' || !Number.isFinite(leaseTtl) || leaseTtl < 3)
+      fail('"leaseTtl" should be a number of seconds, at least 3');
+    config.leaseTtl = leaseTtl as number;
   }
   return config;
 }

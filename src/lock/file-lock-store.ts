@@ -250,7 +250,7 @@ export class FileLockStore implements LockStore {
 
   async probe(): Promise<StoreProbe> {
     return {
-      exists: existsSync(this.runningDir),
+      exists: this.runningDirs().some((dir) => existsSync(dir)),
       facts: [{ label: 'lock directory', value: this.runningDir }],
     };
   }

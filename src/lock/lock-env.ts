@@ -3,4 +3,6 @@ export const lockEnv = {
   instance: 'SCOPEGUARD_LOCK_INSTANCE',
   name: 'SCOPEGUARD_LOCK_NAME',
   file: 'SCOPEGUARD_LOCK_FILE',
+  /** With a shared store: the lease's fencing token, strictly increasing per namespace. */
+  fencingToken: 'SCOPEGUARD_FENCING_TOKEN',
 } as const;

@@ -34,6 +34,16 @@ export function formatJsonReport(report: GuardReport): string {
   return `${printableJson(JSON.stringify(document, null, 2))}\n`;
 }
 
+/** Which store holds a lock and its lease, when a shared store is in use. */
+export function storeJson(lock: LiveLock) {
+  return {
+    ...(lock.store && { store: lock.store }),
+    ...(lock.lease && {
+      lease: { token: lock.lease.token, expiresAt: lock.lease.expiresAt.toISOString() },
+    }),
+  };
+}
+
 function lockJson(lock: LiveLock) {
   const { record } = lock;
   return {
@@ -43,5 +53,6 @@ function lockJson(lock: LiveLock) {
     host: record.host ?? null,
     started_at: record.started_at,
     scope: record.scope,
+    ...storeJson(lock),
   };
 }

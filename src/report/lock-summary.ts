@@ -28,6 +28,7 @@ export function describeHolder(lock: LiveLock, now: number): string {
     `pid ${record.pid}`,
     ...(record.host ? [`host ${printable(record.host)}`] : []),
     ...(age === undefined ? [] : [`held ${formatDuration(age)}`]),
+    ...(lock.store ? [`${lock.store} store`] : []),
   ];
   return `loop ${quoted(record.loop_name)} (${parts.join(', ')})`;
 }

@@ -1,6 +1,9 @@
 import { ScopeguardError } from '../errors.js';
 import type { LiveLock, LockStore } from '../lock/lock-store.js';
 
+/** A shared lease's time to live unless configured (`leaseTtl`). */
+export const defaultLeaseTtlMs = 60_000;
+
 export interface LeaseKeeperOptions {
   /** The lease's time to live, as the store grants it. */
   ttlMs: number;

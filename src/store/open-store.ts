@@ -1,5 +1,6 @@
 import { FileLockStore } from '../lock/file-lock-store.js';
 import type { LockStore } from '../lock/lock-store.js';
+import type { ScopeSpace } from '../lock/scope-space.js';
 import { LayeredLockStore } from './layered-lock-store.js';
 import { resolveNamespace } from './namespace.js';
 import type { PgTimeouts } from './pg-connection.js';
@@ -12,6 +13,8 @@ export interface StoreSettings {
   loopsDir: string;
   /** The main worktree's top level. */
   projectRoot: string;
+  /** The repository's other checkouts and their lock directories, read by the directory store. */
+  space?: ScopeSpace;
   /** A shared store to use as well; without it, the directory store alone. */
   shared?: SharedStoreSettings;
 }
@@ -48,9 +51,11 @@ export async function openStore(settings: StoreSettings): Promise<LockStore> {
   const local = new FileLockStore({
     loopsDir: settings.loopsDir,
     projectRoot: settings.projectRoot,
+    space: settings.space,
   });
   if (!settings.shared) return local;
-  return new LayeredLockStore(local, await openSharedStore(settings.shared, settings.projectRoot));
+  const shared = { worktreeRoots: settings.space?.roots, ...settings.shared };
+  return new LayeredLockStore(local, await openSharedStore(shared, settings.projectRoot));
 }
 
 /** The shared store alone, for commands that manage it (`store migrate`, `store status`). */

@@ -17,6 +17,7 @@ import type {
 } from '../lock/lock-store.js';
 import { isHeldByAncestry } from '../lock/own-locks.js';
 import { currentBootId, currentHost, processStart } from '../lock/process-identity.js';
+import { defaultLeaseTtlMs } from './lease-keeper.js';
 import { defaultTimeouts, PgConnection, type PgClient, type PgTimeouts } from './pg-connection.js';
 import {
   assertKnownVersion,
@@ -30,7 +31,6 @@ import { fromSharedEntry, toSharedEntry } from './shared-scope.js';
 import type { StoreUrl } from './store-url.js';
 
 /** How long a lease lives without renewal unless configured; holders renew every third of it. */
-export const defaultLeaseTtlMs = 60_000;
 
 export interface PgLockStoreOptions {
   url: StoreUrl;

@@ -1,0 +1,105 @@
+import type { LoadedConfig, StoreErrorPolicy } from '../config/load-config.js';
+import { readIgnoreCase } from '../git/repository.js';
+import type { LockStore } from '../lock/lock-store.js';
+import type { LoopsDirLocation } from '../lock/loops-dir.js';
+import type { ScopeSpace } from '../lock/scope-space.js';
+import { defaultLeaseTtlMs } from '../store/lease-keeper.js';
+import { UsageError } from '../errors.js';
+import { openSharedStore, openStore, type SharedStoreSettings } from '../store/open-store.js';
+import type { PgLockStore } from '../store/pg-lock-store.js';
+import { chooseSharedStore, type SharedStoreChoice } from '../store/shared-store-choice.js';
+import type { Io } from './io.js';
+
+/** The flags that choose a shared store, taken by every command. */
+export interface StoreFlags {
+  store?: string;
+  namespace?: string;
+}
+
+/** A command's lock store, and what to do when its shared part cannot be reached. */
+export interface ProjectStore {
+  store: LockStore;
+  /** The shared store configured besides the lock directory, if any. */
+  shared?: SharedStoreChoice;
+  onStoreError: StoreErrorPolicy;
+  /** The shared lease's time to live, which renewals must beat. */
+  leaseTtlMs: number;
+}
+
+/**
+ * Open the project's lock store as the flags, the environment and the config file say: the lock
+ * directory, plus the shared store when one is configured. The caller closes the store.
+ */
+export async function openProjectStore(options: {
+  io: Io;
+  flags: StoreFlags;
+  loaded: LoadedConfig;
+  location: LoopsDirLocation;
+  space?: ScopeSpace;
+  /** The command's policy when the config file sets none. */
+  defaultOnStoreError: StoreErrorPolicy;
+}): Promise<ProjectStore> {
+  const { config } = options.loaded;
+  const leaseTtlMs = config.leaseTtl === undefined ? defaultLeaseTtlMs : config.leaseTtl * 1000;
+  const shared = await sharedStoreSettings(options, leaseTtlMs);
+  const store = await openStore({
+    loopsDir: options.location.loopsDir,
+    projectRoot: options.location.projectRoot,
+    space: options.space,
+    ...(shared && { shared }),
+  });
+  return {
+    store,
+    ...(shared && {
+      shared: { url: shared.url, urlSource: shared.urlSource, namespace: shared.namespace },
+    }),
+    onStoreError: config.onStoreError ?? options.defaultOnStoreError,
+    leaseTtlMs,
+  };
+}
+
+/**
+ * The shared store alone, for the commands that manage it; without one configured, a usage
+ * error naming the settings.
+ */
+export async function openConfiguredSharedStore(options: {
+  io: Io;
+  flags: StoreFlags;
+  loaded: LoadedConfig;
+  location: LoopsDirLocation;
+}): Promise<PgLockStore> {
+  const { config } = options.loaded;
+  const leaseTtlMs = config.leaseTtl === undefined ? defaultLeaseTtlMs : config.leaseTtl * 1000;
+  const shared = await sharedStoreSettings(options, leaseTtlMs);
+  if (!shared)
+    throw new UsageError(
+      'no shared store is configured: name one with --store, SCOPEGUARD_STORE or "store" in the config',
+      'no-store',
+    );
+  return openSharedStore(shared, options.location.projectRoot);
+}
+
+/**
+ * The shared store's settings when one is configured. `core.ignorecase` is read only then, so the
+ * directory store's hook path stays as cheap as it was.
+ */
+async function sharedStoreSettings(
+  options: { io: Io; flags: StoreFlags; loaded: LoadedConfig },
+  leaseTtlMs: number,
+): Promise<SharedStoreSettings | undefined> {
+  const { io } = options;
+  const { config, file } = options.loaded;
+  const choice = chooseSharedStore({
+    flags: options.flags,
+    env: io.env,
+    config: { store: config.store, namespace: config.namespace, file },
+  });
+  if (!choice) return undefined;
+  return {
+    ...choice,
+    cwd: io.cwd,
+    env: io.env,
+    ignoreCase: await readIgnoreCase(io.cwd, io.env),
+    leaseTtlMs,
+  };
+}
