@@ -7,7 +7,7 @@ import * as agentHook from './agent-hook.js';
 import * as lockCore from './lock-core.js';
 import * as matching from './matching.js';
 import * as preCommit from './pre-commit.js';
-import { describeMachine } from './timing.js';
+import { benchEnv, describeMachine } from './timing.js';
 
 const benches = {
   'lock-core': lockCore,
@@ -26,11 +26,17 @@ if (unknown.length > 0) {
 }
 
 const machine = describeMachine();
-const results = { machine };
+const { removed } = benchEnv();
+const results = { machine, removedVariables: removed };
 if (!asJson) {
   console.log(
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM; ` +
       `${machine.os}; Node ${machine.node}`,
+  );
+  console.log(
+    `\nEvery process on both sides of each ratio runs in one environment: this one, without ` +
+      `${removed.length > 0 ? removed.join(', ') : 'any variable to remove'}, and with no user ` +
+      'or system git config.',
   );
 }
 for (const [name, bench] of Object.entries(benches)) {
