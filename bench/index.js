@@ -2,8 +2,9 @@
 //
 //   npm run bench                     Markdown on stdout (progress goes to stderr)
 //   npm run bench -- --json           the same numbers as JSON
-//   npm run bench -- matching ...     only the named ones (lock-core, pre-commit, agent-hook, matching)
+//   npm run bench -- matching ...     only the named ones (lock-core, pre-commit, agent-hook, matching, check-scale)
 import * as agentHook from './agent-hook.js';
+import * as checkScale from './check-scale.js';
 import * as lockCore from './lock-core.js';
 import * as matching from './matching.js';
 import * as preCommit from './pre-commit.js';
@@ -14,6 +15,7 @@ const benches = {
   'pre-commit': preCommit,
   'agent-hook': agentHook,
   matching,
+  'check-scale': checkScale,
 };
 
 const args = process.argv.slice(2);

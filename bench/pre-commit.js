@@ -4,18 +4,11 @@
 // against node running one `git diff --cached` (the guard must list and match the change); a
 // no-op lint-staged run for scale. Ratios are medians of the per-run ratios.
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeLockCopies } from './lock-copies.js';
 import {
   benchEnv,
   format,
@@ -69,7 +62,11 @@ async function runIn(tmp, holderPid) {
     const lock = ['--name', `l${n}`, '--scope', `src/locked${n}`, '--pid', String(holderPid)];
     run(...node(locked, scopeguardBin, 'locks', 'acquire', ...lock));
   }
-  copyLocks(locked, many, manyLockCount);
+  const manyLocks = Array.from({ length: manyLockCount }, (_, i) => ({
+    name: `m${i + 1}`,
+    scope: [path.join(many, `src/locked${i + 1}`)],
+  }));
+  writeLockCopies(many, env, holderPid, manyLocks);
   verifyGuard(locked, unlocked, env);
   verifyClean(many, env, manyLockCount);
 
@@ -127,27 +124,6 @@ async function runIn(tmp, holderPid) {
       peakRssOk: Number.isNaN(peak) ? null : peak <= budget.peakRssMiB,
     },
   };
-}
-
-/**
- * Fill `to` with `count` records like the first one in `from` (same holder, host and process
- * identity), each on its own directory: byte for byte what `locks acquire` writes, without
- * `count` processes each reading all the records before it.
- */
-function copyLocks(from, to, count) {
-  const running = (dir) => path.join(dir, '.loops', '.running');
-  const template = readFileSync(path.join(running(from), 'l1.lock'), 'utf8');
-  const record = JSON.parse(template);
-  mkdirSync(running(to), { recursive: true });
-  for (let n = 1; n <= count; n++) {
-    const name = `m${n}`;
-    const text = template
-      .replace(JSON.stringify(record.scope), JSON.stringify([path.join(to, `src/locked${n}`)]))
-      .replaceAll(JSON.stringify(record.loop_name), JSON.stringify(name));
-    writeFileSync(path.join(running(to), `${name}.lock`), text);
-  }
-  writeFileSync(path.join(running(to), '.acquire.lock'), '');
-  if (readdirSync(running(to)).length !== count + 1) throw new Error('lock copies collided');
 }
 
 /**
