@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { builtin } from '../builtin.js';
 import { existsSync } from 'node:fs';
 import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError } from '../errors.js';
@@ -24,7 +24,7 @@ export function runGit(
   env?: NodeJS.ProcessEnv,
 ): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    execFile(
+    builtin('node:child_process').execFile(
       'git',
       ['--no-optional-locks', ...args],
       { cwd, env, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 },
