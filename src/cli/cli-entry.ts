@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { errnoCode } from '../errno-error.js';
 import { GuardedOutput, settleOutput } from './guarded-output.js';
 import { main } from './main.js';
 
@@ -23,6 +25,13 @@ export async function runCli(argv: readonly string[]): Promise<void> {
       return process.stdin;
     },
     async readStdin() {
+      // A blocking read of a pipe or file avoids setting up the stdin stream; a non-blocking
+      // descriptor (EAGAIN) needs the stream.
+      try {
+        return readFileSync(0, 'utf8');
+      } catch (error) {
+        if (errnoCode(error) !== 'EAGAIN') throw error;
+      }
       let text = '';
       for await (const chunk of process.stdin.setEncoding('utf8')) text += chunk;
       return text;

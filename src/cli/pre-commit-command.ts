@@ -5,11 +5,12 @@ import { emitGuardReport, guardFormats, type GuardFormat } from './guard-output.
 import { runGuard } from './guard-session.js';
 import type { Io } from './io.js';
 
-const usage = `Usage: scopeguard pre-commit [--mode block|warn|off] [--format text|json] [--as NAME]... [--strict] [--loops-dir DIR]
+const usage = `Usage: scopeguard pre-commit [--mode block|warn|off] [--format text|json] [--as NAME]... [--strict] [--loops-dir DIR] [--staged-from-stdin]
 
 The git pre-commit hook entry: checks the staged changes (honouring GIT_INDEX_FILE, so
 \`git commit -a\` and \`git commit <path>\` are seen as committed) against scopes held by
 other live loops. ${guardEnv.skip}=1 skips it for one commit; so does \`git commit --no-verify\`.
+With --staged-from-stdin it reads the staged list from the installed hook instead of running git.
 `;
 
 /**
@@ -27,6 +28,7 @@ export async function preCommit(argv: readonly string[], io: Io): Promise<number
         as: { type: 'string', multiple: true },
         strict: { type: 'boolean' },
         'loops-dir': { type: 'string' },
+        'staged-from-stdin': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -45,13 +47,18 @@ export async function preCommit(argv: readonly string[], io: Io): Promise<number
       'usage',
     );
   }
+  // Read even when skipping, so the hook's git never writes into a closed pipe.
+  const piped = values['staged-from-stdin'] ? await io.readStdin() : undefined;
   if (io.env[guardEnv.skip] === '1') {
     io.stderr.write(`scopeguard: pre-commit check skipped (${guardEnv.skip}=1)\n`);
     return 0;
   }
   const report = await runGuard(
     {
-      source: { kind: 'staged' },
+      source: {
+        kind: 'staged',
+        piped,
+      },
       flags: {
         mode: values.mode,
         strict: values.strict,

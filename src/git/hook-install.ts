@@ -11,6 +11,7 @@ import {
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
+import { stagedListCommand } from './change-set.js';
 import { isHuskyHooksPath, locateHooks } from './hooks-location.js';
 import type { Repository } from './repository.js';
 import { runGit } from './run-git.js';
@@ -75,6 +76,7 @@ function addHuskyLine(file: string): string {
 function writePlainHook(file: string, nodePath: string): string {
   const root = packageRoot();
   const script = readFileSync(path.join(root, 'hooks', 'pre-commit'), 'utf8')
+    .replaceAll('__SCOPEGUARD_STAGED_LIST__', stagedListCommand)
     .replaceAll('__SCOPEGUARD_NODE__', shellQuote(nodePath))
     .replaceAll('__SCOPEGUARD_BIN__', shellQuote(path.join(root, 'bin', 'scopeguard.js')));
   mkdirSync(path.dirname(file), { recursive: true });

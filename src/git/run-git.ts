@@ -10,6 +10,9 @@ export interface GitResult {
   stderr: string;
 }
 
+/** Options before every git command scopeguard runs (see `runGit`). */
+export const gitGlobalOptions = ['--no-optional-locks'];
+
 /**
  * Run a read-only git command with arguments passed as an array (never through a shell). The
  * environment is the caller's, untouched: inside a hook git sets `GIT_INDEX_FILE` and friends,
@@ -26,7 +29,7 @@ export function runGit(
   return new Promise((resolve, reject) => {
     builtin('node:child_process').execFile(
       'git',
-      ['--no-optional-locks', ...args],
+      [...gitGlobalOptions, ...args],
       { cwd, env, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {
