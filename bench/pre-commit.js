@@ -69,13 +69,16 @@ async function runIn(tmp, holderPid) {
   writeLockCopies(many, env, holderPid, manyLocks);
   verifyGuard(locked, unlocked, env);
   verifyClean(many, env, manyLockCount);
+  for (const dir of [locked, many, unlocked]) run(...node(dir, scopeguardBin, 'init'));
+  // What git runs on commit: the installed hook script, which pipes the staged list into node.
+  const hook = (cwd) => ['/bin/sh', [path.join(cwd, '.git', 'hooks', 'pre-commit')], { cwd, env }];
 
   const processes = {
     nodeBare: node(unlocked, '-e', '0'),
     floor: node(locked, '-e', floorScript),
-    preCommitNoLocks: node(unlocked, scopeguardBin, 'pre-commit'),
-    preCommit: node(locked, scopeguardBin, 'pre-commit'),
-    preCommitMany: node(many, scopeguardBin, 'pre-commit'),
+    preCommitNoLocks: hook(unlocked),
+    preCommit: hook(locked),
+    preCommitMany: hook(many),
     lintStaged: node(locked, path.join(lintStagedDir, 'bin', 'lint-staged.js')),
   };
   // The floor of each run: what it cannot be cheaper than.
@@ -208,9 +211,9 @@ export function toMarkdown({ n, stagedFiles, locks, manyLocks, lintStaged, rows,
   const labels = {
     nodeBare: 'floor: `node -e 0`',
     floor: 'floor: `node -e`, one `git diff --cached --name-only -z`',
-    preCommitNoLocks: '`scopeguard pre-commit`, no `.loops` (clean fast path)',
-    preCommit: `\`scopeguard pre-commit\`, ${locks} foreign locks`,
-    preCommitMany: `\`scopeguard pre-commit\`, ${manyLocks.toLocaleString('en')} foreign locks`,
+    preCommitNoLocks: 'installed hook, no `.loops` (clean fast path)',
+    preCommit: `installed hook, ${locks} foreign locks`,
+    preCommitMany: `installed hook, ${manyLocks.toLocaleString('en')} foreign locks`,
     lintStaged: `lint-staged ${lintStaged}, no task matches`,
   };
   const floorLabels = { nodeBare: '`node -e 0`', floor: 'node + git diff' };
@@ -242,7 +245,9 @@ export function toMarkdown({ n, stagedFiles, locks, manyLocks, lintStaged, rows,
     `${stagedFiles} staged files in a fresh repository, ${locks} or ${manyLocks.toLocaleString('en')} ` +
       'live locks held by another process on directories next to them (checked first: staging a ' +
       `file in each of ${locks} locked directories blocks with ${locks} conflicts, and every run ` +
-      'passes with all locks live). Wall time of one process per run, all runs interleaved, ' +
+      'passes with all locks live). The hook runs as git runs it: the script `scopeguard init` ' +
+      'installs, piping `git diff --cached` into `scopeguard pre-commit`. Wall time of one ' +
+      'process per run, all runs interleaved, ' +
       `${n} runs each after warm-up; a ratio is the median (p90) of the per-round ratios to its ` +
       'floor, which ran in the same round. Percentiles are nearest-rank.',
   ].join('\n');
