@@ -21,9 +21,11 @@ let cachedBootTimeMs: number | undefined;
 let cachedBootId: string | null | undefined;
 let cachedPidNamespace: string | null | undefined;
 
-/** The host name written into records and compared when judging them. */
+let cachedHost: string | undefined;
+
+/** The host name written into records and compared when judging them; asked once per run. */
 export function currentHost(): string {
-  return hostname();
+  return (cachedHost ??= hostname());
 }
 
 /**
