@@ -182,7 +182,7 @@ export function toMarkdown({ n, locks, rows, budget }) {
     `One Claude Code \`PreToolUse\` payload for an \`Edit\` per run, ${locks} live locks held by another ` +
       'process on directories next to the allowed file (checked first: the blocked run is refused ' +
       'naming its lock, the allowed ones print nothing). Wall time of one process per run, all four ' +
-      `interleaved, ${n} runs each after warm-up; every run exits 0. A ratio is the median (p90) of ' +
-      'the per-round ratios to the floor, which ran in the same round. Percentiles are nearest-rank.`,
+      `interleaved, ${n} runs each after warm-up; every run exits 0. A ratio is the median (p90) of ` +
+      'the per-round ratios to the floor, which ran in the same round. Percentiles are nearest-rank.',
   ].join('\n');
 }
