@@ -1,14 +1,24 @@
 // Agent hook latency (budget: CONTRIBUTING.md): `scopeguard agent-hook` answering one Claude Code
 // `PreToolUse` payload for an `Edit`, against the floor of `node -e` reading the same payload
 // from stdin. Side by side, interleaved: no `.loops` directory at all, and 20 live locks of another
-// process with the edit outside them (allowed) and inside one (blocked). NODE_EXTRA_CA_CERTS,
-// which taxes every node start on build machines but not on a user's, is dropped on every side.
+// process with the edit outside them (allowed) and inside one (blocked). Ratios are medians of the
+// per-round ratios.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { format, measure, peakRssMiB, progress, ratio, run, summarize, table } from './timing.js';
+import {
+  benchEnv,
+  format,
+  measure,
+  pairedRatio,
+  peakRssMiB,
+  progress,
+  run,
+  summarize,
+  table,
+} from './timing.js';
 
 export const title = 'agent-hook latency';
 
@@ -36,7 +46,7 @@ export async function runBench() {
 }
 
 async function runIn(tmp, holderPid) {
-  const env = benchEnv();
+  const { env } = benchEnv();
   const locked = makeRepository(path.join(tmp, 'locked'), env);
   const unlocked = makeRepository(path.join(tmp, 'unlocked'), env);
   progress(`agent-hook: acquiring ${lockCount} locks`);
@@ -65,11 +75,12 @@ async function runIn(tmp, holderPid) {
     ),
   );
   progress('agent-hook: peak RSS');
-  const floor = summarize(samples.floor);
-  const rows = Object.entries(processes).map(([name, command]) => {
-    const times = summarize(samples[name]);
-    return { name, ...times, toFloor: ratio(times, floor), peakRssMiB: peakRssMiB(...command) };
-  });
+  const rows = Object.entries(processes).map(([name, command]) => ({
+    name,
+    ...summarize(samples[name]),
+    toFloor: pairedRatio(samples[name], samples.floor),
+    peakRssMiB: peakRssMiB(...command),
+  }));
   const row = (name) => rows.find((r) => r.name === name);
   const peak = Math.max(...['noLocks', 'allowed', 'blocked'].map((name) => row(name).peakRssMiB));
   return {
@@ -99,19 +110,6 @@ function editPayload(cwd, file) {
     tool_input: { file_path: path.join(cwd, file), old_string: 'a', new_string: 'b' },
     tool_use_id: 'toolu_bench',
   });
-}
-
-/** The environment minus git, scopeguard and certificate variables, and no user git config. */
-function benchEnv() {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) =>
-        !name.startsWith('GIT_') &&
-        !name.startsWith('SCOPEGUARD_') &&
-        name !== 'NODE_EXTRA_CA_CERTS',
-    ),
-  );
-  return { ...env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
 }
 
 /** A repository with one commit holding the locked directories and an unlocked src/app. */
@@ -184,6 +182,7 @@ export function toMarkdown({ n, locks, rows, budget }) {
     `One Claude Code \`PreToolUse\` payload for an \`Edit\` per run, ${locks} live locks held by another ` +
       'process on directories next to the allowed file (checked first: the blocked run is refused ' +
       'naming its lock, the allowed ones print nothing). Wall time of one process per run, all four ' +
-      `interleaved, ${n} runs each after warm-up; every run exits 0. Percentiles are nearest-rank.`,
+      `interleaved, ${n} runs each after warm-up; every run exits 0. A ratio is the median (p90) of ` +
+      'the per-round ratios to the floor, which ran in the same round. Percentiles are nearest-rank.',
   ].join('\n');
 }

@@ -2,18 +2,22 @@
 //
 //   npm run bench                     Markdown on stdout (progress goes to stderr)
 //   npm run bench -- --json           the same numbers as JSON
-//   npm run bench -- matching ...     only the named ones (lock-core, pre-commit, agent-hook, matching)
+//   npm run bench -- matching ...     only the named ones (lock-core, pre-commit, agent-hook, matching, check-scale, shared-store)
 import * as agentHook from './agent-hook.js';
+import * as checkScale from './check-scale.js';
 import * as lockCore from './lock-core.js';
 import * as matching from './matching.js';
 import * as preCommit from './pre-commit.js';
-import { describeMachine } from './timing.js';
+import * as sharedStore from './shared-store.js';
+import { benchEnv, describeMachine } from './timing.js';
 
 const benches = {
   'lock-core': lockCore,
   'pre-commit': preCommit,
   'agent-hook': agentHook,
   matching,
+  'check-scale': checkScale,
+  'shared-store': sharedStore,
 };
 
 const args = process.argv.slice(2);
@@ -26,11 +30,17 @@ if (unknown.length > 0) {
 }
 
 const machine = describeMachine();
-const results = { machine };
+const { removed } = benchEnv();
+const results = { machine, removedVariables: removed };
 if (!asJson) {
   console.log(
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM; ` +
       `${machine.os}; Node ${machine.node}`,
+  );
+  console.log(
+    `\nEvery process on both sides of each ratio runs in one environment: this one, without ` +
+      `${removed.length > 0 ? removed.join(', ') : 'any variable to remove'}, and with no user ` +
+      'or system git config.',
   );
 }
 for (const [name, bench] of Object.entries(benches)) {

@@ -10,10 +10,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LockManager } from '../dist/lock/lock-manager.js';
 import {
+  benchEnv,
   format,
   measure,
   peakRssMiB,
   progress,
+  pairedRatio,
   ratio,
   round,
   run,
@@ -79,7 +81,8 @@ async function runIn(tmp) {
   const loopsDir = path.join(project, '.loops');
   mkdirSync(path.join(project, scope), { recursive: true });
   // A git repository, like a real project: the CLI asks git for the project root.
-  run('git', ['init', '-q', project]);
+  const { env } = benchEnv();
+  run('git', ['init', '-q', project], { env });
 
   const interpreter = findPython();
   const python = pythonAvailability(interpreter);
@@ -87,7 +90,7 @@ async function runIn(tmp) {
   if (!python.ok) notes.push(`Python side skipped: ${python.reason}`);
   // Bytecode is cached in the temp dir, not beside the seed, so Python starts warm after warm-up.
   const pythonEnv = {
-    ...process.env,
+    ...env,
     PYTHONPATH: pythonSeed,
     PYTHONPYCACHEPREFIX: path.join(tmp, 'pycache'),
   };
@@ -96,7 +99,7 @@ async function runIn(tmp) {
   const scopeguard = (...args) => [
     process.execPath,
     [scopeguardBin, ...args, '--loops-dir', loopsDir],
-    { cwd: project },
+    { cwd: project, env },
   ];
   // Each process as [command, args, options], shared by the timings and the peak RSS measurement.
   const processes = {
@@ -141,14 +144,13 @@ async function runIn(tmp) {
     : undefined;
 
   progress(`lock core: CLI, ${cli.iterations} iterations`);
-  const ourProcesses = await measure(cli, {
+  // Interleaved, so each Python cycle is paired with the two processes of the same round.
+  const processSamples = await measure(cli, {
     acquire: () => run(...processes.ourAcquire),
     release: () => run(...processes.ourRelease),
+    ...(python.ok && { python: () => run(...processes.pythonCycle) }),
   });
-  ourProcesses.cycle = ourProcesses.acquire.map((ms, i) => ms + ourProcesses.release[i]);
-  const pythonProcesses = python.ok
-    ? await measure(cli, { cycle: () => run(...processes.pythonCycle) })
-    : undefined;
+  const cycle = processSamples.acquire.map((ms, i) => ms + processSamples.release[i]);
 
   progress('lock core: peak RSS');
   const ours = peakRssMiB(...processes.ourAcquire);
@@ -157,21 +159,25 @@ async function runIn(tmp) {
   if (python.ok && theirs == null) notes.push('Python peak RSS skipped: no /usr/bin/time');
   const peakRss = { ours, python: theirs, ratio: theirs && round(ours / theirs) };
 
-  const row = (path, operation, n, ours, theirs) => ({
+  const row = (path, operation, n, ours, theirs, paired) => ({
     path,
     operation,
     n,
     ours: summarize(ours),
     python: theirs ? summarize(theirs) : null,
+    ratio: theirs
+      ? paired
+        ? pairedRatio(ours, theirs)
+        : ratio(summarize(ours), summarize(theirs))
+      : null,
   });
   const rows = [
     row('library', 'acquire', library.iterations, ourLibrary.acquire, pythonLibrary?.acquire),
     row('library', 'release', library.iterations, ourLibrary.release, pythonLibrary?.release),
-    row('CLI', 'acquire process', cli.iterations, ourProcesses.acquire),
-    row('CLI', 'release process', cli.iterations, ourProcesses.release),
-    row('CLI', 'acquire + release', cli.iterations, ourProcesses.cycle, pythonProcesses?.cycle),
+    row('CLI', 'acquire process', cli.iterations, processSamples.acquire),
+    row('CLI', 'release process', cli.iterations, processSamples.release),
+    row('CLI', 'acquire + release', cli.iterations, cycle, processSamples.python, true),
   ];
-  for (const r of rows) r.ratio = r.python ? ratio(r.ours, r.python) : null;
   return {
     unit: 'ms',
     python: interpreter?.version ?? null,
@@ -246,9 +252,11 @@ export function toMarkdown({ python, rows, peakRss, notes }) {
       [['one CLI process', mib(peakRss.ours), mib(peakRss.python), times(peakRss.ratio)]],
     ),
     '',
-    'Library: one process, in-process loop after warm-up. CLI: one `scopeguard locks acquire` and one ' +
-      '`scopeguard locks release` process per iteration against one `python3 -c` process doing ' +
-      'acquire + release, so start-up is included on both sides. Percentiles are nearest-rank.',
+    'Library: one process, in-process loop after warm-up; ratio of the medians. CLI: one ' +
+      '`scopeguard locks acquire` and one `scopeguard locks release` process per round against one ' +
+      '`python3 -c` process doing acquire + release in the same round, so start-up is included on ' +
+      'both sides; the ratio is the median (p90) of the per-round ratios. Percentiles are ' +
+      'nearest-rank.',
     ...notes.map((note) => `\n${note}`),
   ].join('\n');
 }

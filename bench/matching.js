@@ -9,7 +9,7 @@ import { format, measure, progress, round, table } from './timing.js';
 
 export const title = 'Matching scale';
 
-const root = '/repo';
+const defaultRoot = '/repo';
 const lockCount = 1000;
 const entriesPerLock = 5;
 const globShare = 0.05; // of scope entries: `<root>/pkgN/**/*.gen.ts`
@@ -27,7 +27,7 @@ const extensions = ['.ts', '.js', '.json', '.md'];
 export async function runBench() {
   const random = seededRandom(42);
   const locks = makeLocks(random);
-  const options = { worktreeRoots: [root], ignoreCase: false };
+  const options = { worktreeRoots: [defaultRoot], ignoreCase: false };
   const inputs = sizes.map((size) => makePaths(size, locks, random));
   // One warm-up on every input before any timing, so the JIT has seen the large case too.
   progress('matching: warm-up');
@@ -67,7 +67,7 @@ export async function runBench() {
 }
 
 /** Deterministic inputs: mulberry32. */
-function seededRandom(seed) {
+export function seededRandom(seed) {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -95,7 +95,7 @@ function directories(random, count) {
  * Locks with absolute scope entries: mostly directories at depths 1-4 whose last segment is unique
  * (`.../scopeN`), so no two entries overlap, and a few globs under a package directory.
  */
-function makeLocks(random) {
+export function makeLocks(random, root = defaultRoot) {
   const locks = [];
   for (let l = 0; l < lockCount; l++) {
     const scope = [];
@@ -121,7 +121,7 @@ function makeLocks(random) {
  * `count` distinct repo-relative file paths of depth 2-6: `insideShare` of them below a directory
  * entry, the rest in the package tree, where only the globs can match them.
  */
-function makePaths(count, locks, random) {
+export function makePaths(count, locks, random, root = defaultRoot) {
   const prefixes = locks
     .flatMap((lock) => lock.record.scope)
     .filter((entry) => !entry.includes('*'))
@@ -152,7 +152,7 @@ function makePaths(count, locks, random) {
 function compareWithNaive(paths, locks, conflicts) {
   const entries = locks.flatMap((lock) =>
     lock.record.scope.map((entry) => {
-      const segments = entry.slice(root.length + 1).split('/');
+      const segments = entry.slice(defaultRoot.length + 1).split('/');
       const firstGlob = segments.findIndex((segment) => /[*?[\]{}]/.test(segment));
       if (firstGlob === -1) {
         const prefix = segments.join('/');
@@ -236,7 +236,7 @@ export function toMarkdown({
       `**${crossCheck.mismatches} mismatches** (${crossCheck.missing} missing, ${crossCheck.extra} ` +
       `extra, ${crossCheck.duplicates} duplicates).`,
     '',
-    `In-process: one warm-up run on every input, then best of ${timing.iterations} each. Seeded random inputs under ${root}: ` +
+    `In-process: one warm-up run on every input, then best of ${timing.iterations} each. Seeded random inputs under ${defaultRoot}: ` +
       'directory entries at depths 1-4 that never overlap, ' +
       `${globShare * 100}% glob entries (\`pkgN/**/*.gen.ts\`, several locks per package, so a ` +
       'generated file can conflict with more than one lock); ' +

@@ -74,6 +74,19 @@ export function summarize(samples) {
   return { median: round(percentile(50)), p90: round(percentile(90)) };
 }
 
+/**
+ * Median and p90 of the per-iteration ratios `ours[i] / theirs[i]`: `measure` interleaves the
+ * operations, so each pair saw the same machine load, which keeps a noisy machine's drift out.
+ */
+export function pairedRatio(ours, theirs) {
+  return summarize(ours.map((value, i) => value / theirs[i]));
+}
+
+/** Median and p90 of the per-iteration differences `ours[i] - theirs[i]`, in ms. */
+export function pairedDifference(ours, theirs) {
+  return summarize(ours.map((value, i) => value - theirs[i]));
+}
+
 export function ratio(ours, theirs) {
   return { median: round(ours.median / theirs.median), p90: round(ours.p90 / theirs.p90) };
 }
@@ -93,6 +106,23 @@ export const format = {
 export function table(header, align, rows) {
   const line = (cells) => `| ${cells.join(' | ')} |`;
   return [line(header), line(align), ...rows.map(line)].join('\n');
+}
+
+// Variables that change what a process does (an enclosing git or scopeguard run) or tax every
+// start of node on build machines but not on a user's (NODE_EXTRA_CA_CERTS: about 40 ms a start).
+const taxingVariables = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS', 'NODE_V8_COVERAGE'];
+const isRemoved = (name) =>
+  name.startsWith('GIT_') || name.startsWith('SCOPEGUARD_') || taxingVariables.includes(name);
+
+/**
+ * The one environment every process of every benchmark runs in, on both sides of each ratio:
+ * this process's, minus git, scopeguard and start-up-taxing variables, with no user or system git
+ * config. `removed` names what was dropped, for the report.
+ */
+export function benchEnv() {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !isRemoved(name)));
+  const removed = Object.keys(process.env).filter(isRemoved).sort();
+  return { env: { ...env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' }, removed };
 }
 
 export function describeMachine() {

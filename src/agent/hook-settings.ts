@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { builtin } from '../builtin.js';
 import {
   existsSync,
   mkdirSync,
@@ -182,7 +182,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function writeAtomically(file: string, text: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const target = existsSync(file) ? realpathSync(file) : file;
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID()}.tmp`);
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${builtin('node:crypto').randomUUID()}.tmp`,
+  );
   writeFileSync(temp, text, { flag: 'wx' });
   renameSync(temp, target);
 }

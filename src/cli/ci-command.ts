@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { builtin } from '../builtin.js';
 import path from 'node:path';
 import { EnvironmentError, ExitCode } from '../errors.js';
 import { verifyCommit } from '../git/change-set.js';
@@ -191,7 +191,7 @@ async function emitCiReport(report: GuardReport, output: CiOutput, io: Io): Prom
 async function emitPausingCommands(report: GuardReport, io: Io): Promise<number> {
   // Without findings nothing goes to stdout, and diagnostics on stderr are printable.
   if (!hasFindings(report)) return emitGuardReport(report, 'text', io);
-  const token = randomUUID();
+  const token = builtin('node:crypto').randomUUID();
   io.stdout.write(`::stop-commands::${token}\n`);
   try {
     return await emitGuardReport(report, 'text', io);

@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, UsageError } from '../errors.js';
+import { packageRoot } from '../package-root.js';
 import { assertOptionValues, type OptionTable } from './assert-option-values.js';
 import { checkCommand } from './check-command.js';
 import { ciCommand } from './ci-command.js';
@@ -102,7 +104,7 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
     .recommendCommands()
     .help()
     .alias('help', 'h')
-    .version((require('../../package.json') as { version: string }).version)
+    .version((require(path.join(packageRoot(), 'package.json')) as { version: string }).version)
     .wrap(100)
     .exitProcess(false)
     .fail((message, error) => {

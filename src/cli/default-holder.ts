@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { builtin } from '../builtin.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
@@ -55,10 +55,14 @@ function commandLine(pid: number): string[] | undefined {
     }
     // Without /proc, `ps` joins the arguments with spaces: good enough to see whether any of
     // them is not an option.
-    const out = execFileSync('ps', ['-o', 'args=', '-p', String(pid)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const out = builtin('node:child_process').execFileSync(
+      'ps',
+      ['-o', 'args=', '-p', String(pid)],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     return out.trim().split(/\s+/);
   } catch {
     return undefined;

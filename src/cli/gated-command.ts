@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { builtin } from '../builtin.js';
 import { constants } from 'node:os';
 import { EnvironmentError } from '../errors.js';
 import { shellQuote } from '../report/shell-quote.js';
@@ -39,11 +39,15 @@ const forwardedSignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  * the command reaches it unchanged.
  */
 export function startGatedCommand(command: readonly string[], io: Io): GatedCommand {
-  const child = spawn('/bin/sh', ['-c', gateScript, 'scopeguard run', ...command], {
-    cwd: io.cwd,
-    env: io.env,
-    stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
-  });
+  const child = builtin('node:child_process').spawn(
+    '/bin/sh',
+    ['-c', gateScript, 'scopeguard run', ...command],
+    {
+      cwd: io.cwd,
+      env: io.env,
+      stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
+    },
+  );
   if (child.pid === undefined) {
     child.on('error', () => undefined);
     throw new EnvironmentError(

@@ -12,32 +12,42 @@ export interface ProcessOutput {
 /**
  * One of the process's output streams, wrapped so that a failed write (a reader that went away, a
  * full disk) never crashes the process: Node reports it as an `error` event, which kills a process
- * that does not listen. The first failure is kept and later writes are dropped.
+ * that does not listen. The first failure is kept and later writes are dropped. The stream is
+ * opened on the first write: a silent run (the hook's usual one) never pays for setting it up.
  */
 export class GuardedOutput implements OutputStream {
   /** The first write error, if any. */
   failure: Error | undefined;
-  readonly isTTY: boolean;
+  private stream: ProcessOutput | undefined;
 
   constructor(
-    private readonly stream: ProcessOutput,
+    private readonly open: () => ProcessOutput,
     /** What to call the stream in a message: "standard output". */
     readonly name: string,
-  ) {
-    this.isTTY = stream.isTTY === true;
-    stream.on('error', (error) => this.fail(error));
+  ) {}
+
+  get isTTY(): boolean {
+    return this.opened().isTTY === true;
   }
 
   write(text: string): void {
-    if (this.failure === undefined) this.stream.write(text, (error) => error && this.fail(error));
+    if (this.failure === undefined) this.opened().write(text, (error) => error && this.fail(error));
   }
 
   /** Resolves once everything written so far has reached the system, or failed to. */
   flushed(): Promise<void> {
     return new Promise((resolve) => {
-      if (this.failure !== undefined) resolve();
+      if (this.failure !== undefined || this.stream === undefined) resolve();
       else this.stream.write('', () => resolve());
     });
+  }
+
+  private opened(): ProcessOutput {
+    if (this.stream === undefined) {
+      this.stream = this.open();
+      this.stream.on('error', (error) => this.fail(error));
+    }
+    return this.stream;
   }
 
   private fail(error: Error): void {

@@ -7,7 +7,7 @@ export interface OutputStream {
 }
 
 /**
- * Everything a command may take from the process. Only `bin/` builds one from the real process;
+ * Everything a command may take from the process. Only `runCli` builds one from the real process;
  * tests build their own.
  */
 export interface Io {

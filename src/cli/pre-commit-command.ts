@@ -7,7 +7,7 @@ import { emitGuardReport, guardFormats, type GuardFormat } from './guard-output.
 import { runGuard } from './guard-session.js';
 import type { Io } from './io.js';
 
-const usage = `Usage: scopeguard pre-commit [--mode block|warn|off] [--format text|json] [--as NAME]... [--strict] [--loops-dir DIR]
+const usage = `Usage: scopeguard pre-commit [--mode block|warn|off] [--format text|json] [--as NAME]... [--strict] [--loops-dir DIR] [--staged-from-stdin]
        [--store postgres://USER@HOST:PORT/DB] [--namespace NAME]
 
 The git pre-commit hook entry: checks the staged changes (honouring GIT_INDEX_FILE, so
@@ -16,6 +16,7 @@ other live loops. ${guardEnv.skip}=1 (or true, yes, on) skips it for one commit;
 With a shared store (--store, SCOPEGUARD_STORE or "store" in the config) that cannot be reached,
 the commit proceeds with a warning after checking the lock directory, unless "onStoreError" is
 "block".
+With --staged-from-stdin it reads the staged list from the installed hook instead of running git.
 `;
 
 /**
@@ -35,6 +36,7 @@ export async function preCommit(argv: readonly string[], io: Io): Promise<number
         'loops-dir': { type: 'string' },
         store: { type: 'string' },
         namespace: { type: 'string' },
+        'staged-from-stdin': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -53,6 +55,8 @@ export async function preCommit(argv: readonly string[], io: Io): Promise<number
       'usage',
     );
   }
+  // Read even when skipping, so the hook's git never writes into a closed pipe.
+  const piped = values['staged-from-stdin'] ? await io.readStdin() : undefined;
   const skip = io.env[guardEnv.skip];
   const skipping = envSwitch(skip);
   if (skipping) {
@@ -68,7 +72,10 @@ export async function preCommit(argv: readonly string[], io: Io): Promise<number
   }
   const report = await runGuard(
     {
-      source: { kind: 'staged' },
+      source: {
+        kind: 'staged',
+        piped,
+      },
       flags: {
         mode: values.mode,
         strict: values.strict,

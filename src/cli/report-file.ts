@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { builtin } from '../builtin.js';
 import {
   closeSync,
   constants,
@@ -25,7 +25,7 @@ import { isAncestor } from '../lock/scope-path.js';
 export function writeReportFile(file: string, content: string, checkout: string): void {
   const dir = path.dirname(file);
   makeDirectories(dir, checkout, file);
-  const temp = path.join(dir, `.${path.basename(file)}.${randomUUID()}.tmp`);
+  const temp = path.join(dir, `.${path.basename(file)}.${builtin('node:crypto').randomUUID()}.tmp`);
   try {
     // `wx` is O_CREAT | O_EXCL: it fails on any existing name, a symlink included.
     writeFileSync(temp, content, { flag: 'wx', mode: 0o644 });

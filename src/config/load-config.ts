@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { lilconfig as lilconfigType } from 'lilconfig';
+import type { lilconfigSync as lilconfigSyncType } from 'lilconfig';
 import { UsageError } from '../errors.js';
 
 export type GuardMode = 'block' | 'warn' | 'off';
@@ -36,9 +36,10 @@ export interface LoadedConfig {
 const searchPlaces = ['.scopeguardrc.json', '.scopeguardrc', 'package.json'];
 
 // Required rather than imported: loading lilconfig's CommonJS through the ESM loader costs the
-// hook about 7 ms more on every commit.
-const { lilconfig } = createRequire(import.meta.url)('lilconfig') as {
-  lilconfig: typeof lilconfigType;
+// hook about 7 ms more on every commit. Its synchronous search, because the asynchronous one loads
+// node's promise-based file API (and with it streams and readline) on every commit.
+const { lilconfigSync } = createRequire(import.meta.url)('lilconfig') as {
+  lilconfigSync: typeof lilconfigSyncType;
 };
 
 /**
@@ -48,7 +49,7 @@ const { lilconfig } = createRequire(import.meta.url)('lilconfig') as {
 export async function loadConfig(cwd: string, stopDir: string): Promise<LoadedConfig> {
   let result;
   try {
-    result = await lilconfig('scopeguard', {
+    result = lilconfigSync('scopeguard', {
       searchPlaces,
       stopDir,
       loaders: { '.json': parseJson, noExt: parseJson },

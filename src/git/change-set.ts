@@ -3,11 +3,12 @@ import { EnvironmentError, UsageError } from '../errors.js';
 import { resolveScopePath } from '../lock/scope-path.js';
 import { relativeInside } from '../relative-inside.js';
 import type { Repository } from './repository.js';
-import { runGit } from './run-git.js';
+import { gitGlobalOptions, runGit, type GitResult } from './run-git.js';
 
 /** Where the changed paths come from. */
 export type ChangeSource =
-  | { kind: 'staged' }
+  /** `piped`: what the installed hook piped in, `stagedListCommand`'s output and its trailer. */
+  | { kind: 'staged'; piped?: string }
   | { kind: 'worktree' }
   | { kind: 'paths'; paths: string[]; origin: 'arguments' | 'stdin' }
   | { kind: 'range'; base: string; head: string };
@@ -32,6 +33,15 @@ const diffOptions = [
   '--no-ext-diff',
   '--ignore-submodules=none',
 ];
+const stagedArgs = ['diff', '--cached', ...diffOptions];
+const trailerPrefix = 'git-exit:';
+
+/**
+ * The shell command the installed hook pipes into `pre-commit --staged-from-stdin`, so git lists
+ * the staged files while node starts: the listing `staged` runs, then a trailer with git's exit
+ * status (names are NUL-terminated, so the text after the last NUL is the trailer).
+ */
+export const stagedListCommand = `{ git ${[...gitGlobalOptions, ...stagedArgs].join(' ')}; echo "${trailerPrefix}$?"; }`;
 
 /**
  * Collect a change set. The process environment is passed through untouched: inside a hook it
@@ -47,7 +57,11 @@ export async function collectChanges(
   switch (source.kind) {
     case 'staged':
       return {
-        paths: splitNul(await git(['diff', '--cached', ...diffOptions], cwd, env)),
+        paths: splitNul(
+          source.piped === undefined
+            ? await git(stagedArgs, cwd, env)
+            : checked(stagedArgs, pipedResult(source.piped)),
+        ),
         outside: [],
       };
     case 'worktree':
@@ -142,8 +156,21 @@ export async function verifyCommit(
   return result.stdout.trim();
 }
 
+/** The listing and git's exit status from piped text; exit -1 when the trailer is missing. */
+function pipedResult(piped: string): GitResult {
+  const listEnd = piped.lastIndexOf('\0') + 1;
+  const trailer = new RegExp(`^${trailerPrefix}(\\d+)\\n$`).exec(piped.slice(listEnd));
+  // git's own message, if any, went to the hook's standard error.
+  if (!trailer)
+    return { exitCode: -1, stdout: '', stderr: 'the staged file list piped in ended early' };
+  return { exitCode: Number(trailer[1]), stdout: piped.slice(0, listEnd), stderr: '' };
+}
+
 async function git(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const result = await runGit(args, cwd, env);
+  return checked(args, await runGit(args, cwd, env));
+}
+
+function checked(args: string[], result: GitResult): string {
   if (result.exitCode !== 0) {
     throw new EnvironmentError(
       `git ${args[0]} failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`,

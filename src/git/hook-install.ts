@@ -9,16 +9,14 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
 import { relativeInside } from '../relative-inside.js';
+import { packageRoot } from '../package-root.js';
+import { stagedListCommand } from './change-set.js';
 import { isHuskyHooksPath, locateHooks } from './hooks-location.js';
 import type { Repository } from './repository.js';
 import { runGit } from './run-git.js';
 import { shellQuote } from '../report/shell-quote.js';
-
-/** The package's own folder (two levels above dist/git/). */
-export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** A line that marks a hook file as ours. */
 export const hookMarker = 'scopeguard pre-commit hook';
@@ -78,9 +76,11 @@ function addHuskyLine(file: string): string {
 }
 
 function writePlainHook(file: string, nodePath: string): string {
-  const script = readFileSync(path.join(packageRoot, 'hooks', 'pre-commit'), 'utf8')
+  const root = packageRoot();
+  const script = readFileSync(path.join(root, 'hooks', 'pre-commit'), 'utf8')
+    .replaceAll('__SCOPEGUARD_STAGED_LIST__', stagedListCommand)
     .replaceAll('__SCOPEGUARD_NODE__', shellQuote(nodePath))
-    .replaceAll('__SCOPEGUARD_BIN__', shellQuote(path.join(packageRoot, 'bin', 'scopeguard.js')));
+    .replaceAll('__SCOPEGUARD_BIN__', shellQuote(path.join(root, 'bin', 'scopeguard.js')));
   mkdirSync(path.dirname(file), { recursive: true });
   const existing = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   let action = `installed ${file}`;

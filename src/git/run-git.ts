@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { builtin } from '../builtin.js';
 import { existsSync } from 'node:fs';
 import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError } from '../errors.js';
@@ -9,6 +9,9 @@ export interface GitResult {
   stdout: string;
   stderr: string;
 }
+
+/** Options before every git command scopeguard runs (see `runGit`). */
+export const gitGlobalOptions = ['--no-optional-locks'];
 
 /**
  * Run a read-only git command with arguments passed as an array (never through a shell). The
@@ -24,9 +27,9 @@ export function runGit(
   env?: NodeJS.ProcessEnv,
 ): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    execFile(
+    builtin('node:child_process').execFile(
       'git',
-      ['--no-optional-locks', ...args],
+      [...gitGlobalOptions, ...args],
       { cwd, env, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {

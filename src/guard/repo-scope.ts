@@ -1,7 +1,6 @@
-import path from 'node:path';
 import type { LiveLock } from '../lock/lock-store.js';
 import { entryGlob, type EntryGlob } from '../lock/scope-entry.js';
-import { isAncestor } from '../lock/scope-path.js';
+import { isAncestor, relativeBelow } from '../lock/scope-path.js';
 import { entryForms } from '../lock/scope-space.js';
 
 /**
@@ -25,7 +24,7 @@ export function toRepoScopes(entry: string, roots: readonly string[]): RepoScope
   if (canonical === undefined) return [];
   return entryForms(entry, roots).flatMap((form) => {
     if (form !== canonical && !isAncestor(canonical, form)) return [];
-    const prefix = path.posix.relative(canonical, form);
+    const prefix = relativeBelow(canonical, form);
     const glob = entryGlob(prefix);
     return [glob ? { prefix, glob } : { prefix }];
   });

@@ -2,7 +2,7 @@ import { existsSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError, LockRecordError } from '../errors.js';
-import { judgeHolder, sharesPidSpace } from './holder-liveness.js';
+import { holderJudgeForScan, judgeHolder, sharesPidSpace } from './holder-liveness.js';
 import { assertSafeReference } from './lock-name.js';
 import {
   pythonIsoTimestamp,
@@ -264,12 +264,13 @@ export class FileLockStore implements LockStore {
 
   private scan(): Scan {
     const scan: Scan = { live: [], dead: [], problems: [] };
+    const judge = holderJudgeForScan();
     for (const read of readRecordDirectory(this.runningDir)) {
       if (!read.ok) {
         scan.problems.push(read.problem);
         continue;
       }
-      const verdict = judgeHolder(read.value.record);
+      const verdict = judge(read.value.record);
       if (verdict.alive) scan.live.push(read.value);
       else if (read.value.stem.startsWith('.'))
         scan.problems.push(keptDotFile(read.value, verdict.reason));

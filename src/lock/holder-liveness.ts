@@ -57,3 +57,19 @@ export function judgeHolder(record: LockRecord): HolderVerdict {
   }
   return { alive: true };
 }
+
+/**
+ * `judgeHolder` for one scan of many records: records that name the same holder (every field
+ * `judgeHolder` reads is equal) share one verdict, so a holder's /proc entry is read once per scan,
+ * not once per record. Make a new one per scan: verdicts go stale.
+ */
+export function holderJudgeForScan(): (record: LockRecord) => HolderVerdict {
+  const verdicts = new Map<string, HolderVerdict>();
+  return (record) => {
+    const { host, boot_id, pid_ns, pid, proc_start } = record;
+    const key = JSON.stringify([host, boot_id, pid_ns, pid, proc_start ?? record.started_at]);
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) verdicts.set(key, (verdict = judgeHolder(record)));
+    return verdict;
+  };
+}

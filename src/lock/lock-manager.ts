@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { builtin } from '../builtin.js';
 import { UsageError } from '../errors.js';
 import { FileLockStore } from './file-lock-store.js';
 import { assertSafeReference, assertValidName } from './lock-name.js';
@@ -171,11 +171,11 @@ export class LockManager {
       const remaining = options.timeoutMs - waited;
       if (remaining <= 0) return outcome.last;
       options.onWaiting?.(outcome.blocker, waited);
-      await sleep(Math.min(delay, remaining), undefined, { signal: options.signal }).catch(
-        (error: unknown) => {
+      await builtin('node:timers/promises')
+        .setTimeout(Math.min(delay, remaining), undefined, { signal: options.signal })
+        .catch((error: unknown) => {
           throw options.signal?.aborted ? options.signal.reason : error;
-        },
-      );
+        });
       delay = Math.min(delay * 2, maxPollDelayMs);
     }
   }

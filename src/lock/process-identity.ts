@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { builtin } from '../builtin.js';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 
@@ -21,9 +21,11 @@ let cachedBootTimeMs: number | undefined;
 let cachedBootId: string | null | undefined;
 let cachedPidNamespace: string | null | undefined;
 
-/** The host name written into records and compared when judging them. */
+let cachedHost: string | undefined;
+
+/** The host name written into records and compared when judging them; asked once per run. */
 export function currentHost(): string {
-  return hostname();
+  return (cachedHost ??= hostname());
 }
 
 /**
@@ -36,7 +38,9 @@ export function currentBootId(): string | null {
   try {
     if (isLinux) cachedBootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
     else if (process.platform !== 'win32') {
-      const out = execFileSync('sysctl', ['-n', 'kern.boottime'], { encoding: 'utf8' });
+      const out = builtin('node:child_process').execFileSync('sysctl', ['-n', 'kern.boottime'], {
+        encoding: 'utf8',
+      });
       const sec = /sec = (\d+)/.exec(out)?.[1];
       if (sec) cachedBootId = `boottime:${sec}`;
     }
@@ -112,7 +116,7 @@ let psCache: { at: number; table: Map<number, PsEntry> } | undefined;
  * /proc, such as macOS). `lstart` is second-precise and identical for the same process.
  */
 export function readPsTable(): Map<number, PsEntry> {
-  const out = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,lstart='], {
+  const out = builtin('node:child_process').execFileSync('ps', ['-A', '-o', 'pid=,ppid=,lstart='], {
     encoding: 'utf8',
     env: { LC_ALL: 'C', PATH: process.env.PATH ?? '/usr/bin:/bin' },
     stdio: ['ignore', 'pipe', 'ignore'],

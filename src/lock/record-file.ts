@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { builtin } from '../builtin.js';
 import {
   closeSync,
   constants,
@@ -200,7 +200,10 @@ export function throwIfBlocking(problems: readonly RecordProblem[]): void {
 export function publishRecord(runningDir: string, stem: string, text: string): boolean {
   const target = path.join(runningDir, `${stem}.lock`);
   // Nobody can plant a symlink at a name they cannot predict; exclusive creation refuses one too.
-  const temp = path.join(runningDir, `.${stem}.${randomBytes(8).toString('hex')}.tmp`);
+  const temp = path.join(
+    runningDir,
+    `.${stem}.${builtin('node:crypto').randomBytes(8).toString('hex')}.tmp`,
+  );
   try {
     writeNewFile(temp, text);
   } catch (error) {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { locateLoopsDir } from './loops-dir.js';
 import { entryGlob, matchLeading } from './scope-entry.js';
-import { isAncestor, pathsOverlap } from './scope-path.js';
+import { isAncestor, pathsOverlap, relativeBelow } from './scope-path.js';
 
 /**
  * The checkouts that hold the same files under different absolute paths, and the lock
@@ -53,18 +53,14 @@ export function entryForms(entry: string, roots: readonly string[]): string[] {
   const forms = new Set([entry]);
   const glob = entryGlob(entry);
   for (const root of roots) {
-    if (entry === root || isAncestor(root, entry)) forms.add(under(relativeTo(root, entry)));
+    if (entry === root || isAncestor(root, entry)) forms.add(under(relativeBelow(root, entry)));
     else if (isAncestor(entry, root)) forms.add(canonical);
     if (glob === undefined || !isAncestor(glob.base, root)) continue;
     // A glob whose folder contains the checkout (`/srv/*/src`): what the checkout's own path
     // leaves of the pattern applies inside it.
-    const rest = matchLeading(glob.pattern, relativeTo(glob.base, root).split('/'), false);
+    const rest = matchLeading(glob.pattern, relativeBelow(glob.base, root).split('/'), false);
     if (rest === true) forms.add(canonical);
     else if (rest !== false) forms.add(under(rest));
   }
   return [...forms];
-}
-
-function relativeTo(root: string, inside: string): string {
-  return path.posix.relative(root, inside);
 }

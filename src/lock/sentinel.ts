@@ -1,6 +1,6 @@
+import { builtin } from '../builtin.js';
 import { closeSync, constants, openSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError } from '../errors.js';
 import { flockMechanismName, tryFlock } from './try-flock.js';
@@ -78,7 +78,7 @@ async function flockDescriptor(fd: number, file: string, timeoutMs: number): Pro
         'sentinel-timeout',
       );
     }
-    await sleep(Math.min(delay, remaining));
+    await builtin('node:timers/promises').setTimeout(Math.min(delay, remaining));
   }
 }
 

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { builtin } from '../builtin.js';
 import { createRequire } from 'node:module';
 import { errnoCode } from '../errno-error.js';
 import { EnvironmentError } from '../errors.js';
@@ -62,7 +62,9 @@ function helperProgram(command: string, args: string[]): FlockMechanism {
     name: command,
     attempt: (fd) =>
       new Promise((resolve) => {
-        const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe', fd] });
+        const child = builtin('node:child_process').spawn(command, args, {
+          stdio: ['ignore', 'ignore', 'pipe', fd],
+        });
         let stderr = '';
         child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
         child.on('error', (error) =>

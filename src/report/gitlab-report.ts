@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { builtin } from '../builtin.js';
 import { isPassing, type GuardReport } from '../guard/guard-report.js';
 import { displayScopeEntry } from './lock-summary.js';
 import { printable, printableJson, quoted } from './printable.js';
@@ -24,7 +24,8 @@ export function formatGitLabReport(report: GuardReport): string {
     return {
       description: `Inside scope ${displayScopeEntry(conflict.matchedScope, report.projectRoot)} held by loop ${quoted(record.loop_name)} (instance ${printable(conflict.lock.instance)}, pid ${record.pid}${record.host ? `, host ${printable(record.host)}` : ''})`,
       check_name: 'scopeguard/held-scope',
-      fingerprint: createHash('sha256')
+      fingerprint: builtin('node:crypto')
+        .createHash('sha256')
         .update(
           JSON.stringify([
             conflict.file,

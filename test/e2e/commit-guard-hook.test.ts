@@ -63,6 +63,29 @@ describe('the plain-git hook installed by `scopeguard init`', () => {
     expect(filesOfHead(root).sort()).toEqual(['README.md', 'srcx/b.ts']);
   });
 
+  it('checks the staged list the hook pipes in, and fails closed when git failed or it ended early', async () => {
+    const root = await guardedRepo({ 'src/a.ts': 'a\n', 'README.md': 'r\n' });
+    await holdLock(root, 'refactor', ['src']);
+    const hook = (input: string) =>
+      runCli(['pre-commit', '--staged-from-stdin'], { cwd: root, input });
+
+    // Nothing is staged: the verdict comes from the piped list alone.
+    const inside = await hook('README.md\0src/a.ts\0git-exit:0\n');
+    expect(inside.code, inside.stderr).toBe(1);
+    expect(inside.stdout + inside.stderr).toMatch(/scope src\n +src\/a\.ts\n/);
+    const outside = await hook('README.md\0git-exit:0\n');
+    expect(outside.code, outside.stderr).toBe(0);
+
+    const gitFailed = await hook('src/a.ts\0git-exit:128\n');
+    expect(gitFailed.code).toBe(3);
+    expect(gitFailed.stderr).toContain('git diff failed: exit 128');
+    for (const truncated of ['README.md\0', 'README.md\0git-exit:', '']) {
+      const ended = await hook(truncated);
+      expect(ended.code, JSON.stringify(truncated)).toBe(3);
+      expect(ended.stderr).toContain('the staged file list piped in ended early');
+    }
+  });
+
   it('keeps an existing pre-commit hook and runs it after ours', async () => {
     const root = makeTempRepo();
     const logDir = makeTempDir();

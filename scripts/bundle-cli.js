@@ -1,0 +1,48 @@
+// Bundles the CLI (every command, the pre-commit hook and the agent hook) into dist/cli.js, one
+// file for node to load instead of dozens of modules; run after tsc, which still builds the library
+// (dist/index.js and its types) and the type checks. Packages stay outside the bundle, loaded from
+// node_modules when a code path asks for them. What the CLI imports dynamically (the shared store's
+// modules, which load pg) becomes chunks of the same build in dist/chunks/, sharing one copy of
+// every module with the entry: a second copy (tsc's) would bring its own error classes, which the
+// CLI would no longer recognise. pg must never load on the directory-store path, so no static
+// import may lead from dist/cli.js to it.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const src = path.join(root, 'src');
+const outfile = path.join(root, 'dist', 'cli.js');
+
+const result = await esbuild.build({
+  entryPoints: { cli: path.join(src, 'cli', 'cli-entry.ts') },
+  outdir: path.dirname(outfile),
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20.19',
+  packages: 'external',
+  metafile: true,
+  logLevel: 'warning',
+});
+
+// The rule, checked on the output: nothing the entry loads at start-up (its static imports, and
+// theirs) imports pg; the shared store arrives only through a dynamic import.
+const outputs = result.metafile.outputs;
+const seen = new Set();
+const pending = [path.relative(process.cwd(), outfile)];
+while (pending.length > 0) {
+  const output = pending.pop();
+  if (seen.has(output)) continue;
+  seen.add(output);
+  for (const entry of outputs[output]?.imports ?? []) {
+    if (entry.kind !== 'import-statement') continue;
+    if (/^pg$|^pg\//.test(entry.path)) {
+      console.error(`bundle-cli: ${output} imports ${entry.path} at start-up; load it on demand`);
+      process.exit(1);
+    }
+    if (!entry.external) pending.push(entry.path);
+  }
+}
