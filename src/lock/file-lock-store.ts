@@ -3,7 +3,7 @@ import { existsSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError, LockRecordError } from '../errors.js';
-import { judgeHolder, sharesPidSpace } from './holder-liveness.js';
+import { judgeHolder } from './holder-liveness.js';
 import { assertSafeReference } from './lock-name.js';
 import {
   pythonIsoTimestamp,
@@ -23,7 +23,7 @@ import type {
   RenewOutcome,
   StoreProbe,
 } from './lock-store.js';
-import { isHeldByAncestry } from './own-locks.js';
+import { isHeldByAncestry, processAncestry, type AncestorProcess } from './own-locks.js';
 import {
   currentBootId,
   currentHost,
@@ -128,14 +128,14 @@ export class FileLockStore implements LockStore {
       const peerLocks = peerScans.flatMap(({ peer, scan: peerScan }) =>
         peerScan.live.map((file) => peer.toLiveLock(file, resolveScopePath)),
       );
+      // Walking the process tree costs a `ps` where there is no /proc: only when a lock needs it.
+      let ancestry: AncestorProcess[] | undefined;
       const conflict = findScopeConflict([...live, ...peerLocks], {
         scope: request.scope,
         loopName: request.loopName,
         singleton: request.singleton,
         isSameHolder: (lock) =>
-          lock.record.pid === holderPid &&
-          sharesPidSpace(lock.record) &&
-          (lock.record.proc_start === undefined || lock.record.proc_start === holderStart),
+          isHeldByAncestry(lock.record, (ancestry ??= processAncestry(holderPid))),
         roots: this.roots,
       });
       if (conflict) {

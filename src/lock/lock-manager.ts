@@ -10,7 +10,12 @@ import type {
   ReapedLock,
   ReleaseOutcome,
 } from './lock-store.js';
-import { ancestorsOf } from './own-locks.js';
+import {
+  ancestorsOf,
+  isHeldByAncestry,
+  processAncestry,
+  type AncestorProcess,
+} from './own-locks.js';
 import { pidExists } from './process-identity.js';
 import { throwIfBlocking } from './record-file.js';
 import { findScopeConflict } from './scope-conflict.js';
@@ -121,7 +126,8 @@ export class LockManager {
   }
 
   /**
-   * The live lock a scope would conflict with, reaping stale records on the way. Throws, as
+   * The live lock a scope would conflict with, reaping stale records on the way; locks held by
+   * this process or its ancestors never conflict, as in acquire. Throws, as
    * acquire does, while a record stands in the way that cannot be judged.
    */
   async findConflict(
@@ -130,9 +136,11 @@ export class LockManager {
   ): Promise<LiveLock | undefined> {
     const { locks, problems } = await this.store.snapshot();
     throwIfBlocking(problems);
+    let ancestry: AncestorProcess[] | undefined;
     return findScopeConflict(locks, {
       ...query,
       scope: this.resolveScope(scope),
+      isSameHolder: (lock) => isHeldByAncestry(lock.record, (ancestry ??= processAncestry())),
       roots: this.roots,
     })?.lock;
   }

@@ -92,6 +92,25 @@ describe('directory store', () => {
     expect(readdirSync(runningDir).filter((name) => !name.startsWith('.'))).toEqual([]);
   });
 
+  it('never conflicts with a lock its holder’s ancestor holds, scope or singleton alike', async () => {
+    const { manager } = setup();
+    // This test's parent process stands in for the loop that started it.
+    const parent = { pid: process.ppid, singleton: true };
+    expect((await manager.acquire('outer', ['src'], parent)).acquired).toBe(true);
+    expect((await manager.acquire('inner', ['src/a'])).acquired).toBe(true);
+    expect((await manager.acquire('outer', ['docs'], { singleton: true })).acquired).toBe(true);
+    expect(await manager.findConflict(['src'], { loopName: 'outer', singleton: true })).toBe(
+      undefined,
+    );
+    // A lock of a process that is not an ancestor (here a child) still conflicts.
+    const child = startIdleProcess();
+    expect((await manager.acquire('child', ['lib'], { pid: child.pid })).acquired).toBe(true);
+    expect(await manager.acquire('other', ['lib/b'])).toMatchObject({
+      acquired: false,
+      reason: 'scope',
+    });
+  });
+
   it('enforces singletons by loop name whatever the scope', async () => {
     const { manager } = setup();
     const a = startIdleProcess();

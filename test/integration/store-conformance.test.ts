@@ -171,15 +171,15 @@ describe.each(stores)('$name conformance', ({ available, open }) => {
     async () => {
       const { store, manager } = setup();
       expect((await store.probe()).exists).toBe(false);
-      const held = await manager.acquire('kept', ['src']);
+      const keeper = startIdleProcess();
+      const held = await manager.acquire('kept', ['src'], { pid: keeper.pid });
       expect((await store.probe()).exists).toBe(true);
       if (!held.acquired) throw new Error('not acquired');
       expect(await store.renew(held.lock)).toMatchObject({
         renewed: true,
         lock: { instance: held.lock.instance },
       });
-      const other = startIdleProcess();
-      expect((await manager.acquire('other', ['src'], { pid: other.pid })).acquired).toBe(false);
+      expect((await manager.acquire('other', ['src'])).acquired).toBe(false);
       await store.close();
     },
   );
