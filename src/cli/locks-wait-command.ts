@@ -1,3 +1,5 @@
+import { UsageError } from '../errors.js';
+import { quoted } from '../report/printable.js';
 import { defineCommand } from './command-context.js';
 import { secondsOption } from './seconds-option.js';
 import { waitProgress } from './wait-progress.js';
@@ -6,6 +8,8 @@ import { printable } from '../report/printable.js';
 interface WaitArgs {
   scope: string[];
   timeout: number;
+  name?: string;
+  singleton: boolean;
   loopsDir?: string;
 }
 
@@ -20,24 +24,38 @@ export const locksWaitCommand = defineCommand<WaitArgs>({
         default: [],
         describe: 'Paths to wait for; none means the whole project',
       })
-      .option('timeout', { type: 'number', default: 300, describe: 'Seconds to wait at most' }),
+      .option('timeout', { type: 'number', default: 300, describe: 'Seconds to wait at most' })
+      .option('name', { type: 'string', describe: 'The loop that waits (with --singleton)' })
+      .option('singleton', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'Wait also for every other live lock of the singleton loop --name, as acquire does',
+      }),
   async run(args, { io, openLocks }) {
     const timeoutMs = secondsOption('--timeout', args.timeout);
+    if (args.singleton && args.name === undefined)
+      throw new UsageError('--singleton needs --name NAME, the singleton loop that waits');
     const { manager } = await openLocks(args.loopsDir);
     const progress = waitProgress(io.stderr, timeoutMs);
     let blocker: string | undefined;
     try {
       const free = await manager.waitForScope(args.scope, {
         timeoutMs,
-        onWaiting: (lock, waited) => {
-          blocker = lock.instance;
+        loopName: args.name,
+        singleton: args.singleton,
+        onWaiting: (lock, waited, reason) => {
+          blocker =
+            reason === 'singleton'
+              ? `singleton loop ${quoted(lock.record.loop_name)} (instance ${printable(lock.instance)})`
+              : printable(lock.instance);
           progress.onWaiting(lock, waited);
         },
       });
       progress.done();
       if (free) return 0;
       io.stderr.write(
-        `scopeguard: timed out after ${args.timeout} s; still held by ${blocker === undefined ? 'another loop' : printable(blocker)}\n`,
+        `scopeguard: timed out after ${args.timeout} s; still held by ${blocker ?? 'another loop'}\n`,
       );
       return 1;
     } finally {

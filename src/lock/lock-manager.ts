@@ -4,6 +4,7 @@ import { FileLockStore } from './file-lock-store.js';
 import { assertSafeReference, assertValidName } from './lock-name.js';
 import type {
   AcquireResult,
+  ConflictReason,
   LiveLock,
   LockSnapshot,
   LockStore,
@@ -45,8 +46,14 @@ export interface AcquireOptions {
 export interface WaitOptions {
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Called with the blocking lock each time a poll finds the scope still held. */
-  onWaiting?: (blocker: LiveLock, waitedMs: number) => void;
+  /** Called with the blocking lock (and why it blocks) each time a poll finds it still held. */
+  onWaiting?: (blocker: LiveLock, waitedMs: number, reason: ConflictReason) => void;
+}
+
+/** Who asks a conflict question: a singleton loop is also blocked by its own name. */
+export interface ConflictAsker {
+  loopName?: string;
+  singleton?: boolean;
 }
 
 const firstPollDelayMs = 50;
@@ -116,7 +123,9 @@ export class LockManager {
   ): Promise<AcquireResult> {
     return this.poll<AcquireResult>(options, async () => {
       const result = await this.acquire(loopName, scope, options);
-      return result.acquired ? { done: result } : { blocker: result.conflict, last: result };
+      return result.acquired
+        ? { done: result }
+        : { blocker: result.conflict, reason: result.reason, last: result };
     });
   }
 
@@ -132,8 +141,15 @@ export class LockManager {
    */
   async findConflict(
     scope: readonly string[],
-    query: { loopName?: string; singleton?: boolean } = {},
+    query: ConflictAsker = {},
   ): Promise<LiveLock | undefined> {
+    return (await this.conflictFor(scope, query))?.lock;
+  }
+
+  private async conflictFor(
+    scope: readonly string[],
+    query: ConflictAsker,
+  ): Promise<{ lock: LiveLock; reason: ConflictReason } | undefined> {
     const { locks, problems } = await this.store.snapshot();
     throwIfBlocking(problems);
     let ancestry: AncestorProcess[] | undefined;
@@ -142,7 +158,7 @@ export class LockManager {
       scope: this.resolveScope(scope),
       isSameHolder: (lock) => isHeldByAncestry(lock.record, (ancestry ??= processAncestry())),
       roots: this.roots,
-    })?.lock;
+    });
   }
 
   listLocks(): Promise<LockSnapshot> {
@@ -153,11 +169,19 @@ export class LockManager {
     return this.store.reap(options);
   }
 
-  /** Resolve to true once nothing holds an overlapping scope, false when the time runs out. */
-  async waitForScope(scope: readonly string[], options: WaitOptions): Promise<boolean> {
+  /**
+   * Resolve to true once nothing holds an overlapping scope (nor, for a singleton asker, another
+   * live lock of its loop name), false when the time runs out.
+   */
+  async waitForScope(
+    scope: readonly string[],
+    options: WaitOptions & ConflictAsker,
+  ): Promise<boolean> {
     return this.poll<boolean>(options, async () => {
-      const blocker = await this.findConflict(scope);
-      return blocker ? { blocker, last: false } : { done: true };
+      const conflict = await this.conflictFor(scope, options);
+      return conflict
+        ? { blocker: conflict.lock, reason: conflict.reason, last: false }
+        : { done: true };
     });
   }
 
@@ -167,7 +191,7 @@ export class LockManager {
    */
   private async poll<T>(
     options: WaitOptions,
-    attempt: () => Promise<{ done: T } | { blocker: LiveLock; last: T }>,
+    attempt: () => Promise<{ done: T } | { blocker: LiveLock; reason: ConflictReason; last: T }>,
   ): Promise<T> {
     const started = Date.now();
     let delay = firstPollDelayMs;
@@ -178,7 +202,7 @@ export class LockManager {
       const waited = Date.now() - started;
       const remaining = options.timeoutMs - waited;
       if (remaining <= 0) return outcome.last;
-      options.onWaiting?.(outcome.blocker, waited);
+      options.onWaiting?.(outcome.blocker, waited, outcome.reason);
       await sleep(Math.min(delay, remaining), undefined, { signal: options.signal }).catch(
         (error: unknown) => {
           throw options.signal?.aborted ? options.signal.reason : error;

@@ -455,6 +455,24 @@ describe('directory store', () => {
     expect(await manager.waitForScope(['src/a'], { timeoutMs: 10_000 })).toBe(true);
   });
 
+  it('waits for a singleton of its own loop name when it asks as that singleton', async () => {
+    const { manager } = setup();
+    const holder = startIdleProcess();
+    await manager.acquire('autodev', ['src'], { pid: holder.pid, singleton: true });
+    expect(await manager.waitForScope(['docs'], { timeoutMs: 0 })).toBe(true);
+    const reasons: string[] = [];
+    const asker = { loopName: 'autodev', singleton: true };
+    expect(
+      await manager.waitForScope(['docs'], {
+        ...asker,
+        timeoutMs: 200,
+        onWaiting: (_, __, reason) => reasons.push(reason),
+      }),
+    ).toBe(false);
+    expect(reasons[0]).toBe('singleton');
+    expect((await manager.findConflict(['docs'], asker))?.record.loop_name).toBe('autodev');
+  });
+
   it('stops waiting when cancelled', async () => {
     const { manager } = setup();
     const holder = startIdleProcess();
