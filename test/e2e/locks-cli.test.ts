@@ -463,3 +463,33 @@ describe('scopeguard run', () => {
     expect(records(root)).toEqual(['next.lock']);
   });
 });
+
+describe('records named the way ll-loop names them', () => {
+  it('lists the loop and the instance, and releases them by instance or by loop name', async () => {
+    const root = makeTempRepo();
+    const holder = startIdleProcess();
+    mkdirSync(runningDir(root), { recursive: true });
+    for (const stamp of ['20261130T101500', '20261130T101501']) {
+      writeFileSync(
+        path.join(runningDir(root), `autodev-${stamp}.lock`),
+        JSON.stringify({
+          loop_name: 'autodev',
+          scope: [path.join(root, stamp)],
+          pid: holder.pid,
+          started_at: new Date().toISOString(),
+        }),
+      );
+    }
+    const list = await runCli(['locks', 'list'], { cwd: root });
+    expect(list.stdout).toMatch(/autodev +autodev-20261130T101500 +\d+/);
+    expect(list.stdout).toMatch(/autodev +autodev-20261130T101501 +\d+/);
+    const one = await runCli(
+      ['locks', 'release', '--instance', 'autodev-20261130T101500', '--force'],
+      { cwd: root },
+    );
+    expect(one).toMatchObject({ code: 0, stdout: 'released autodev-20261130T101500\n' });
+    const all = await runCli(['locks', 'release', '--name', 'autodev', '--force'], { cwd: root });
+    expect(all).toMatchObject({ code: 0, stdout: 'released autodev-20261130T101501\n' });
+    expect(records(root)).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
@@ -8,8 +9,10 @@ import { pythonAvailable, pythonVersions } from '../support/python-peer.js';
 import { makeTempRepo } from '../support/temp-dir.js';
 
 const singletonHolder = path.join(import.meta.dirname, 'workers', 'singleton_holder.py');
-// The seed's version knows no singletons (upstream BUG-2526 added them).
-const withSingletons = pythonVersions.filter((version) => version.label !== 'seed');
+// Versions before upstream BUG-2526 know no singletons; which one a folder holds, its code says.
+const withSingletons = pythonVersions.filter((version) =>
+  readFileSync(path.join(version.path, 'concurrency.py'), 'utf8').includes('caller_singleton'),
+);
 
 describe.skipIf(!pythonAvailable || withSingletons.length === 0).each(withSingletons)(
   'a singleton waiter and a Python-held singleton ($label)',
