@@ -23,7 +23,7 @@ import type {
   RenewOutcome,
   StoreProbe,
 } from './lock-store.js';
-import { isHeldByAncestry, processAncestry, type AncestorProcess } from './own-locks.js';
+import { isHeldByAncestry, nestingAncestry, type AncestorProcess } from './own-locks.js';
 import {
   currentBootId,
   currentHost,
@@ -135,7 +135,7 @@ export class FileLockStore implements LockStore {
         loopName: request.loopName,
         singleton: request.singleton,
         isSameHolder: (lock) =>
-          isHeldByAncestry(lock.record, (ancestry ??= processAncestry(holderPid))),
+          isHeldByAncestry(lock.record, (ancestry ??= nestingAncestry(holderPid))),
         roots: this.roots,
       });
       if (conflict) {

@@ -14,7 +14,7 @@ import type {
 import {
   ancestorsOf,
   isHeldByAncestry,
-  processAncestry,
+  nestingAncestry,
   type AncestorProcess,
 } from './own-locks.js';
 import { pidExists } from './process-identity.js';
@@ -156,7 +156,7 @@ export class LockManager {
     return findScopeConflict(locks, {
       ...query,
       scope: this.resolveScope(scope),
-      isSameHolder: (lock) => isHeldByAncestry(lock.record, (ancestry ??= processAncestry())),
+      isSameHolder: (lock) => isHeldByAncestry(lock.record, (ancestry ??= nestingAncestry())),
       roots: this.roots,
     });
   }
