@@ -32,7 +32,8 @@ export function lockRequestOptions(yargs: Argv): Argv {
     })
     .option('instance', {
       type: 'string',
-      describe: 'Record name (default: the loop name, numbered if taken)',
+      describe:
+        'Record name (default: <name>-YYYYmmddTHHMMSS-<hex>, never used before; a fixed name can be reused after a reap, which the Python original can race)',
     })
     .option('singleton', {
       type: 'boolean',

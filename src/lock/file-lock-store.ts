@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError, LockRecordError } from '../errors.js';
-import { holderJudgeForScan, judgeHolder, sharesPidSpace } from './holder-liveness.js';
+import { holderJudgeForScan, judgeHolder } from './holder-liveness.js';
 import { assertSafeReference } from './lock-name.js';
 import {
   pythonIsoTimestamp,
@@ -22,7 +23,7 @@ import type {
   RenewOutcome,
   StoreProbe,
 } from './lock-store.js';
-import { isHeldByAncestry } from './own-locks.js';
+import { isHeldByAncestry, nestingAncestry, type AncestorProcess } from './own-locks.js';
 import {
   currentBootId,
   currentHost,
@@ -127,14 +128,14 @@ export class FileLockStore implements LockStore {
       const peerLocks = peerScans.flatMap(({ peer, scan: peerScan }) =>
         peerScan.live.map((file) => peer.toLiveLock(file, resolveScopePath)),
       );
+      // Walking the process tree costs a `ps` where there is no /proc: only when a lock needs it.
+      let ancestry: AncestorProcess[] | undefined;
       const conflict = findScopeConflict([...live, ...peerLocks], {
         scope: request.scope,
         loopName: request.loopName,
         singleton: request.singleton,
         isSameHolder: (lock) =>
-          lock.record.pid === holderPid &&
-          sharesPidSpace(lock.record) &&
-          (lock.record.proc_start === undefined || lock.record.proc_start === holderStart),
+          isHeldByAncestry(lock.record, (ancestry ??= nestingAncestry(holderPid))),
         roots: this.roots,
       });
       if (conflict) {
@@ -321,9 +322,9 @@ export class FileLockStore implements LockStore {
   }
 
   /**
-   * Publish under the requested instance name, or under the loop name (numbered when taken).
-   * An explicit name that an unreadable record or an outside writer occupies is an error: we never
-   * overwrite what we cannot judge.
+   * Publish under the requested instance name, or under a fresh name of the loop's (see
+   * `freshInstance`). An explicit name that an unreadable record or an outside writer occupies is
+   * an error: we never overwrite what we cannot judge.
    */
   private publishUnderFreeName(
     record: LockRecord,
@@ -331,9 +332,8 @@ export class FileLockStore implements LockStore {
     taken: string[],
   ): LiveLock {
     const occupied = new Set(taken);
-    for (let n = 1; ; n++) {
-      const instance =
-        request.instance ?? (n === 1 ? request.loopName : `${request.loopName}-${n}`);
+    for (;;) {
+      const instance = request.instance ?? freshInstance(request.loopName, new Date());
       const location = this.recordPath(instance);
       if (!occupied.has(instance)) {
         const published: LockRecord = { ...record, instance };
@@ -375,6 +375,18 @@ export class FileLockStore implements LockStore {
   private recordPath(instance: string): string {
     return path.join(this.runningDir, `${instance}.lock`);
   }
+}
+
+/**
+ * A record name never used before: `<loop>-YYYYmmddTHHMMSS` as `ll-loop run` names its records
+ * (UTC here), then random hex that keeps two acquisitions in one second apart. A name must never
+ * come back, because the Python original unlinks a record it read as stale without holding the
+ * sentinel: had we reaped that record meanwhile and published a new one under the same name,
+ * Python would delete the live one.
+ */
+export function freshInstance(loopName: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15);
+  return `${loopName}-${stamp}-${randomBytes(4).toString('hex')}`;
 }
 
 /** A scope entry made absolute against the project root without touching the disk. */

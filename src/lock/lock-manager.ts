@@ -4,13 +4,19 @@ import { FileLockStore } from './file-lock-store.js';
 import { assertSafeReference, assertValidName } from './lock-name.js';
 import type {
   AcquireResult,
+  ConflictReason,
   LiveLock,
   LockSnapshot,
   LockStore,
   ReapedLock,
   ReleaseOutcome,
 } from './lock-store.js';
-import { ancestorsOf } from './own-locks.js';
+import {
+  ancestorsOf,
+  isHeldByAncestry,
+  nestingAncestry,
+  type AncestorProcess,
+} from './own-locks.js';
 import { pidExists } from './process-identity.js';
 import { throwIfBlocking } from './record-file.js';
 import { findScopeConflict } from './scope-conflict.js';
@@ -40,8 +46,14 @@ export interface AcquireOptions {
 export interface WaitOptions {
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Called with the blocking lock each time a poll finds the scope still held. */
-  onWaiting?: (blocker: LiveLock, waitedMs: number) => void;
+  /** Called with the blocking lock (and why it blocks) each time a poll finds it still held. */
+  onWaiting?: (blocker: LiveLock, waitedMs: number, reason: ConflictReason) => void;
+}
+
+/** Who asks a conflict question: a singleton loop is also blocked by its own name. */
+export interface ConflictAsker {
+  loopName?: string;
+  singleton?: boolean;
 }
 
 const firstPollDelayMs = 50;
@@ -111,7 +123,9 @@ export class LockManager {
   ): Promise<AcquireResult> {
     return this.poll<AcquireResult>(options, async () => {
       const result = await this.acquire(loopName, scope, options);
-      return result.acquired ? { done: result } : { blocker: result.conflict, last: result };
+      return result.acquired
+        ? { done: result }
+        : { blocker: result.conflict, reason: result.reason, last: result };
     });
   }
 
@@ -121,20 +135,30 @@ export class LockManager {
   }
 
   /**
-   * The live lock a scope would conflict with, reaping stale records on the way. Throws, as
+   * The live lock a scope would conflict with, reaping stale records on the way; locks held by
+   * this process or its ancestors never conflict, as in acquire. Throws, as
    * acquire does, while a record stands in the way that cannot be judged.
    */
   async findConflict(
     scope: readonly string[],
-    query: { loopName?: string; singleton?: boolean } = {},
+    query: ConflictAsker = {},
   ): Promise<LiveLock | undefined> {
+    return (await this.conflictFor(scope, query))?.lock;
+  }
+
+  private async conflictFor(
+    scope: readonly string[],
+    query: ConflictAsker,
+  ): Promise<{ lock: LiveLock; reason: ConflictReason } | undefined> {
     const { locks, problems } = await this.store.snapshot();
     throwIfBlocking(problems);
+    let ancestry: AncestorProcess[] | undefined;
     return findScopeConflict(locks, {
       ...query,
       scope: this.resolveScope(scope),
+      isSameHolder: (lock) => isHeldByAncestry(lock.record, (ancestry ??= nestingAncestry())),
       roots: this.roots,
-    })?.lock;
+    });
   }
 
   listLocks(): Promise<LockSnapshot> {
@@ -145,11 +169,19 @@ export class LockManager {
     return this.store.reap(options);
   }
 
-  /** Resolve to true once nothing holds an overlapping scope, false when the time runs out. */
-  async waitForScope(scope: readonly string[], options: WaitOptions): Promise<boolean> {
+  /**
+   * Resolve to true once nothing holds an overlapping scope (nor, for a singleton asker, another
+   * live lock of its loop name), false when the time runs out.
+   */
+  async waitForScope(
+    scope: readonly string[],
+    options: WaitOptions & ConflictAsker,
+  ): Promise<boolean> {
     return this.poll<boolean>(options, async () => {
-      const blocker = await this.findConflict(scope);
-      return blocker ? { blocker, last: false } : { done: true };
+      const conflict = await this.conflictFor(scope, options);
+      return conflict
+        ? { blocker: conflict.lock, reason: conflict.reason, last: false }
+        : { done: true };
     });
   }
 
@@ -159,7 +191,7 @@ export class LockManager {
    */
   private async poll<T>(
     options: WaitOptions,
-    attempt: () => Promise<{ done: T } | { blocker: LiveLock; last: T }>,
+    attempt: () => Promise<{ done: T } | { blocker: LiveLock; reason: ConflictReason; last: T }>,
   ): Promise<T> {
     const started = Date.now();
     let delay = firstPollDelayMs;
@@ -170,7 +202,7 @@ export class LockManager {
       const waited = Date.now() - started;
       const remaining = options.timeoutMs - waited;
       if (remaining <= 0) return outcome.last;
-      options.onWaiting?.(outcome.blocker, waited);
+      options.onWaiting?.(outcome.blocker, waited, outcome.reason);
       await builtin('node:timers/promises')
         .setTimeout(Math.min(delay, remaining), undefined, { signal: options.signal })
         .catch((error: unknown) => {

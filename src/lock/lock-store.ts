@@ -64,7 +64,7 @@ export interface LockSnapshot {
 export interface AcquireRequest {
   loopName: string;
   scope: string[];
-  /** Record name; by default the loop name, or the loop name with a number when that is taken. */
+  /** Record name; by default a fresh name of the loop's that was never used before. */
   instance?: string;
   singleton?: boolean;
   /** The holder process; defaults to the calling process. */

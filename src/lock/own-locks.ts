@@ -19,6 +19,15 @@ export function processAncestry(pid: number = process.pid): AncestorProcess[] {
   return [...ancestorsOf(pid)];
 }
 
+/**
+ * The processes whose locks a nested acquisition or wait inside them never conflicts with: the
+ * holder and its ancestors, less init (pid 1), which is everyone's ancestor and so proves no
+ * nesting (little-loops stops below pid 1 too; a record with `pid: true` reads as pid 1).
+ */
+export function nestingAncestry(pid: number = process.pid): AncestorProcess[] {
+  return processAncestry(pid).filter((ancestor) => ancestor.pid > 1);
+}
+
 /** `processAncestry`, read one process at a time, so a search can stop at the first match. */
 export function* ancestorsOf(pid: number = process.pid): Generator<AncestorProcess> {
   let current: number | undefined = pid;

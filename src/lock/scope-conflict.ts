@@ -6,7 +6,10 @@ export interface ConflictQuery {
   scope: readonly string[];
   loopName?: string;
   singleton?: boolean;
-  /** Records held by this holder never conflict with it. */
+  /**
+   * Records held by this holder or one of its ancestors never conflict with it (a nested run
+   * inside the loop that holds the scope), as in today's little-loops.
+   */
   isSameHolder?: (lock: LiveLock) => boolean;
   /** Checkout top levels whose contents are the same files (see ScopeSpace.roots). */
   roots?: readonly string[];

@@ -40,15 +40,12 @@ export class LayeredLockStore implements LockStore {
     let refusal: AcquireResult | undefined;
     for (let attempt = 1; attempt <= maxNameAttempts; attempt++) {
       // Names are unique across machines: when the shared store knows the local name already,
-      // try the next numbered one in both stores.
-      const instance =
-        automatic && attempt > 1 ? `${request.loopName}-${attempt}` : request.instance;
-      const local = await this.local.acquire({ ...request, instance });
+      // try again, and the local store picks another fresh name.
+      const local = await this.local.acquire(request);
       reaped.push(...local.reaped.map((lock) => labelled(lock, 'local')));
       problems.push(...local.problems);
       if (!local.acquired) {
         refusal = { ...local, conflict: labelled(local.conflict, 'local'), reaped, problems };
-        if (automatic && attempt > 1 && local.reason === 'instance') continue;
         return refusal;
       }
       let shared: AcquireResult;

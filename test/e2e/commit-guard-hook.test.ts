@@ -306,7 +306,7 @@ describe('the plain-git hook installed by `scopeguard init`', () => {
   it('the lock `run` exports counts as own, and no other lock of the same loop name', async () => {
     const root = await guardedRepo({ 'src/a.ts': 'a\n', 'docs/d.md': 'd\n' });
     await holdLock(root, 'refactor', ['src']);
-    const other = await holdLock(root, 'refactor', ['docs']);
+    const other = await holdLock(root, 'refactor', ['docs'], undefined, 'refactor-2');
     const runningDir = path.join(root, '.loops', '.running');
     // what `scopeguard run` exports to its command, seen by a commit outside its process tree
     const asRun = (file: string) => ({

@@ -79,12 +79,12 @@ describe.skipIf(!hasScript)('locks acquire without --pid', () => {
     expect(match, output).not.toBeNull();
     const [, code, shell, id] = match!;
     expect(code).toBe('0');
-    expect(id).toBe('terminal');
+    expect(id).toMatch(/^terminal-\d{8}T\d{6}-[0-9a-f]{8}$/);
     const record = JSON.parse(
-      readFileSync(path.join(root, '.loops', '.running', 'terminal.lock'), 'utf8'),
+      readFileSync(path.join(root, '.loops', '.running', `${id}.lock`), 'utf8'),
     );
     expect(record.pid).toBe(Number(shell));
-    expect(recordNames(root)).toEqual(['terminal.lock']);
+    expect(recordNames(root)).toEqual([`${id}.lock`]);
   });
 
   it('lets a script hold a lock with --pid $$ and release it without --force', async () => {
@@ -99,6 +99,6 @@ test ! -e .loops/.running/$id.lock && echo done`;
     shell.stdout.on('data', (chunk) => (out += chunk));
     const code = await new Promise((resolve) => shell.on('exit', resolve));
     expect(code).toBe(0);
-    expect(out).toBe('released script\ndone\n');
+    expect(out).toMatch(/^released script-\d{8}T\d{6}-[0-9a-f]{8}\ndone\n$/);
   });
 });

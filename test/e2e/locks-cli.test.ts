@@ -55,7 +55,18 @@ describe('scopeguard locks', () => {
     const root = makeTempRepo();
     writeFileSync(path.join(root, '.loops'), 'not a directory\n');
     for (const args of [
-      ['locks', 'acquire', '--name', 'a', '--scope', 'x', '--pid', String(process.pid)],
+      [
+        'locks',
+        'acquire',
+        '--name',
+        'a',
+        '--instance',
+        'a',
+        '--scope',
+        'x',
+        '--pid',
+        String(process.pid),
+      ],
       ['locks', 'list'],
       ['check'],
     ]) {
@@ -85,7 +96,10 @@ describe('scopeguard locks', () => {
       ],
       { cwd: root },
     );
-    expect(acquired).toMatchObject({ code: 0, stdout: 'refactor\n' });
+    expect(acquired.code).toBe(0);
+    // Every acquisition gets a name of its own, in ll-loop's shape with a random tail.
+    expect(acquired.stdout).toMatch(/^refactor-\d{8}T\d{6}-[0-9a-f]{8}\n$/);
+    const id = acquired.stdout.trim();
 
     const conflict = await runCli(
       ['locks', 'acquire', '--name', 'tests', '--scope', 'src/a', '--pid', String(process.pid)],
@@ -94,7 +108,7 @@ describe('scopeguard locks', () => {
     expect(conflict.code).toBe(1);
     expect(conflict.stdout).toBe('');
     expect(conflict.stderr).toContain(
-      `not acquired: scope is held by loop "refactor" (pid ${holder.pid}`,
+      `not acquired: scope is held by loop "refactor" (instance ${id}, pid ${holder.pid}`,
     );
     expect(conflict.stderr).toContain('on src, docs/api');
 
@@ -102,7 +116,7 @@ describe('scopeguard locks', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^LOOP +INSTANCE +PID +HOST +AGE +SCOPE\n/);
     expect(text.stdout).toMatch(
-      new RegExp(`refactor +refactor +${holder.pid} +\\S+ +\\d+s +src docs/api\\n`),
+      new RegExp(`refactor +${id} +${holder.pid} +\\S+ +\\d+s +src docs/api\\n`),
     );
 
     mkdirSync(path.join(root, 'sub'));
@@ -113,12 +127,12 @@ describe('scopeguard locks', () => {
       loopsDir: path.join(root, '.loops'),
       locks: [
         {
-          instance: 'refactor',
+          instance: id,
           loop_name: 'refactor',
           pid: holder.pid,
           singleton: false,
           scope: [path.join(root, 'src'), path.join(root, 'docs/api')],
-          file: path.join(runningDir(root), 'refactor.lock'),
+          file: path.join(runningDir(root), `${id}.lock`),
         },
       ],
       problems: [],
@@ -126,16 +140,16 @@ describe('scopeguard locks', () => {
     });
     expect(report.locks[0].ageSeconds).toBeGreaterThanOrEqual(0);
 
-    const refused = await runCli(['locks', 'release', '--instance', 'refactor'], { cwd: root });
+    const refused = await runCli(['locks', 'release', '--instance', id], { cwd: root });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('--force');
-    expect(records(root)).toEqual(['refactor.lock']);
+    expect(records(root)).toEqual([`${id}.lock`]);
     const forced = await runCli(['locks', 'release', '--name', 'refactor', '--force'], {
       cwd: root,
     });
-    expect(forced).toMatchObject({ code: 0, stdout: 'released refactor\n' });
+    expect(forced).toMatchObject({ code: 0, stdout: `released ${id}\n` });
     expect(records(root)).toEqual([]);
-    const again = await runCli(['locks', 'release', '--instance', 'refactor'], { cwd: root });
+    const again = await runCli(['locks', 'release', '--instance', id], { cwd: root });
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('already released');
   });
@@ -150,7 +164,7 @@ describe('scopeguard locks', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const listed = JSON.parse((await runCli(['locks', 'list', '--json'], { cwd: root })).stdout);
-    expect(listed.locks.map((lock: { instance: string }) => lock.instance)).toEqual([
+    expect(listed.locks.map((lock: { loop_name: string }) => lock.loop_name)).toEqual([
       'zeta',
       'alpha',
       'mid',
@@ -161,7 +175,18 @@ describe('scopeguard locks', () => {
     const root = makeTempRepo();
     const holder = startIdleProcess();
     await runCli(
-      ['locks', 'acquire', '--name', 'gone', '--scope', 'x', '--pid', String(holder.pid)],
+      [
+        'locks',
+        'acquire',
+        '--name',
+        'gone',
+        '--instance',
+        'gone',
+        '--scope',
+        'x',
+        '--pid',
+        String(holder.pid),
+      ],
       { cwd: root },
     );
     await killHard(holder);
@@ -246,14 +271,30 @@ describe('scopeguard locks', () => {
     const root = makeTempRepo();
     const pid = String(process.pid);
     await runCli(
-      ['locks', 'acquire', '--name', 'a', '--scope', 'x', '--pid', pid, '--loops-dir', 'custom'],
+      [
+        'locks',
+        'acquire',
+        '--name',
+        'a',
+        '--instance',
+        'a',
+        '--scope',
+        'x',
+        '--pid',
+        pid,
+        '--loops-dir',
+        'custom',
+      ],
       { cwd: root },
     );
     expect(existsSync(path.join(root, 'custom', '.running', 'a.lock'))).toBe(true);
-    await runCli(['locks', 'acquire', '--name', 'b', '--scope', 'x', '--pid', pid], {
-      cwd: root,
-      env: { SCOPEGUARD_LOOPS_DIR: 'from-env' },
-    });
+    await runCli(
+      ['locks', 'acquire', '--name', 'b', '--instance', 'b', '--scope', 'x', '--pid', pid],
+      {
+        cwd: root,
+        env: { SCOPEGUARD_LOOPS_DIR: 'from-env' },
+      },
+    );
     expect(existsSync(path.join(root, 'from-env', '.running', 'b.lock'))).toBe(true);
     mkdirSync(path.join(root, '.ll'));
     writeFileSync(
@@ -261,9 +302,12 @@ describe('scopeguard locks', () => {
       JSON.stringify({ loops: { loops_dir: 'var/loops' } }),
     );
     mkdirSync(path.join(root, 'deep', 'er'), { recursive: true });
-    await runCli(['locks', 'acquire', '--name', 'c', '--scope', 'x', '--pid', pid], {
-      cwd: path.join(root, 'deep', 'er'),
-    });
+    await runCli(
+      ['locks', 'acquire', '--name', 'c', '--instance', 'c', '--scope', 'x', '--pid', pid],
+      {
+        cwd: path.join(root, 'deep', 'er'),
+      },
+    );
     expect(existsSync(path.join(root, 'var', 'loops', '.running', 'c.lock'))).toBe(true);
     writeFileSync(path.join(root, '.ll', 'll-config.json'), '{ broken');
     const broken = await runCli(['locks', 'list'], { cwd: root });
@@ -272,15 +316,19 @@ describe('scopeguard locks', () => {
   });
 });
 
-/** `scopeguard run --name job --scope src -- COMMAND` as a real process, its stdout piped. */
+/** `scopeguard run --name job --instance job --scope src -- COMMAND` as a real process, its stdout piped. */
 function startRun(root: string, command: string[], options: { detached?: boolean } = {}) {
   return track(
-    spawn(process.execPath, [binPath, 'run', '--name', 'job', '--scope', 'src', '--', ...command], {
-      cwd: root,
-      env: isolatedEnv(),
-      stdio: ['ignore', 'pipe', 'inherit'],
-      ...options,
-    }),
+    spawn(
+      process.execPath,
+      [binPath, 'run', '--name', 'job', '--instance', 'job', '--scope', 'src', '--', ...command],
+      {
+        cwd: root,
+        env: isolatedEnv(),
+        stdio: ['ignore', 'pipe', 'inherit'],
+        ...options,
+      },
+    ),
   );
 }
 
@@ -307,7 +355,7 @@ describe('scopeguard run', () => {
       loop_name: 'job',
       scope: [path.join(root, 'src')],
     });
-    expect(envLine).toBe('job job');
+    expect(envLine).toMatch(/^job-\d{8}T\d{6}-[0-9a-f]{8} job$/);
     expect(records(root)).toEqual([]);
   });
 
@@ -361,7 +409,18 @@ describe('scopeguard run', () => {
     const root = makeTempRepo();
     const holder = startIdleProcess();
     await runCli(
-      ['locks', 'acquire', '--name', 'busy', '--scope', 'src', '--pid', String(holder.pid)],
+      [
+        'locks',
+        'acquire',
+        '--name',
+        'busy',
+        '--instance',
+        'busy',
+        '--scope',
+        'src',
+        '--pid',
+        String(holder.pid),
+      ],
       { cwd: root },
     );
     const wrapper = track(
@@ -396,7 +455,18 @@ describe('scopeguard run', () => {
     await killHard(wrapper);
     const acquire = () =>
       runCli(
-        ['locks', 'acquire', '--name', 'next', '--scope', 'src', '--pid', String(process.pid)],
+        [
+          'locks',
+          'acquire',
+          '--name',
+          'next',
+          '--instance',
+          'next',
+          '--scope',
+          'src',
+          '--pid',
+          String(process.pid),
+        ],
         {
           cwd: root,
         },
@@ -409,5 +479,35 @@ describe('scopeguard run', () => {
     // An orphan is reaped by init, which may take a moment; until then its pid still exists.
     await eventually(async () => ((await acquire()).code === 0 ? true : undefined), 30_000);
     expect(records(root)).toEqual(['next.lock']);
+  });
+});
+
+describe('records named the way ll-loop names them', () => {
+  it('lists the loop and the instance, and releases them by instance or by loop name', async () => {
+    const root = makeTempRepo();
+    const holder = startIdleProcess();
+    mkdirSync(runningDir(root), { recursive: true });
+    for (const stamp of ['20261130T101500', '20261130T101501']) {
+      writeFileSync(
+        path.join(runningDir(root), `autodev-${stamp}.lock`),
+        JSON.stringify({
+          loop_name: 'autodev',
+          scope: [path.join(root, stamp)],
+          pid: holder.pid,
+          started_at: new Date().toISOString(),
+        }),
+      );
+    }
+    const list = await runCli(['locks', 'list'], { cwd: root });
+    expect(list.stdout).toMatch(/autodev +autodev-20261130T101500 +\d+/);
+    expect(list.stdout).toMatch(/autodev +autodev-20261130T101501 +\d+/);
+    const one = await runCli(
+      ['locks', 'release', '--instance', 'autodev-20261130T101500', '--force'],
+      { cwd: root },
+    );
+    expect(one).toMatchObject({ code: 0, stdout: 'released autodev-20261130T101500\n' });
+    const all = await runCli(['locks', 'release', '--name', 'autodev', '--force'], { cwd: root });
+    expect(all).toMatchObject({ code: 0, stdout: 'released autodev-20261130T101501\n' });
+    expect(records(root)).toEqual([]);
   });
 });

@@ -30,7 +30,7 @@ describe('directory store', () => {
   it('creates a record in the Python format and refuses an overlapping scope of another holder', async () => {
     const { root, runningDir, manager } = setup();
     const holder = startIdleProcess();
-    const first = await manager.acquire('alpha', ['src'], { pid: holder.pid });
+    const first = await manager.acquire('alpha', ['src'], { pid: holder.pid, instanceId: 'alpha' });
     expect(first.acquired).toBe(true);
     const record = JSON.parse(readFileSync(path.join(runningDir, 'alpha.lock'), 'utf8'));
     expect(Object.keys(record).slice(0, 4)).toEqual(['loop_name', 'scope', 'pid', 'started_at']);
@@ -61,16 +61,54 @@ describe('directory store', () => {
     expect((await manager.acquire('other', ['any/path'])).acquired).toBe(false);
   });
 
-  it('numbers the instance when the loop name is taken and keeps explicit instances unique', async () => {
-    const { manager } = setup();
+  it('names every acquisition apart, as ll-loop does, and keeps explicit instances unique', async () => {
+    const { runningDir, manager } = setup();
     const a = startIdleProcess();
     const b = startIdleProcess();
     const first = await manager.acquire('loop', ['a'], { pid: a.pid });
     const second = await manager.acquire('loop', ['b'], { pid: b.pid });
-    expect(first.acquired && first.lock.instance).toBe('loop');
-    expect(second.acquired && second.lock.instance).toBe('loop-2');
-    const clash = await manager.acquire('other', ['c'], { pid: b.pid, instanceId: 'loop' });
+    const names = [first, second].map((result) => (result.acquired ? result.lock.instance : ''));
+    for (const name of names) expect(name).toMatch(/^loop-\d{8}T\d{6}-[0-9a-f]{8}$/);
+    expect(names[0]).not.toBe(names[1]);
+    // The record names itself, so a reader of the file alone knows its instance.
+    const record = JSON.parse(readFileSync(path.join(runningDir, `${names[0]}.lock`), 'utf8'));
+    expect(record).toMatchObject({ loop_name: 'loop', instance: names[0] });
+    const clash = await manager.acquire('other', ['c'], { pid: b.pid, instanceId: names[0] });
     expect(clash).toMatchObject({ acquired: false, reason: 'instance' });
+  });
+
+  it('never publishes under the name of a record it reaped', async () => {
+    const { runningDir, manager } = setup();
+    const seen = new Set<string>();
+    for (let round = 0; round < 5; round++) {
+      const holder = startIdleProcess();
+      const taken = await manager.acquire('loop', ['src'], { pid: holder.pid });
+      if (!taken.acquired) throw new Error('not acquired');
+      expect(seen.has(taken.lock.instance)).toBe(false);
+      seen.add(taken.lock.instance);
+      await killHard(holder);
+    }
+    expect((await manager.listLocks()).reaped).toHaveLength(1);
+    expect(readdirSync(runningDir).filter((name) => !name.startsWith('.'))).toEqual([]);
+  });
+
+  it('never conflicts with a lock its holder’s ancestor holds, scope or singleton alike', async () => {
+    const { manager } = setup();
+    // This test's parent process stands in for the loop that started it.
+    const parent = { pid: process.ppid, singleton: true };
+    expect((await manager.acquire('outer', ['src'], parent)).acquired).toBe(true);
+    expect((await manager.acquire('inner', ['src/a'])).acquired).toBe(true);
+    expect((await manager.acquire('outer', ['docs'], { singleton: true })).acquired).toBe(true);
+    expect(await manager.findConflict(['src'], { loopName: 'outer', singleton: true })).toBe(
+      undefined,
+    );
+    // A lock of a process that is not an ancestor (here a child) still conflicts.
+    const child = startIdleProcess();
+    expect((await manager.acquire('child', ['lib'], { pid: child.pid })).acquired).toBe(true);
+    expect(await manager.acquire('other', ['lib/b'])).toMatchObject({
+      acquired: false,
+      reason: 'scope',
+    });
   });
 
   it('enforces singletons by loop name whatever the scope', async () => {
@@ -89,9 +127,12 @@ describe('directory store', () => {
   it('reaps the record of a holder killed with SIGKILL and frees its scope', async () => {
     const { runningDir, manager } = setup();
     const holder = startIdleProcess();
-    expect((await manager.acquire('doomed', ['src'], { pid: holder.pid })).acquired).toBe(true);
+    expect(
+      (await manager.acquire('doomed', ['src'], { pid: holder.pid, instanceId: 'doomed' }))
+        .acquired,
+    ).toBe(true);
     await killHard(holder);
-    const result = await manager.acquire('next', ['src']);
+    const result = await manager.acquire('next', ['src'], { instanceId: 'next' });
     expect(result.acquired).toBe(true);
     expect(result.reaped.map((lock) => [lock.instance, lock.reason])).toEqual([
       ['doomed', `process ${holder.pid} has exited`],
@@ -146,7 +187,7 @@ describe('directory store', () => {
       const { runningDir, manager } = setup();
       const doomed = startIdleProcess();
       const holder = startIdleProcess();
-      await manager.acquire('stale', ['src'], { pid: doomed.pid });
+      await manager.acquire('stale', ['src'], { pid: doomed.pid, instanceId: 'stale' });
       await killHard(doomed);
       const file = path.join(runningDir, 'stale.lock');
       const replacement = JSON.stringify({
@@ -237,7 +278,7 @@ describe('directory store', () => {
   it('reports records the Python original skips, on list and on acquire, and never deletes them', async () => {
     const { root, runningDir, manager } = setup();
     const holder = startIdleProcess();
-    await manager.acquire('good', ['src'], { pid: holder.pid });
+    await manager.acquire('good', ['src'], { pid: holder.pid, instanceId: 'good' });
     writeRecord(runningDir, 'empty.lock', '');
     writeRecord(runningDir, 'truncated.lock', '{"loop_name": "x", "sco');
     writeRecord(runningDir, 'keyless.lock', { loop_name: 'x', scope: ['/a'], pid: holder.pid });
@@ -380,7 +421,7 @@ describe('directory store', () => {
   it('refuses to release a live foreign holder without force, and releases with it', async () => {
     const { runningDir, manager } = setup();
     const holder = startIdleProcess();
-    await manager.acquire('theirs', ['src'], { pid: holder.pid });
+    await manager.acquire('theirs', ['src'], { pid: holder.pid, instanceId: 'theirs' });
     expect(await manager.release('theirs')).toMatchObject({ status: 'refused' });
     expect(readdirSync(runningDir)).toContain('theirs.lock');
     expect(await manager.release('theirs', { force: true })).toMatchObject({ status: 'released' });
@@ -390,7 +431,7 @@ describe('directory store', () => {
 
   it('releases its own locks without force', async () => {
     const { manager } = setup();
-    const mine = await manager.acquire('mine', ['src']);
+    const mine = await manager.acquire('mine', ['src'], { instanceId: 'mine' });
     expect(mine.acquired).toBe(true);
     expect(await manager.release('mine')).toMatchObject({ status: 'released' });
   });
@@ -414,6 +455,24 @@ describe('directory store', () => {
     expect(await manager.waitForScope(['src/a'], { timeoutMs: 10_000 })).toBe(true);
   });
 
+  it('waits for a singleton of its own loop name when it asks as that singleton', async () => {
+    const { manager } = setup();
+    const holder = startIdleProcess();
+    await manager.acquire('autodev', ['src'], { pid: holder.pid, singleton: true });
+    expect(await manager.waitForScope(['docs'], { timeoutMs: 0 })).toBe(true);
+    const reasons: string[] = [];
+    const asker = { loopName: 'autodev', singleton: true };
+    expect(
+      await manager.waitForScope(['docs'], {
+        ...asker,
+        timeoutMs: 200,
+        onWaiting: (_, __, reason) => reasons.push(reason),
+      }),
+    ).toBe(false);
+    expect(reasons[0]).toBe('singleton');
+    expect((await manager.findConflict(['docs'], asker))?.record.loop_name).toBe('autodev');
+  });
+
   it('stops waiting when cancelled', async () => {
     const { manager } = setup();
     const holder = startIdleProcess();
@@ -431,8 +490,8 @@ describe('directory store', () => {
     const { runningDir, manager } = setup();
     const live = startIdleProcess();
     const doomed = startIdleProcess();
-    await manager.acquire('alive', ['a'], { pid: live.pid });
-    await manager.acquire('dead', ['b'], { pid: doomed.pid });
+    await manager.acquire('alive', ['a'], { pid: live.pid, instanceId: 'alive' });
+    await manager.acquire('dead', ['b'], { pid: doomed.pid, instanceId: 'dead' });
     await killHard(doomed);
     if (!makeDirectoryUnwritable(runningDir))
       skip('cannot make a directory read-only here (root without chattr)');

@@ -49,7 +49,7 @@ describe.skipIf(!pgAvailable)('local and shared stores together', () => {
   it('takes the local record and the shared lease, and lists them as one lock', async () => {
     const { manager, leases, records } = setup();
     const holder = startIdleProcess();
-    const result = await manager.acquire('both', ['src'], { pid: holder.pid });
+    const result = await manager.acquire('both', ['src'], { pid: holder.pid, instanceId: 'both' });
     expect(result).toMatchObject({
       acquired: true,
       lock: { instance: 'both', store: 'local+shared', lease: { token: '1' } },
@@ -96,14 +96,15 @@ describe.skipIf(!pgAvailable)('local and shared stores together', () => {
     expect(await leases()).toEqual([]);
   });
 
-  it('numbers the name in both stores when another machine already uses it', async () => {
+  it('names the lock apart from the one another machine holds for the same loop', async () => {
     const { manager, elsewhere, leases, records } = setup();
     const remote = startIdleProcess();
     await elsewhere.acquire('fix', ['docs'], { pid: remote.pid });
     const result = await manager.acquire('fix', ['src']);
-    expect(result).toMatchObject({ acquired: true, lock: { instance: 'fix-2' } });
-    expect(records()).toEqual(['fix-2.lock']);
-    expect(await leases()).toEqual(['fix', 'fix-2']);
+    if (!result.acquired) throw new Error('not acquired');
+    expect(result.lock.instance).toMatch(/^fix-\d{8}T/);
+    expect(records()).toEqual([`${result.lock.instance}.lock`]);
+    expect(await leases()).toEqual(['fix', result.lock.instance]);
   });
 
   it('gives the local record back and fails with exit 3 when the shared store is unreachable', async () => {
@@ -136,7 +137,7 @@ describe.skipIf(!pgAvailable)('local and shared stores together', () => {
         started_at: new Date().toISOString(),
       }),
     );
-    await manager.acquire('mine', ['src']);
+    await manager.acquire('mine', ['src'], { instanceId: 'mine' });
     const { locks } = await manager.listLocks();
     expect(Object.fromEntries(locks.map((lock) => [lock.instance, lock.store]))).toEqual({
       py: 'local',
@@ -158,7 +159,7 @@ describe.skipIf(!pgAvailable)('local and shared stores together', () => {
 
   it('renews the shared lease of a lock held in both', async () => {
     const { store, manager } = setup();
-    const held = await manager.acquire('kept', ['src']);
+    const held = await manager.acquire('kept', ['src'], { instanceId: 'kept' });
     if (!held.acquired) throw new Error('not acquired');
     const renewed = await store.renew(held.lock);
     expect(renewed).toMatchObject({

@@ -51,7 +51,10 @@ describe.skipIf(!canDropPrivileges)('liveness when kill(pid, 0) answers EPERM', 
     const runningDir = path.join(loopsDir, '.running');
     const holder = startIdleProcess();
     const manager = new LockManager({ loopsDir, projectRoot: root });
-    expect((await manager.acquire('root-held', ['src'], { pid: holder.pid })).acquired).toBe(true);
+    expect(
+      (await manager.acquire('root-held', ['src'], { pid: holder.pid, instanceId: 'root-held' }))
+        .acquired,
+    ).toBe(true);
     // Everything writable for the other user, so a wrong "dead" would really delete the record.
     chmodSync(root, 0o755);
     chmodSync(loopsDir, 0o755);

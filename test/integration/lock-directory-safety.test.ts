@@ -29,7 +29,7 @@ describe('writing into the lock directory', () => {
     for (let n = 0; n < 200; n++) {
       symlinkSync(outside, path.join(runningDir, `.victim.${process.pid}.${n.toString(36)}.tmp`));
     }
-    const result = await manager.acquire('victim', ['src']);
+    const result = await manager.acquire('victim', ['src'], { instanceId: 'victim' });
     expect(result.acquired).toBe(true);
     expect(readFileSync(outside, 'utf8')).toBe('precious\n');
     expect(lstatSync(path.join(runningDir, 'victim.lock')).isFile()).toBe(true);
@@ -42,7 +42,7 @@ describe('writing into the lock directory', () => {
 
   it('refuses to release the sentinel through the store itself', async () => {
     const { root, loopsDir, runningDir, manager } = setup();
-    await manager.acquire('a', ['src']);
+    await manager.acquire('a', ['src'], { instanceId: 'a' });
     const store = new FileLockStore({ loopsDir, projectRoot: root });
     await expect(store.release('.acquire', { force: true, caller: () => [] })).rejects.toThrow(
       /invalid instance id "\.acquire": it starts with a dot/,
@@ -60,7 +60,9 @@ describe('writing into the lock directory', () => {
     mkdirSync(path.join(root, '.loops'));
     symlinkSync(shared, path.join(root, '.loops', '.running'));
     const manager = new LockManager({ loopsDir: path.join(root, '.loops'), projectRoot: root });
-    expect((await manager.acquire('linked', ['src'])).acquired).toBe(true);
+    expect((await manager.acquire('linked', ['src'], { instanceId: 'linked' })).acquired).toBe(
+      true,
+    );
     expect(readdirSync(shared).sort()).toEqual(['.acquire.lock', 'linked.lock']);
   });
 });

@@ -34,7 +34,7 @@ describe.skipIf(!unshareWorks)('locks across pid namespaces (unshare --pid)', ()
     const root = makeTempDir();
     const line = await inNewPidNamespace(
       root,
-      'sleep 300 & $SCOPEGUARD locks acquire --name inner --scope src --pid $! ' +
+      'sleep 300 & $SCOPEGUARD locks acquire --name inner --instance inner --scope src --pid $! ' +
         '--loops-dir .loops >/dev/null && echo "held by $!" && wait',
     );
     const innerPid = Number(/^held by (\d+)$/.exec(line)?.[1]);
@@ -59,7 +59,9 @@ describe.skipIf(!unshareWorks)('locks across pid namespaces (unshare --pid)', ()
     const root = makeTempDir();
     const holder = startIdleProcess();
     const manager = new LockManager({ loopsDir: path.join(root, '.loops'), projectRoot: root });
-    expect((await manager.acquire('outer', ['src'], { pid: holder.pid })).acquired).toBe(true);
+    expect(
+      (await manager.acquire('outer', ['src'], { pid: holder.pid, instanceId: 'outer' })).acquired,
+    ).toBe(true);
 
     const listed = await inNewPidNamespace(
       root,

@@ -38,13 +38,14 @@ describe.each(stores)('$name conformance', ({ available, open }) => {
       const first = await manager.acquire('alpha', ['src/a'], { pid: holder.pid });
       expect(first).toMatchObject({
         acquired: true,
-        lock: { instance: 'alpha', record: { loop_name: 'alpha', pid: holder.pid } },
+        lock: { record: { loop_name: 'alpha', pid: holder.pid } },
       });
+      const alpha = first.acquired ? first.lock.instance : '';
       for (const scope of ['src/a', 'src/a/deep/file.ts', 'src', 'src/b/../a']) {
         expect(await manager.acquire('beta', [scope]), scope).toMatchObject({
           acquired: false,
           reason: 'scope',
-          conflict: { instance: 'alpha', record: { scope: [path.join(root, 'src/a')] } },
+          conflict: { instance: alpha, record: { scope: [path.join(root, 'src/a')] } },
         });
       }
       expect((await manager.acquire('gamma', ['src/ab'])).acquired).toBe(true);
@@ -61,16 +62,18 @@ describe.each(stores)('$name conformance', ({ available, open }) => {
   });
 
   it.skipIf(!available)(
-    'numbers the instance when the loop name is taken and keeps explicit instances unique',
+    'names each acquisition of a loop apart and keeps explicit instances unique',
     async () => {
       const { manager } = setup();
       const a = startIdleProcess();
       const b = startIdleProcess();
       const first = await manager.acquire('loop', ['a'], { pid: a.pid });
       const second = await manager.acquire('loop', ['b'], { pid: b.pid });
-      expect(first.acquired && first.lock.instance).toBe('loop');
-      expect(second.acquired && second.lock.instance).toBe('loop-2');
-      const clash = await manager.acquire('other', ['c'], { pid: b.pid, instanceId: 'loop' });
+      const names = [first, second].map((result) => (result.acquired ? result.lock.instance : ''));
+      expect(names[0]).toMatch(/^loop\b/);
+      expect(names[1]).toMatch(/^loop\b/);
+      expect(names[0]).not.toBe(names[1]);
+      const clash = await manager.acquire('other', ['c'], { pid: b.pid, instanceId: names[0] });
       expect(clash).toMatchObject({ acquired: false, reason: 'instance' });
     },
   );
@@ -97,18 +100,23 @@ describe.each(stores)('$name conformance', ({ available, open }) => {
     'releases for the holder, refuses other live holders unless forced, reports missing',
     async () => {
       const { manager } = setup();
-      expect((await manager.acquire('mine', ['a'])).acquired).toBe(true);
-      expect(await manager.release('mine')).toMatchObject({
+      const mine = await manager.acquire('mine', ['a']);
+      if (!mine.acquired) throw new Error('not acquired');
+      expect(await manager.release(mine.lock.instance)).toMatchObject({
         status: 'released',
-        lock: { instance: 'mine' },
+        lock: { instance: mine.lock.instance },
       });
-      expect(await manager.release('mine')).toEqual({ status: 'missing', instance: 'mine' });
+      expect(await manager.release(mine.lock.instance)).toEqual({
+        status: 'missing',
+        instance: mine.lock.instance,
+      });
 
       const other = startIdleProcess();
-      await manager.acquire('theirs', ['a'], { pid: other.pid });
-      expect(await manager.release('theirs')).toMatchObject({ status: 'refused' });
+      const theirs = await manager.acquire('theirs', ['a'], { pid: other.pid });
+      if (!theirs.acquired) throw new Error('not acquired');
+      expect(await manager.release(theirs.lock.instance)).toMatchObject({ status: 'refused' });
       expect((await manager.acquire('again', ['a'])).acquired).toBe(false);
-      expect(await manager.release('theirs', { force: true })).toMatchObject({
+      expect(await manager.release(theirs.lock.instance, { force: true })).toMatchObject({
         status: 'released',
       });
       expect((await manager.acquire('again', ['a'])).acquired).toBe(true);
@@ -127,16 +135,18 @@ describe.each(stores)('$name conformance', ({ available, open }) => {
       const reason = `process ${doomed.pid} has exited`;
 
       const dry = await manager.reap({ dryRun: true });
-      expect(dry.map((lock) => [lock.instance, lock.reason])).toEqual([['doomed', reason]]);
-      expect((await manager.listLocks()).reaped.map((lock) => lock.instance)).toEqual(['doomed']);
-      expect((await manager.listLocks()).locks.map((lock) => lock.instance)).toEqual(['survivor']);
+      expect(dry.map((lock) => [lock.record.loop_name, lock.reason])).toEqual([['doomed', reason]]);
+      const loopNames = (locks: { record: { loop_name: string } }[]) =>
+        locks.map((lock) => lock.record.loop_name);
+      expect(loopNames((await manager.listLocks()).reaped)).toEqual(['doomed']);
+      expect(loopNames((await manager.listLocks()).locks)).toEqual(['survivor']);
 
       const again = startIdleProcess();
       await manager.acquire('again', ['src'], { pid: again.pid });
       await killHard(again);
       const next = await manager.acquire('next', ['src']);
       expect(next.acquired).toBe(true);
-      expect(next.reaped.map((lock) => [lock.instance, lock.reason])).toEqual([
+      expect(next.reaped.map((lock) => [lock.record.loop_name, lock.reason])).toEqual([
         ['again', `process ${again.pid} has exited`],
       ]);
     },
@@ -161,15 +171,15 @@ describe.each(stores)('$name conformance', ({ available, open }) => {
     async () => {
       const { store, manager } = setup();
       expect((await store.probe()).exists).toBe(false);
-      const held = await manager.acquire('kept', ['src']);
+      const keeper = startIdleProcess();
+      const held = await manager.acquire('kept', ['src'], { pid: keeper.pid });
       expect((await store.probe()).exists).toBe(true);
       if (!held.acquired) throw new Error('not acquired');
       expect(await store.renew(held.lock)).toMatchObject({
         renewed: true,
-        lock: { instance: 'kept' },
+        lock: { instance: held.lock.instance },
       });
-      const other = startIdleProcess();
-      expect((await manager.acquire('other', ['src'], { pid: other.pid })).acquired).toBe(false);
+      expect((await manager.acquire('other', ['src'])).acquired).toBe(false);
       await store.close();
     },
   );

@@ -30,6 +30,8 @@ describe.skipIf(!pythonAvailable)('a run wrapper killed by a signal it cannot fo
             'run',
             '--name',
             'job',
+            '--instance',
+            'job',
             '--scope',
             'src',
             '--',

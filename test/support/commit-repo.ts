@@ -131,16 +131,29 @@ export async function guardedRepo(files: Record<string, string> = {}): Promise<s
 
 /**
  * Take a lock named `name` on `scope` (relative to `cwd`) held by a live foreign process
- * (`startIdleProcess()` unless a pid is given); returns the holder's pid.
+ * (`startIdleProcess()` unless a pid is given); returns the holder's pid. The record is named
+ * after the loop unless `instance` says otherwise, so messages name the holder without a generated instance.
  */
 export async function holdLock(
   cwd: string,
   name: string,
   scope: string[],
   pid: number = startIdleProcess().pid,
+  instance: string = name,
 ): Promise<number> {
   const result = await runCli(
-    ['locks', 'acquire', '--name', name, '--scope', ...scope, '--pid', String(pid)],
+    [
+      'locks',
+      'acquire',
+      '--name',
+      name,
+      '--instance',
+      instance,
+      '--scope',
+      ...scope,
+      '--pid',
+      String(pid),
+    ],
     { cwd },
   );
   expect(result.stderr).toBe('');
