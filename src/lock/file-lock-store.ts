@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
+import { builtin } from '../builtin.js';
 import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError, LockRecordError } from '../errors.js';
 import { holderJudgeForScan, judgeHolder } from './holder-liveness.js';
@@ -386,7 +386,7 @@ export class FileLockStore implements LockStore {
  */
 export function freshInstance(loopName: string, now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15);
-  return `${loopName}-${stamp}-${randomBytes(4).toString('hex')}`;
+  return `${loopName}-${stamp}-${builtin('node:crypto').randomBytes(4).toString('hex')}`;
 }
 
 /** A scope entry made absolute against the project root without touching the disk. */
