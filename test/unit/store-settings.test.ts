@@ -16,9 +16,9 @@ describe('normaliseRemoteUrl', () => {
     ['git@host.example:/srv/git/r.git', 'host.example/srv/git/r'],
     ['file:///srv/git/r.git', '/srv/git/r'],
     ['/srv/git/r.git/', '/srv/git/r'],
-    ['../upstream.git', '/work/upstream'],
+    ['../upstream.git', '/home/dev/upstream'],
   ])('%s -> %s', (remote, expected) => {
-    expect(normaliseRemoteUrl(remote, '/work/clone')).toBe(expected);
+    expect(normaliseRemoteUrl(remote, '/home/dev/clone')).toBe(expected);
   });
 });
 
