@@ -3,13 +3,13 @@
 // from stdin. Side by side, interleaved: no `.loops` directory at all, and 20 live locks of another
 // process with the edit outside them (allowed) and inside one (blocked). Ratios are medians of the
 // per-round ratios.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   benchEnv,
+  withTempAndHolder,
   format,
   measure,
   pairedRatio,
@@ -33,16 +33,8 @@ const scopeguardBin = path.join(repoRoot, 'bin', 'scopeguard.js');
 const floorScript =
   "let t = ''; process.stdin.on('data', (c) => (t += c)).on('end', () => JSON.parse(t));";
 
-export async function runBench() {
-  const tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'scopeguard-bench-')));
-  // The holder of every lock: alive for the whole run, and no ancestor of the hook.
-  const holder = spawn('sleep', ['3600'], { stdio: 'ignore' });
-  try {
-    return await runIn(tmp, holder.pid);
-  } finally {
-    holder.kill();
-    rmSync(tmp, { recursive: true, force: true });
-  }
+export function runBench() {
+  return withTempAndHolder(runIn);
 }
 
 async function runIn(tmp, holderPid) {

@@ -2,15 +2,14 @@
 // (the matching benchmark's inputs, written as lock records of a live holder), as a process, side
 // by side and interleaved with the same process given one path; the difference is the cost beyond
 // start-up, which itself includes reading and judging the 1,000 records.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeLockCopies } from './lock-copies.js';
 import { makeLocks, makePaths, seededRandom } from './matching.js';
 import {
   benchEnv,
+  withTempAndHolder,
   format,
   measure,
   pairedDifference,
@@ -29,15 +28,8 @@ const budgetMs = 300;
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const scopeguardBin = path.join(repoRoot, 'bin', 'scopeguard.js');
 
-export async function runBench() {
-  const tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'scopeguard-bench-')));
-  const holder = spawn('sleep', ['3600'], { stdio: 'ignore' });
-  try {
-    return await runIn(path.join(tmp, 'project'), holder.pid);
-  } finally {
-    holder.kill();
-    rmSync(tmp, { recursive: true, force: true });
-  }
+export function runBench() {
+  return withTempAndHolder((tmp, holderPid) => runIn(path.join(tmp, 'project'), holderPid));
 }
 
 async function runIn(project, holderPid) {

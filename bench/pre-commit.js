@@ -3,14 +3,14 @@
 // `node -e 0`, and with 20 and 1,000 live locks of another process, none covering the change,
 // against node running one `git diff --cached` (the guard must list and match the change); a
 // no-op lint-staged run for scale. Ratios are medians of the per-run ratios.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeLockCopies } from './lock-copies.js';
 import {
   benchEnv,
+  withTempAndHolder,
   format,
   measure,
   pairedRatio,
@@ -38,16 +38,8 @@ const floorScript =
   "require('node:child_process').execFileSync('git', ['diff', '--cached', '--name-only', '-z'], " +
   "{ stdio: ['ignore', 'pipe', 'inherit'] });";
 
-export async function runBench() {
-  const tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'scopeguard-bench-')));
-  // The holder of every lock: alive for the whole run, and no ancestor of the guard.
-  const holder = spawn('sleep', ['3600'], { stdio: 'ignore' });
-  try {
-    return await runIn(tmp, holder.pid);
-  } finally {
-    holder.kill();
-    rmSync(tmp, { recursive: true, force: true });
-  }
+export function runBench() {
+  return withTempAndHolder(runIn);
 }
 
 async function runIn(tmp, holderPid) {

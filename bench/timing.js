@@ -1,8 +1,9 @@
 // Helpers shared by the benchmarks: timing loops, percentiles, child processes, peak RSS and the
 // machine description.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const timeBin = '/usr/bin/time';
@@ -151,5 +152,20 @@ export function readOptional(file) {
     return readFileSync(file, 'utf8');
   } catch {
     return '';
+  }
+}
+
+/**
+ * Run `work(tmp, holderPid)` in a fresh temporary folder with a lock holder: a process alive for
+ * the whole run and no ancestor of anything the benchmark starts. Both are gone afterwards.
+ */
+export async function withTempAndHolder(work) {
+  const tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'scopeguard-bench-')));
+  const holder = spawn('sleep', ['3600'], { stdio: 'ignore' });
+  try {
+    return await work(tmp, holder.pid);
+  } finally {
+    holder.kill();
+    rmSync(tmp, { recursive: true, force: true });
   }
 }
