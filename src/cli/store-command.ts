@@ -133,6 +133,9 @@ const storeRelayCommand = defineCommand<RelayArgs>({
       try {
         if (args.once) return (await relay.pass()).refused > 0 ? ExitCode.refused : ExitCode.ok;
         const runningDir = path.join(location.loopsDir, runningDirName);
+        io.stdout.write(
+          `scopeguard relay: relaying ${printable(runningDir)} to ${printable(store.description)}\n`,
+        );
         await new Promise<void>((resolve) => {
           const stopOn = (['SIGTERM', 'SIGINT'] as const).map((signal) =>
             io.onSignal(signal, () => {

@@ -1,4 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
 import type { LeaseRelay } from './lease-relay.js';
 
 export interface RelayLoopOptions {
@@ -20,15 +21,16 @@ export interface RelayLoop {
 
 /**
  * Run the relay in the foreground: a pass at once, another whenever the lock directory changes
- * (file-system events, so a new record is published within moments), and one every `rescanMs`,
- * because events can be missed (a directory created after the start, an overflowing queue, file
- * systems that send none). Passes never overlap.
+ * (file-system events on `.running/`, or on the loops directory until `.running/` exists, so a new
+ * record is published within moments), and one every `rescanMs`, because events can be missed (an
+ * overflowing queue, a directory replaced, file systems that send none). Passes never overlap.
  */
 export function startRelayLoop(relay: LeaseRelay, options: RelayLoopOptions): RelayLoop {
   let stopped = false;
   let running: Promise<void> | undefined;
   let again = false;
   let watcher: FSWatcher | undefined;
+  let watched: string | undefined;
 
   const passUntilQuiet = async () => {
     do {
@@ -46,22 +48,34 @@ export function startRelayLoop(relay: LeaseRelay, options: RelayLoopOptions): Re
     if (running) again = true;
     else running = passUntilQuiet();
   };
-  const startWatching = () => {
-    if (watcher || stopped) return;
-    try {
-      watcher = watch(options.runningDir, { persistent: false }, request);
-      watcher.on('error', () => {
-        watcher?.close();
-        watcher = undefined;
-      });
-    } catch {
-      // Not there yet (no loop has run here): the rescan looks again.
-    }
-  };
-  const rescan = setInterval(() => {
+  // Until a loop has made `.running/` (and maybe `.loops/`), watch the nearest folder it will
+  // appear in, and move on to it then.
+  const loopsDir = path.dirname(options.runningDir);
+  const watchable = [options.runningDir, loopsDir, path.dirname(loopsDir)];
+  const onChange = () => {
     startWatching();
     request();
-  }, options.rescanMs);
+  };
+  const startWatching = () => {
+    if (stopped || watched === options.runningDir) return;
+    for (const dir of watchable) {
+      if (dir === watched) return;
+      try {
+        const next = watch(dir, { persistent: false }, onChange);
+        next.on('error', () => {
+          next.close();
+          if (watcher === next) watcher = watched = undefined;
+        });
+        watcher?.close();
+        watcher = next;
+        watched = dir;
+        return;
+      } catch {
+        // Not there yet: try the folder above, and the rescan tries again.
+      }
+    }
+  };
+  const rescan = setInterval(onChange, options.rescanMs);
 
   startWatching();
   request();
