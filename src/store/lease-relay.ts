@@ -54,19 +54,16 @@ export class LeaseRelay {
   /** One pass over the directory; returns how many live records the server refused. */
   async pass(): Promise<{ refused: number }> {
     const snapshot = await this.local.snapshot();
-    const present = new Set<string>();
-    for (const problem of snapshot.problems) {
-      present.add(problem.file);
-      this.sayOnce(problem.file, problem.reason, { kind: 'unreadable', problem });
-    }
-    let refused = 0;
     // Records of other hosts (a directory shared over the network) are their hosts' to publish.
-    for (const record of snapshot.locks.filter((lock) => sharesPidSpace(lock.record))) {
-      const requestId = relayedRequestId(record);
-      present.add(requestId);
-      if (this.relayed.has(requestId) || this.heldByHolder.has(requestId)) continue;
-      if (!(await this.publish(record, requestId))) refused++;
-    }
+    const records = snapshot.locks
+      .filter((lock) => sharesPidSpace(lock.record))
+      .map((record) => ({ record, requestId: relayedRequestId(record) }));
+    const present = new Set([
+      ...snapshot.problems.map((problem) => problem.file),
+      ...records.map(({ requestId }) => requestId),
+    ]);
+    // Gone first: a holder that acquired again under the same name is published after its old
+    // lease has made way.
     const reaped = new Map(snapshot.reaped.map((lock) => [lock.location, lock.reason]));
     for (const [requestId, { file, keeper }] of this.relayed) {
       if (present.has(requestId)) continue;
@@ -79,6 +76,14 @@ export class LeaseRelay {
       if (present.has(key)) continue;
       this.heldByHolder.delete(key);
       this.said.delete(key);
+    }
+
+    for (const problem of snapshot.problems)
+      this.sayOnce(problem.file, problem.reason, { kind: 'unreadable', problem });
+    let refused = 0;
+    for (const { record, requestId } of records) {
+      if (this.relayed.has(requestId) || this.heldByHolder.has(requestId)) continue;
+      if (!(await this.publish(record, requestId))) refused++;
     }
     return { refused };
   }

@@ -4,22 +4,21 @@ import { currentBootId, currentHost, processStart } from '../lock/process-identi
 
 /**
  * The request id under which the relay publishes a local record: a UUID derived from the record
- * alone (this host and boot, the record's file, its holder's pid and start), never from the relay
- * process. Every relay on this machine, and a relay restarted, derives the same id for the same
- * acquisition, and the shared store keeps request ids unique per namespace, so the record is
- * published once. A holder's start time from the process table is preferred to `started_at`,
- * which the Python original rewrites on nothing but acquire, but is the fallback for a holder that
- * cannot be read.
+ * alone (this host and boot, the record's file, its `started_at`, its holder's pid and start),
+ * never from the relay process. Every relay on this machine, and a relay restarted, derives the
+ * same id for the same acquisition, and the shared store keeps request ids unique per namespace,
+ * so the record is published once. A holder that acquires again under the same name writes a new
+ * `started_at`, and so is published anew, with its new scope.
  */
 export function relayedRequestId(lock: LiveLock): string {
   const { record } = lock;
-  const holderStart = record.proc_start ?? processStart(record.pid)?.token ?? record.started_at;
   const identity = JSON.stringify([
     currentHost(),
     currentBootId(),
     lock.location,
+    record.started_at,
     record.pid,
-    holderStart,
+    record.proc_start ?? processStart(record.pid)?.token ?? null,
   ]);
   const hex = createHash('sha256').update(identity).digest('hex');
   // Shaped as a name-based UUID (version 5 bits, RFC 4122 variant), as the column type asks.
