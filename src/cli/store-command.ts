@@ -7,9 +7,8 @@ import type { LoopsDirLocation } from '../lock/loops-dir.js';
 import { scopeSpaceFor, type ScopeSpace } from '../lock/scope-space.js';
 import { printable } from '../report/printable.js';
 import { findHeldElsewhere } from '../store/held-elsewhere.js';
-import { LeaseRelay } from '../store/lease-relay.js';
 import type { PgLockStore } from '../store/pg-lock-store.js';
-import { startRelayLoop, type RelayLoop } from '../store/relay-loop.js';
+import type { RelayLoop } from '../store/relay-loop.js';
 import { defineCommand, type CommandSpec } from './command-context.js';
 import type { Io } from './io.js';
 import { keepWhileHolderLives } from './lease-keeper-process.js';
@@ -120,6 +119,11 @@ const storeRelayCommand = defineCommand<RelayArgs>({
   run: (args, { io }) =>
     withSharedStore(args, io, async (context) => {
       const { store, location } = context;
+      // Loaded here: the relay's hashing and watching cost every other command nothing.
+      const [{ LeaseRelay }, { startRelayLoop }] = await Promise.all([
+        import('../store/lease-relay.js'),
+        import('../store/relay-loop.js'),
+      ]);
       const local = localStore(context);
       let loop: RelayLoop | undefined;
       const relay = new LeaseRelay(local, store, {
