@@ -8,6 +8,7 @@ import { formatGitHubReport, nothingToEnforceSummary } from '../report/github-re
 import { formatGitLabReport } from '../report/gitlab-report.js';
 import { printable } from '../report/printable.js';
 import { defineCommand } from './command-context.js';
+import { guardFlagsFrom, type GuardFlagValues } from './guard-flags.js';
 import { guardPolicyOptions } from './guard-options.js';
 import { emitGuardReport } from './guard-output.js';
 import { openGuardSetup, runGuard, type GuardRequest, type GuardSetup } from './guard-session.js';
@@ -17,18 +18,12 @@ import { appendToRunnerFile, writeReportFile } from './report-file.js';
 const ciFormats = ['text', 'json', 'github', 'gitlab'] as const;
 type CiFormat = (typeof ciFormats)[number];
 
-interface CiArgs {
+interface CiArgs extends GuardFlagValues {
   base?: string;
   head?: string;
   format?: CiFormat;
-  mode?: string;
-  as?: string[];
-  strict?: boolean;
   requireStore: boolean;
   gitlabReport: string;
-  loopsDir?: string;
-  store?: string;
-  namespace?: string;
 }
 
 export const ciCommand = defineCommand<CiArgs>({
@@ -63,14 +58,7 @@ export const ciCommand = defineCommand<CiArgs>({
   async run(args, { io }) {
     const platform = detectCiPlatform(io.env);
     const format: CiFormat = args.format ?? (platform === 'other' ? 'text' : platform);
-    const flags = {
-      mode: args.mode,
-      strict: args.strict,
-      as: args.as,
-      loopsDir: args.loopsDir,
-      store: args.store,
-      namespace: args.namespace,
-    };
+    const flags = guardFlagsFrom(args);
     // CI is where enforcement must not lapse silently: an unreachable shared store fails the job.
     const setup = await openGuardSetup(flags, io, undefined, 'block');
     try {
