@@ -4,7 +4,7 @@ import type { ChangeSource } from '../git/change-set.js';
 import { defineCommand } from './command-context.js';
 import { guardFlagsFrom, type GuardFlagValues } from './guard-flags.js';
 import { guardPolicyOptions } from './guard-options.js';
-import { emitGuardReport, guardFormats, type GuardFormat } from './guard-output.js';
+import { emitReport, guardFormats, type GuardFormat } from './report-formats.js';
 import { runGuard } from './guard-session.js';
 import type { Io } from './io.js';
 
@@ -61,7 +61,7 @@ export const checkCommand = defineCommand<CheckArgs>({
       },
       io,
     );
-    const exitCode = await emitGuardReport(report, args.format, io);
+    const exitCode = await emitReport(args.format, report, { io });
     if (args.format === 'text' && io.stdout.isTTY && !hasFindings(report)) {
       const { formatPassLine } = await import('../report/text-report.js');
       io.stdout.write(formatPassLine(report));

@@ -3,7 +3,7 @@ import { guardEnv } from '../config/guard-settings.js';
 import { printable } from '../report/printable.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { guardFlagsFrom, parseHookArgs } from './guard-flags.js';
-import { emitGuardReport, guardFormats, type GuardFormat } from './guard-output.js';
+import { emitReport, guardFormats, type GuardFormat } from './report-formats.js';
 import { runGuard } from './guard-session.js';
 import type { Io } from './io.js';
 
@@ -62,5 +62,5 @@ export async function preCommit(argv: readonly string[], io: Io): Promise<number
     },
     io,
   );
-  return await emitGuardReport(report, values.format as GuardFormat, io);
+  return await emitReport(values.format as GuardFormat, report, { io });
 }
