@@ -1,9 +1,9 @@
-import { guardEnv } from '../config/guard-settings.js';
+import { guardEnv } from '../guard/guard-env.js';
 import { hasFindings, isPassing, type GuardReport } from '../guard/guard-report.js';
 import type { Colors } from './color.js';
 import { describeHolder, displayScopeEntry } from './lock-summary.js';
 import { printable } from './printable.js';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../shell-quote.js';
 
 const sourceNouns: Record<string, [string, string]> = {
   staged: ['staged file', 'staged files'],
