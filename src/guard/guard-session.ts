@@ -6,13 +6,14 @@ import {
 import type { StoreErrorPolicy } from '../config/load-config.js';
 import { loadProjectSettings } from '../config/project-settings.js';
 import { EnvironmentError } from '../errors.js';
-import { collectChanges, type ChangeSource } from '../git/change-set.js';
+import { collectChanges, listRenames, type ChangeSource } from '../git/change-set.js';
 import { findCheckouts } from '../git/checkouts.js';
 import { openRepository, readIgnoreCase, type Repository } from '../git/repository.js';
 import { findConflicts, type Conflict } from './find-conflicts.js';
 import { globMatcher } from '../glob-matcher.js';
 import type { GuardReport } from './guard-report.js';
 import { partitionLocks } from './own-lock-policy.js';
+import { withRenames } from './renamed-conflicts.js';
 import { locksOutside } from './repo-scope.js';
 import type { LiveLock, LockSnapshot } from '../lock/lock-store.js';
 import { processAncestry } from '../lock/own-locks.js';
@@ -150,9 +151,13 @@ async function guard(
   const paths = ignored ? changes.paths.filter((file) => !ignored(file)) : changes.paths;
   report.filesChecked = paths.length;
   if (changes.range) report.range = changes.range;
-  report.conflicts = await matchConflicts(paths, foreign, space.roots, () =>
+  const conflicts = await matchConflicts(paths, foreign, space.roots, () =>
     readIgnoreCase(io.cwd, io.env),
   );
+  report.conflicts =
+    conflicts.length === 0
+      ? conflicts
+      : withRenames(conflicts, await listRenames(request.source, io.cwd, io.env));
   return report;
 }
 
