@@ -12,8 +12,8 @@ import type { RelayLoop } from '../store/relay-loop.js';
 import { defineCommand, type CommandSpec } from './command-context.js';
 import type { Io } from './io.js';
 import { keepWhileHolderLives } from './lease-keeper-process.js';
-import { loadProjectSettings } from './project-settings.js';
-import { openConfiguredSharedStore, type StoreFlags } from './project-store.js';
+import { loadProjectSettings } from '../config/project-settings.js';
+import { openConfiguredSharedStore, type StoreFlags } from '../store/project-store.js';
 import { describeHeldElsewhere, reportRelayEvent } from './relay-messages.js';
 
 interface StoreArgs extends StoreFlags {
