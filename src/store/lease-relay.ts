@@ -40,8 +40,12 @@ export interface LeaseRelayOptions {
 export class LeaseRelay {
   /** The leases this relay published and renews, by request id, with their record's file. */
   private readonly relayed = new Map<string, { file: string; keeper: LeaseKeeper }>();
-  /** Records whose holder took the lease itself (a shared-store acquire): nothing to publish. */
-  private readonly heldByHolder = new Set<string>();
+  /**
+   * Records whose holder took the lease itself (a shared-store acquire), with when that lease runs
+   * out unless renewed: nothing to publish until then, when the relay looks again (a holder whose
+   * own renewal stopped, a keeper killed say, is then published by the relay).
+   */
+  private readonly heldByHolder = new Map<string, number>();
   /** What was last said about each record that is not published, so it is said once. */
   private readonly said = new Map<string, string>();
 
@@ -72,7 +76,7 @@ export class LeaseRelay {
         : 'its record is gone';
       await this.withdraw(requestId, keeper, why);
     }
-    for (const key of [...this.heldByHolder, ...this.said.keys()]) {
+    for (const key of [...this.heldByHolder.keys(), ...this.said.keys()]) {
       if (present.has(key)) continue;
       this.heldByHolder.delete(key);
       this.said.delete(key);
@@ -82,7 +86,8 @@ export class LeaseRelay {
       this.sayOnce(problem.file, problem.reason, { kind: 'unreadable', problem });
     let refused = 0;
     for (const { record, requestId } of records) {
-      if (this.relayed.has(requestId) || this.heldByHolder.has(requestId)) continue;
+      if (this.relayed.has(requestId)) continue;
+      if (Date.now() < (this.heldByHolder.get(requestId) ?? 0)) continue;
       if (!(await this.publish(record, requestId))) refused++;
     }
     return { refused };
@@ -97,6 +102,11 @@ export class LeaseRelay {
   /** Publish one record; false when the server refused it. */
   private async publish(record: LiveLock, requestId: string): Promise<boolean> {
     const { loop_name, scope, singleton, pid } = record.record;
+    if (pid <= 0) {
+      const reason = `its pid ${pid} names a process group, not a holder whose lease can be kept`;
+      this.sayOnce(requestId, reason, { kind: 'unpublishable', record, reason });
+      return true;
+    }
     let result;
     try {
       result = await this.shared.acquire({
@@ -127,7 +137,7 @@ export class LeaseRelay {
       return true;
     }
     if (result.reason === 'instance' && isLeaseOfHolder(result.conflict, record)) {
-      this.heldByHolder.add(requestId);
+      this.heldByHolder.set(requestId, result.conflict.lease?.expiresAt.getTime() ?? 0);
       return true;
     }
     this.sayOnce(requestId, `${result.reason}:${result.conflict.lease?.token}`, {

@@ -11,17 +11,17 @@ import {
   testSchema,
   uniqueName,
 } from '../support/postgres.js';
-import { startIdleProcess } from '../support/processes.js';
+import { eventually, startIdleProcess } from '../support/processes.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const schema = testSchema();
 
 /** A lock directory, a shared store, and a relay between them that records what it says. */
-function setup() {
+function setup(options: { leaseTtlMs?: number } = {}) {
   const root = makeTempDir();
   const namespace = uniqueName('relay');
   const local = new FileLockStore({ loopsDir: path.join(root, '.loops'), projectRoot: root });
-  const shared = openPgStore({ namespace, projectRoot: root, schema });
+  const shared = openPgStore({ namespace, projectRoot: root, schema, ...options });
   const events: RelayEvent[] = [];
   const relay = new LeaseRelay(local, shared, {
     ttlMs: shared.leaseTtlMs,
@@ -83,6 +83,26 @@ describe.skipIf(!pgAvailable)('the lease relay', () => {
       expect.stringMatching(/^own-/),
     ]);
     expect(events).toEqual([]);
+  });
+
+  it("publishes a record whose holder's own lease ran out unrenewed", async () => {
+    const { root, local, shared, relay, events, leases } = setup({ leaseTtlMs: 500 });
+    const pid = startIdleProcess().pid;
+    await new LayeredLockStore(local, shared).acquire({
+      loopName: 'own',
+      instance: 'own',
+      scope: [path.join(root, 'a')],
+      pid,
+    });
+    await relay.pass();
+    expect(events).toEqual([]);
+    await eventually(async () => {
+      await relay.pass();
+      return events.length > 0 ? true : undefined;
+    });
+    expect(events.map((event) => event.kind)).toEqual(['published']);
+    expect(await leases()).toEqual([{ instance: 'own', scope: ['a'], pid }]);
+    await relay.stop();
   });
 
   it('says once that a record cannot be read, and again when it changes', async () => {
