@@ -253,8 +253,9 @@ describe.skipIf(!pgAvailable)('PostgreSQL store', () => {
       expect(error.code).toBe('store-permission-denied');
       expect(error.message).toMatch(/permission denied .*needs CREATE on the database/);
 
-      // A reader that may only read still lists the leases and reports what it cannot reap.
-      const writer = openPgStore({ namespace, projectRoot: root, schema, leaseTtlMs: 200 });
+      // A reader that may only read still lists the leases and reports what it cannot reap. The
+      // lease lives long enough to be listed live on a loaded machine, then runs out.
+      const writer = openPgStore({ namespace, projectRoot: root, schema, leaseTtlMs: 3_000 });
       await manager(writer, root).acquire('soon-stale', ['src']);
       await adminQuery(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
       await adminQuery(`GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${role}`);
