@@ -68,6 +68,8 @@ export async function openConfiguredSharedStore(options: {
   flags: StoreFlags;
   loaded: LoadedConfig;
   location: LoopsDirLocation;
+  /** The repository's checkouts: scope entries inside any of them are stored relative to it. */
+  space?: ScopeSpace;
 }): Promise<PgLockStore> {
   const { config } = options.loaded;
   const leaseTtlMs = config.leaseTtl === undefined ? defaultLeaseTtlMs : config.leaseTtl * 1000;
@@ -77,7 +79,13 @@ export async function openConfiguredSharedStore(options: {
       'no shared store is configured: name one with --store, SCOPEGUARD_STORE or "store" in the config',
       'no-store',
     );
-  return traced(await openSharedStore(shared, options.location.projectRoot), 'shared');
+  return traced(
+    await openSharedStore(
+      { worktreeRoots: options.space?.roots, ...shared },
+      options.location.projectRoot,
+    ),
+    'shared',
+  );
 }
 
 /** The store, traced when the debug trace is on. */
