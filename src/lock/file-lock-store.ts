@@ -182,7 +182,15 @@ export class FileLockStore implements LockStore {
             'record-is-directory',
           );
         }
-        if (!removeEntry(read.problem.file)) return { status: 'missing', instance };
+        if (this.inLinkedFolder(read.problem.file)) {
+          throw new LockRecordError(
+            `not released: ${path.dirname(read.problem.file)} is a symbolic link to a folder, ` +
+              'and scopeguard removes nothing through one. Remove the link yourself if nothing ' +
+              'uses it.',
+            'record-in-linked-folder',
+          );
+        }
+        if (!this.removeEntry(read.problem.file)) return { status: 'missing', instance };
         return { status: 'removed-unreadable', problem: read.problem };
       }
       const lock = this.toLiveLock(read.value);
@@ -194,7 +202,7 @@ export class FileLockStore implements LockStore {
       ) {
         return { status: 'refused', lock };
       }
-      if (isUnchanged(this.runningDir, read.value)) removeEntry(read.value.file);
+      if (isUnchanged(this.runningDir, read.value)) this.removeEntry(read.value.file);
       return { status: 'released', lock };
     });
   }
@@ -287,7 +295,7 @@ export class FileLockStore implements LockStore {
   private reapUnderSentinel(dead: Scan['dead']): ReapedLock[] {
     const reaped: ReapedLock[] = [];
     for (const { file, reason } of dead) {
-      if (!isUnchanged(this.runningDir, file) || !removeEntry(file.file)) continue;
+      if (!isUnchanged(this.runningDir, file) || !this.removeEntry(file.file)) continue;
       reaped.push({ ...this.toLiveLock(file), reason });
     }
     return reaped;
@@ -387,6 +395,30 @@ export class FileLockStore implements LockStore {
     }
   }
 
+  /**
+   * Remove a file (or symlink) of the lock directory; false when it is already gone, or when the
+   * folder it was read in has been swapped for a symlink since: the file would then be elsewhere.
+   */
+  private removeEntry(file: string): boolean {
+    if (this.inLinkedFolder(file)) return false;
+    try {
+      unlinkSync(file);
+      return true;
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return false;
+      throw environmentErrorFrom(error, 'remove', file);
+    }
+  }
+
+  /** Whether `file` lies in a folder of `.running/` that is a symlink (never `.running/` itself). */
+  private inLinkedFolder(file: string): boolean {
+    const folder = path.dirname(file);
+    return (
+      folder !== this.runningDir &&
+      (lstatSync(folder, { throwIfNoEntry: false })?.isSymbolicLink() ?? false)
+    );
+  }
+
   private recordPath(instance: string): string {
     return path.join(this.runningDir, flatRecordName(instance));
   }
@@ -415,17 +447,6 @@ function newRecord(
     ...optional('proc_start', holderStart),
     ...optional('pid_ns', currentPidNamespace()),
   };
-}
-
-/** Remove a file (or symlink) of the lock directory; false when it is already gone. */
-function removeEntry(file: string): boolean {
-  try {
-    unlinkSync(file);
-    return true;
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return false;
-    throw environmentErrorFrom(error, 'remove', file);
-  }
 }
 
 /**
