@@ -71,7 +71,7 @@ function readRecordLevel(runningDir: string, folder: string, reads: RecordRead[]
       problem: { stem, file: path.join(runningDir, name), reason, blocking: true },
     });
   };
-  for (const entry of listDirectory(path.join(runningDir, folder))) {
+  for (const entry of listDirectory(runningDir, folder)) {
     const raw = entry.name;
     const isRecordName = raw.toString('latin1').endsWith(lockSuffix);
     if (!isRecordName && !entry.isDirectory() && !entry.isSymbolicLink()) continue;
@@ -104,16 +104,17 @@ function readRecordLevel(runningDir: string, folder: string, reads: RecordRead[]
   }
 }
 
-function listDirectory(runningDir: string): Dirent<Buffer>[] {
+function listDirectory(runningDir: string, folder: string): Dirent<Buffer>[] {
+  const dir = path.join(runningDir, folder);
   try {
     // File types come with the names, so telling records from folders costs no further calls.
-    return readdirSync(runningDir, { encoding: 'buffer', withFileTypes: true });
+    return readdirSync(dir, { encoding: 'buffer', withFileTypes: true });
   } catch (error) {
     const code = errnoCode(error);
-    // A folder of nested records removed (or replaced) since it was listed holds none.
-    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    // A folder of nested records replaced by a file since it was listed holds none.
+    if (code === 'ENOENT' || (code === 'ENOTDIR' && folder !== '')) return [];
     throw new EnvironmentError(
-      `cannot read the lock directory ${runningDir} (${code ?? String(error)}): check that it is a ` +
+      `cannot read the lock directory ${dir} (${code ?? String(error)}): check that it is a ` +
         'directory you may read, or point --loops-dir elsewhere.',
       'lock-dir-unreadable',
     );
