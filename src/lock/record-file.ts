@@ -71,22 +71,21 @@ function readRecordLevel(runningDir: string, folder: string, reads: RecordRead[]
       problem: { stem, file: path.join(runningDir, name), reason, blocking: true },
     });
   };
-  for (const entry of listDirectory(runningDir, folder)) {
-    const raw = entry.name;
-    const isRecordName = raw.toString('latin1').endsWith(lockSuffix);
-    if (!isRecordName && !entry.isDirectory() && !entry.isSymbolicLink()) continue;
-    const name = decodeUtf8(raw);
+  const dir = path.join(runningDir, folder);
+  for (const entry of listDirectory(dir, folder !== '')) {
+    const kind = entryKind(dir, entry);
+    if (kind === undefined) continue;
+    const name = decodeUtf8(entry.name);
     if (name === undefined) {
       problem(
-        escapeBytes(raw),
+        escapeBytes(entry.name),
         'has a file name that is not valid UTF-8, so scopeguard cannot judge it: rename it',
       );
-    } else if (isRecordName) {
+    } else if (kind === 'record') {
       if (folder + name === sentinelName) continue;
       const read = readRecordFile(runningDir, folder + name);
       if (!('gone' in read)) reads.push(read);
-    } else if (entry.isSymbolicLink()) {
-      if (!isFolder(path.join(runningDir, folder, name))) continue;
+    } else if (kind === 'linked folder') {
       problem(
         name,
         'is a symbolic link to a folder, which scopeguard does not follow (records in it would ' +
@@ -104,15 +103,29 @@ function readRecordLevel(runningDir: string, folder: string, reads: RecordRead[]
   }
 }
 
-function listDirectory(runningDir: string, folder: string): Dirent<Buffer>[] {
-  const dir = path.join(runningDir, folder);
+/**
+ * What an entry of `dir` is to readers: a record (a `*.lock` name, whatever the file), a folder,
+ * a symlink to a folder, or none of these (temp files, say), which readers pass over.
+ */
+function entryKind(
+  dir: string,
+  entry: Dirent<Buffer>,
+): 'record' | 'folder' | 'linked folder' | undefined {
+  if (entry.name.toString('latin1').endsWith(lockSuffix)) return 'record';
+  if (entry.isDirectory()) return 'folder';
+  if (entry.isSymbolicLink() && isFolder(Buffer.concat([Buffer.from(`${dir}/`), entry.name])))
+    return 'linked folder';
+  return undefined;
+}
+
+function listDirectory(dir: string, nested: boolean): Dirent<Buffer>[] {
   try {
     // File types come with the names, so telling records from folders costs no further calls.
     return readdirSync(dir, { encoding: 'buffer', withFileTypes: true });
   } catch (error) {
     const code = errnoCode(error);
     // A folder of nested records replaced by a file since it was listed holds none.
-    if (code === 'ENOENT' || (code === 'ENOTDIR' && folder !== '')) return [];
+    if (code === 'ENOENT' || (code === 'ENOTDIR' && nested)) return [];
     throw new EnvironmentError(
       `cannot read the lock directory ${dir} (${code ?? String(error)}): check that it is a ` +
         'directory you may read, or point --loops-dir elsewhere.',
@@ -180,7 +193,7 @@ function isSymlink(file: string): boolean {
   }
 }
 
-function isFolder(file: string): boolean {
+function isFolder(file: string | Buffer): boolean {
   try {
     return statSync(file).isDirectory();
   } catch {
