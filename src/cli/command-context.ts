@@ -7,8 +7,8 @@ import type { LoopsDirLocation } from '../lock/loops-dir.js';
 import { scopeSpaceFor } from '../lock/scope-space.js';
 import type { SharedStoreChoice } from '../store/shared-store-choice.js';
 import type { Io } from './io.js';
-import { loadProjectSettings } from './project-settings.js';
-import { openProjectStore, type StoreFlags } from './project-store.js';
+import { loadProjectSettings } from '../config/project-settings.js';
+import { openProjectStore, type StoreFlags } from '../store/project-store.js';
 
 /** What every command handler receives besides its parsed arguments. */
 export interface CommandContext {
@@ -19,14 +19,14 @@ export interface CommandContext {
    * Find the loops directory (flags, env, little-loops config) and the shared store, if any, and
    * open the lock core on them. The store is closed by `close`.
    */
-  openLocks(flags: StoreFlags & { loopsDir?: string }): Promise<{
+  openLocks: (flags: StoreFlags & { loopsDir?: string }) => Promise<{
     manager: LockManager;
     location: LoopsDirLocation;
     shared?: SharedStoreChoice;
     leaseTtlMs: number;
   }>;
   /** Close every store the command opened. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** One CLI command: its yargs shape and a handler that returns the exit code. */

@@ -23,7 +23,7 @@ import type {
   StoreProbe,
 } from './lock-store.js';
 import { freshInstance } from './fresh-instance.js';
-import { isHeldByAncestry, nestingAncestry, type AncestorProcess } from './own-locks.js';
+import { isHeldByAncestry, isSameHolderAs } from './own-locks.js';
 import {
   currentBootId,
   currentHost,
@@ -130,14 +130,11 @@ export class FileLockStore implements LockStore {
       const peerLocks = peerScans.flatMap(({ peer, scan: peerScan }) =>
         peerScan.live.map((file) => peer.toLiveLock(file, resolveScopePath)),
       );
-      // Walking the process tree costs a `ps` where there is no /proc: only when a lock needs it.
-      let ancestry: AncestorProcess[] | undefined;
       const conflict = findScopeConflict([...live, ...peerLocks], {
         scope: request.scope,
         loopName: request.loopName,
         singleton: request.singleton,
-        isSameHolder: (lock) =>
-          isHeldByAncestry(lock.record, (ancestry ??= nestingAncestry(holderPid))),
+        isSameHolder: isSameHolderAs(holderPid),
         roots: this.roots,
       });
       if (conflict) {
@@ -202,7 +199,8 @@ export class FileLockStore implements LockStore {
       ) {
         return { status: 'refused', lock };
       }
-      if (isUnchanged(this.runningDir, read.value)) this.removeEntry(read.value.file);
+      if (!isUnchanged(this.runningDir, read.value)) return { status: 'changed', lock };
+      if (!this.removeEntry(read.value.file)) return { status: 'missing', instance };
       return { status: 'released', lock };
     });
   }

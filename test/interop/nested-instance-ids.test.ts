@@ -25,7 +25,7 @@ async function pythonHoldsNested(root: string, modulePath: string) {
       { cwd: root, env: { ...process.env, PYTHONPATH: modulePath }, stdio: 'pipe' },
     ),
   );
-  const lines = createInterface({ input: holder.stdout! })[Symbol.asyncIterator]();
+  const lines = createInterface({ input: holder.stdout })[Symbol.asyncIterator]();
   expect((await lines.next()).value).toBe('held');
   expect(existsSync(path.join(runningDir(root), `${id}.lock`))).toBe(true);
   return holder;
@@ -58,7 +58,7 @@ describe.skipIf(!pythonAvailable || withInstanceIds.length === 0).each(withInsta
         });
         expect(granted.code, granted.stderr).toBe(0);
       } finally {
-        holder.stdin!.end();
+        holder.stdin.end();
       }
     });
 
