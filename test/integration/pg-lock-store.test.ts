@@ -260,9 +260,9 @@ describe.skipIf(!pgAvailable)('PostgreSQL store', () => {
       expect(error.code).toBe('store-permission-denied');
       expect(error.message).toMatch(/permission denied .*needs CREATE on the database/);
 
-      // A reader that may only read still lists the leases and reports what it cannot reap.
-      // Long enough that a loaded machine still reads the lease live before it expires.
-      const writer = openPgStore({ namespace, projectRoot: root, schema, leaseTtlMs: 2000 });
+      // A reader that may only read still lists the leases and reports what it cannot reap. The
+      // lease lives long enough to be listed live on a loaded machine, then runs out.
+      const writer = openPgStore({ namespace, projectRoot: root, schema, leaseTtlMs: 3_000 });
       const { instance } = acquired(
         await manager(writer, root).acquire('soon-stale', ['src']),
       ).lock;
