@@ -121,7 +121,8 @@ export class PgConnection {
       client.release();
       return result;
     } catch (error) {
-      client.removeListener('error', ignore);
+      // Released with an error, the client is ended and never reused; its socket may still
+      // report the terminated session afterwards, so the listener stays.
       client.release(error instanceof Error ? error : new Error(String(error)));
       throw error;
     }
