@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { environmentErrorFrom } from '../errno-error.js';
 import { EnvironmentError, ExitCode, ScopeguardError } from '../errors.js';
-import { inspectPreCommitHook } from '../git/hook-install.js';
+import { gitHooks, inspectHook } from '../git/hook-install.js';
 import { openRepository } from '../git/repository.js';
 import type { LockStore } from '../lock/lock-store.js';
 import { flockHelperName, holdSentinel } from '../lock/sentinel.js';
@@ -41,8 +41,10 @@ export const doctorCommand = defineCommand<DoctorArgs>({
         : ` (linked worktree of ${repository.mainRoot})`;
     checks.push({ ok: true, label: 'repository', detail: `${repository.topLevel}${worktree}` });
 
-    const hook = await inspectPreCommitHook(repository, io.env);
-    checks.push({ ok: hook.active, label: 'pre-commit hook', detail: hook.detail });
+    for (const hook of gitHooks) {
+      const status = await inspectHook(repository, hook, io.env);
+      checks.push({ ok: status.active, label: `${hook.name} hook`, detail: status.detail });
+    }
     checks.push(agentHooksCheck(repository.topLevel, io.env));
 
     const { loaded, location } = await loadProjectSettings(io, args.loopsDir, repository);

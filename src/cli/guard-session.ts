@@ -12,6 +12,9 @@ import { findConflicts, type Conflict } from '../guard/find-conflicts.js';
 import { globMatcher } from '../glob-matcher.js';
 import type { GuardReport } from '../guard/guard-report.js';
 import { partitionLocks } from '../guard/own-lock-policy.js';
+import { scopeLockTrailerValue } from '../guard/scope-lock-trailer.js';
+import { excuseByTrailers } from '../guard/trailer-ownership.js';
+import { readRangeCommits } from '../git/range-commits.js';
 import { locksOutside } from '../guard/repo-scope.js';
 import type { LiveLock, LockSnapshot } from '../lock/lock-store.js';
 import { processAncestry } from '../lock/own-locks.js';
@@ -106,6 +109,7 @@ async function guard(request: GuardRequest, io: Io, setup: GuardSetup): Promise<
     mode: settings.mode,
     source: request.source.kind === 'paths' ? request.source.origin : request.source.kind,
     conflicts: [],
+    ownByTrailer: [],
     ownLocks: [],
     outsideLocks: [],
     reaped: [],
@@ -145,9 +149,26 @@ async function guard(request: GuardRequest, io: Io, setup: GuardSetup): Promise<
   const paths = ignored ? changes.paths.filter((file) => !ignored(file)) : changes.paths;
   report.filesChecked = paths.length;
   if (changes.range) report.range = changes.range;
-  report.conflicts = await matchConflicts(paths, foreign, space.roots, () =>
+  const conflicts = await matchConflicts(paths, foreign, space.roots, () =>
     readIgnoreCase(io.cwd, io.env),
   );
+  if (changes.range === undefined || conflicts.length === 0) {
+    report.conflicts = conflicts;
+    return report;
+  }
+  // A range's conflicts may be the holder's own work, which its commits' trailers say.
+  const commits = await readRangeCommits(
+    changes.range.mergeBase,
+    changes.range.head,
+    io.cwd,
+    io.env,
+  );
+  const namespace = setup.shared?.namespace;
+  const owned = excuseByTrailers(conflicts, commits, (lock) =>
+    scopeLockTrailerValue(lock, namespace),
+  );
+  report.conflicts = owned.conflicts;
+  report.ownByTrailer = owned.ownByTrailer;
   return report;
 }
 
@@ -182,7 +203,7 @@ async function matchConflicts(
  * default), say so loudly and go on with the lock directory alone, which still holds this
  * machine's loops.
  */
-async function readLocks(setup: GuardSetup, io: Io): Promise<LockSnapshot> {
+export async function readLocks(setup: GuardSetup, io: Io): Promise<LockSnapshot> {
   try {
     return await setup.store.snapshot();
   } catch (error) {

@@ -5,6 +5,7 @@ import type { LoopsDirLocation } from '../lock/loops-dir.js';
 import type { ScopeSpace } from '../lock/scope-space.js';
 import { defaultLeaseTtlMs } from '../store/lease-keeper.js';
 import { UsageError } from '../errors.js';
+import type { LayeredLockStore } from '../store/layered-lock-store.js';
 import { openSharedStore, openStore, type SharedStoreSettings } from '../store/open-store.js';
 import type { PgLockStore } from '../store/pg-lock-store.js';
 import { chooseSharedStore, type SharedStoreChoice } from '../store/shared-store-choice.js';
@@ -19,8 +20,11 @@ export interface StoreFlags {
 /** A command's lock store, and what to do when its shared part cannot be reached. */
 export interface ProjectStore {
   store: LockStore;
-  /** The shared store configured besides the lock directory, if any. */
-  shared?: SharedStoreChoice;
+  /**
+   * The shared store configured besides the lock directory, if any, with its namespace resolved
+   * (from the setting, else the `origin` remote).
+   */
+  shared?: SharedStoreChoice & { namespace: string };
   onStoreError: StoreErrorPolicy;
   /** The shared lease's time to live, which renewals must beat. */
   leaseTtlMs: number;
@@ -51,7 +55,12 @@ export async function openProjectStore(options: {
   return {
     store,
     ...(shared && {
-      shared: { url: shared.url, urlSource: shared.urlSource, namespace: shared.namespace },
+      shared: {
+        url: shared.url,
+        urlSource: shared.urlSource,
+        // openStore puts the shared store it opened beside the lock directory.
+        namespace: ((store as LayeredLockStore).shared as PgLockStore).namespace,
+      },
     }),
     onStoreError: config.onStoreError ?? options.defaultOnStoreError,
     leaseTtlMs,

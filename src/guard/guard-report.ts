@@ -2,6 +2,7 @@ import type { GuardMode } from '../config/load-config.js';
 import type { LiveLock, ReapedLock } from '../lock/lock-store.js';
 import type { RecordProblem } from '../lock/record-file.js';
 import type { Conflict } from './find-conflicts.js';
+import type { TrailerExcuse } from './trailer-ownership.js';
 
 /** What a guard run found: the input of every formatter and of the exit code. */
 export interface GuardReport {
@@ -12,6 +13,8 @@ export interface GuardReport {
   /** Number of changed paths checked; undefined when no foreign lock made the listing necessary. */
   filesChecked?: number;
   conflicts: Conflict[];
+  /** Conflicts of a range excused because every commit changing the file names the holding lock. */
+  ownByTrailer: TrailerExcuse[];
   ownLocks: LiveLock[];
   /** Foreign live locks with no scope entry inside this repository: they guard nothing here. */
   outsideLocks: LiveLock[];
