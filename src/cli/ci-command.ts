@@ -3,7 +3,7 @@ import path from 'node:path';
 import { EnvironmentError, ExitCode } from '../errors.js';
 import { verifyCommit } from '../git/change-set.js';
 import { detectCiPlatform, resolveCiRange, type CiPlatform } from '../git/ci-range.js';
-import { hasFindings, type GuardReport } from '../guard/guard-report.js';
+import { hasReportText, type GuardReport } from '../guard/guard-report.js';
 import { formatGitHubReport, nothingToEnforceSummary } from '../report/github-report.js';
 import { formatGitLabReport } from '../report/gitlab-report.js';
 import { printable } from '../report/printable.js';
@@ -189,8 +189,8 @@ async function emitCiReport(report: GuardReport, output: CiOutput, io: Io): Prom
  * for echoing untrusted text.
  */
 async function emitPausingCommands(report: GuardReport, io: Io): Promise<number> {
-  // Without findings nothing goes to stdout, and diagnostics on stderr are printable.
-  if (!hasFindings(report)) return emitGuardReport(report, 'text', io);
+  // Without a report nothing goes to stdout, and diagnostics on stderr are printable.
+  if (!hasReportText(report)) return emitGuardReport(report, 'text', io);
   const token = builtin('node:crypto').randomUUID();
   io.stdout.write(`::stop-commands::${token}\n`);
   try {

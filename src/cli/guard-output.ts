@@ -1,5 +1,5 @@
 import { ExitCode } from '../errors.js';
-import { hasFindings, isPassing, type GuardReport } from '../guard/guard-report.js';
+import { hasReportText, isPassing, type GuardReport } from '../guard/guard-report.js';
 import { printable } from '../report/printable.js';
 import type { Io } from './io.js';
 
@@ -21,7 +21,7 @@ export async function emitGuardReport(
     io.stdout.write(formatJsonReport(report));
     return isPassing(report) ? ExitCode.ok : ExitCode.refused;
   }
-  if (hasFindings(report)) {
+  if (hasReportText(report)) {
     const [{ formatTextReport }, { colorsFor }] = await Promise.all([
       import('../report/text-report.js'),
       import('../report/color.js'),

@@ -33,6 +33,11 @@ export function hasFindings(report: GuardReport): boolean {
   return report.conflicts.length > 0 || (report.strict && report.problems.length > 0);
 }
 
+/** True when the report has something for the reader: findings, or conflicts excused by trailers. */
+export function hasReportText(report: GuardReport): boolean {
+  return hasFindings(report) || report.ownByTrailer.length > 0;
+}
+
 /** True when the guard lets the change through. */
 export function isPassing(report: GuardReport): boolean {
   return report.mode !== 'block' || !hasFindings(report);
