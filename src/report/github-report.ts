@@ -64,14 +64,12 @@ function summaryTable(report: GuardReport, now: number): string {
 /** The conflicts excused by trailers: which file, held by which lock, excused by which trailer. */
 function excusedTable(report: GuardReport): string {
   if (report.ownByTrailer.length === 0) return '';
-  const rows = report.ownByTrailer.map((excuse) =>
-    [
-      excuse.file,
-      excuse.lock.record.loop_name,
-      `Scope-Lock: ${excuse.trailer}`,
-      String(excuse.commits.length),
-    ].map(markdownCell),
-  );
+  const rows = report.ownByTrailer.map((excuse) => [
+    ...[excuse.file, excuse.lock.record.loop_name, `Scope-Lock: ${excuse.trailer}`].map(
+      markdownCell,
+    ),
+    String(excuse.commits.length),
+  ]);
   return [
     '',
     "#### Excused as the holder's own work",

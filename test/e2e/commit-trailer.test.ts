@@ -132,13 +132,13 @@ describe('the Scope-Lock trailer of the commit-msg hook', () => {
         'src',
         '--pid',
         String(startIdleProcess().pid),
-        '--format',
-        'json',
       ],
       { cwd: root },
     );
     expect(held.code, held.stderr).toBe(0);
-    const record = JSON.parse(held.stdout) as { host: string; started_at: string };
+    const record = JSON.parse(
+      readFileSync(path.join(root, '.loops', '.running', 'agent-1.lock'), 'utf8'),
+    ) as { host: string; started_at: string };
     writeFiles(root, { 'src/a.ts': 'by the agent\n' });
     git(root, 'add', 'src/a.ts');
 
