@@ -1,11 +1,11 @@
-import { parseArgs } from 'node:util';
 import { ExitCode, UsageError } from '../errors.js';
 import { addCommitTrailers } from '../git/commit-message-trailers.js';
 import { partitionLocks } from '../guard/own-lock-policy.js';
 import { scopeLockTrailerKey, scopeLockTrailerValue } from '../guard/scope-lock-trailer.js';
 import { processAncestry } from '../lock/own-locks.js';
 import { printable } from '../report/printable.js';
-import { openGuardSetup, readLocks } from './guard-session.js';
+import { openGuardSetup, readLocks } from '../guard/guard-session.js';
+import { guardFlagsFrom, parseHookArgs } from './guard-flags.js';
 import type { Io } from './io.js';
 import { reportProblems, reportReaped } from './lock-messages.js';
 
@@ -23,41 +23,20 @@ already has it. \`ci\` excuses the holder's own commits by these trailers.
  * commit. The message file is the only thing it writes, and only when an own lock exists.
  */
 export async function commitMsg(argv: readonly string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        as: { type: 'string', multiple: true },
-        'loops-dir': { type: 'string' },
-        store: { type: 'string' },
-        namespace: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new UsageError(`commit-msg: ${(error as Error).message}`, 'usage');
-  }
-  const { values, positionals } = parsed;
+  // git passes the message file first; the guard's flags may follow.
+  const [file, ...rest] = argv;
+  const values = parseHookArgs('commit-msg', file?.startsWith('-') ? argv : rest, {});
   if (values.help) {
     io.stdout.write(usage);
     return ExitCode.ok;
   }
-  const [file] = positionals;
-  if (file === undefined || positionals.length > 1) {
+  if (file === undefined || file.startsWith('-')) {
     throw new UsageError(
-      'commit-msg: give the commit message file, as git passes it to the hook: scopeguard commit-msg "$1"',
+      'commit-msg: give the commit message file first, as git passes it to the hook: scopeguard commit-msg "$1"',
       'usage',
     );
   }
-  const flags = {
-    as: values.as,
-    loopsDir: values['loops-dir'],
-    store: values.store,
-    namespace: values.namespace,
-  };
+  const flags = guardFlagsFrom(values);
   const setup = await openGuardSetup(flags, io, undefined, 'warn');
   try {
     const snapshot = await readLocks(setup, io);

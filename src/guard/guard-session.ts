@@ -3,26 +3,33 @@ import {
   type GuardFlags,
   type GuardSettings,
 } from '../config/guard-settings.js';
-import type { GuardMode, StoreErrorPolicy } from '../config/load-config.js';
+import type { StoreErrorPolicy } from '../config/load-config.js';
+import { loadProjectSettings } from '../config/project-settings.js';
 import { EnvironmentError } from '../errors.js';
-import { collectChanges, type ChangeSource } from '../git/change-set.js';
+import {
+  collectChanges,
+  listRenames,
+  type ChangeSet,
+  type ChangeSource,
+} from '../git/change-set.js';
 import { findCheckouts } from '../git/checkouts.js';
 import { openRepository, readIgnoreCase, type Repository } from '../git/repository.js';
-import { findConflicts, type Conflict } from '../guard/find-conflicts.js';
+import { findConflicts, type Conflict } from './find-conflicts.js';
 import { globMatcher } from '../glob-matcher.js';
-import type { GuardReport } from '../guard/guard-report.js';
-import { partitionLocks } from '../guard/own-lock-policy.js';
-import { scopeLockTrailerValue } from '../guard/scope-lock-trailer.js';
-import { excuseByTrailers } from '../guard/trailer-ownership.js';
+import type { GuardReport } from './guard-report.js';
+import { partitionLocks } from './own-lock-policy.js';
+import { withRenames } from './renamed-conflicts.js';
+import { locksOutside } from './repo-scope.js';
+import { scopeLockTrailerValue } from './scope-lock-trailer.js';
+import { excuseByTrailers, type TrailerOwnership } from './trailer-ownership.js';
 import { readRangeCommits } from '../git/range-commits.js';
-import { locksOutside } from '../guard/repo-scope.js';
 import type { LiveLock, LockSnapshot } from '../lock/lock-store.js';
 import { processAncestry } from '../lock/own-locks.js';
 import { scopeSpaceFor, type ScopeSpace } from '../lock/scope-space.js';
 import { LayeredLockStore } from '../store/layered-lock-store.js';
-import type { Io } from './io.js';
-import { loadProjectSettings } from './project-settings.js';
-import { openProjectStore, type ProjectStore, type StoreFlags } from './project-store.js';
+import { openProjectStore, type ProjectStore, type StoreFlags } from '../store/project-store.js';
+import type { RunContext } from '../run-context.js';
+import type { GuardMode } from './guard-mode.js';
 
 export interface GuardRequest {
   source: ChangeSource;
@@ -54,7 +61,7 @@ export interface GuardSetup extends ProjectStore {
  */
 export async function openGuardSetup(
   flags: GuardRequest['flags'],
-  io: Io,
+  io: RunContext,
   defaultMode?: GuardMode,
   defaultOnStoreError: StoreErrorPolicy = 'block',
 ): Promise<GuardSetup> {
@@ -86,7 +93,7 @@ export async function openGuardSetup(
  */
 export async function runGuard(
   request: GuardRequest,
-  io: Io,
+  io: RunContext,
   setup?: GuardSetup,
 ): Promise<GuardReport> {
   if (setup) return guard(request, io, setup);
@@ -103,7 +110,11 @@ export async function runGuard(
   }
 }
 
-async function guard(request: GuardRequest, io: Io, setup: GuardSetup): Promise<GuardReport> {
+async function guard(
+  request: GuardRequest,
+  io: RunContext,
+  setup: GuardSetup,
+): Promise<GuardReport> {
   const { repository, settings, store, space, notes } = setup;
   const report: GuardReport = {
     mode: settings.mode,
@@ -152,24 +163,29 @@ async function guard(request: GuardRequest, io: Io, setup: GuardSetup): Promise<
   const conflicts = await matchConflicts(paths, foreign, space.roots, () =>
     readIgnoreCase(io.cwd, io.env),
   );
-  if (changes.range === undefined || conflicts.length === 0) {
-    report.conflicts = conflicts;
-    return report;
-  }
-  // A range's conflicts may be the holder's own work, which its commits' trailers say.
-  const commits = await readRangeCommits(
-    changes.range.mergeBase,
-    changes.range.head,
-    io.cwd,
-    io.env,
-  );
-  const namespace = setup.shared?.namespace;
-  const owned = excuseByTrailers(conflicts, commits, (lock) =>
-    scopeLockTrailerValue(lock, namespace),
-  );
-  report.conflicts = owned.conflicts;
+  const owned = await excuseOwnWork(conflicts, changes.range, setup, io);
   report.ownByTrailer = owned.ownByTrailer;
+  report.conflicts =
+    owned.conflicts.length === 0
+      ? []
+      : withRenames(owned.conflicts, await listRenames(request.source, io.cwd, io.env));
   return report;
+}
+
+/**
+ * A range's conflicts that are the holder's own work, as the trailers of its commits say; other
+ * sources have no commits to read.
+ */
+async function excuseOwnWork(
+  conflicts: Conflict[],
+  range: ChangeSet['range'],
+  setup: GuardSetup,
+  io: RunContext,
+): Promise<TrailerOwnership> {
+  if (range === undefined || conflicts.length === 0) return { conflicts, ownByTrailer: [] };
+  const commits = await readRangeCommits(range.mergeBase, range.head, io.cwd, io.env);
+  const namespace = setup.shared?.namespace;
+  return excuseByTrailers(conflicts, commits, (lock) => scopeLockTrailerValue(lock, namespace));
 }
 
 // Below this many paths, matching twice costs less than the git process that reads the setting.
@@ -203,7 +219,7 @@ async function matchConflicts(
  * default), say so loudly and go on with the lock directory alone, which still holds this
  * machine's loops.
  */
-export async function readLocks(setup: GuardSetup, io: Io): Promise<LockSnapshot> {
+export async function readLocks(setup: GuardSetup, io: RunContext): Promise<LockSnapshot> {
   try {
     return await setup.store.snapshot();
   } catch (error) {
