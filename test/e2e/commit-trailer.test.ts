@@ -51,7 +51,8 @@ async function underLock(root: string, script: string) {
   return { result, trailer: `${held.instance}@${held.host}#${held.started_at}` };
 }
 
-describe('the Scope-Lock trailer of the commit-msg hook', () => {
+// Scenarios of several commits, each running both hooks: slow on a loaded machine.
+describe('the Scope-Lock trailer of the commit-msg hook', { timeout: 120_000 }, () => {
   it('names the lock a commit under `scopeguard run` is made under, once, and amend keeps it once', async () => {
     const root = await guardedRepo({ 'src/a.ts': 'a\n' });
     expect(scopeLockTrailers(root)).toEqual([]);
