@@ -62,7 +62,7 @@ describe('excuseByTrailers', () => {
     ['the same lock in another namespace', [['gitlab.com/o/r/api-1#7']]],
     ['no commit changing the file at all', []],
   ])('keeps the conflict for %s', (_case, trailerSets) => {
-    const commits = (trailerSets).map((trailers, index) =>
+    const commits = trailerSets.map((trailers, index) =>
       commit(`c${index}`, ['src/a.ts'], trailers),
     );
     const owned = excuseByTrailers([conflict('src/a.ts', lock)], commits, trailerOf);
