@@ -1,0 +1,33 @@
+/** A git hook scopeguard registers with whichever hook manager a project uses. */
+export interface GuardedHook {
+  /** The git hook's name, which is also the scopeguard command the hook runs. */
+  name: string;
+  /** The hook's id where a manager names its hooks (the pre-commit framework, lefthook). */
+  id: string;
+}
+
+/**
+ * Every hook `init` registers. A manager adds, checks and removes an entry for each, so a new hook
+ * is one more line here.
+ */
+export const guardedHooks: readonly GuardedHook[] = [{ name: 'pre-commit', id: 'scopeguard' }];
+
+/** The command line a manager's hook runs: `scopeguard pre-commit` behind the given launcher. */
+export function guardCommand(hook: GuardedHook, launcher = ''): string {
+  return `${launcher}scopeguard ${hook.name}`;
+}
+
+/**
+ * How JavaScript managers (lefthook, simple-git-hooks) start scopeguard: their hooks run with the
+ * user's PATH, where a project's own node_modules/.bin is missing, and `npx --no` finds scopeguard
+ * there or installed globally, never downloading it.
+ */
+export const npxLauncher = 'npx --no -- ';
+
+/** A command line that runs scopeguard's `hook` command, however it is launched. */
+export function runsGuardCommand(command: unknown, hook: GuardedHook): boolean {
+  if (typeof command !== 'string') return false;
+  return new RegExp(`(^|[\\s/'"])scopeguard(\\.js)?['"]?\\s+${hook.name}(\\s|$|[;&|)])`).test(
+    command,
+  );
+}
