@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { environmentErrorFrom } from '../errno-error.js';
 import { EnvironmentError, ExitCode, ScopeguardError } from '../errors.js';
-import { inspectPreCommitHook } from '../git/hook-install.js';
+import { chooseHookManager } from '../git/hook-managers/select-manager.js';
 import { openRepository } from '../git/repository.js';
 import type { LockStore } from '../lock/lock-store.js';
 import { flockHelperName, holdSentinel } from '../lock/sentinel.js';
@@ -41,7 +41,10 @@ export const doctorCommand = defineCommand<DoctorArgs>({
         : ` (linked worktree of ${repository.mainRoot})`;
     checks.push({ ok: true, label: 'repository', detail: `${repository.topLevel}${worktree}` });
 
-    const hook = await inspectPreCommitHook(repository, io.env);
+    const choice = await chooseHookManager(repository, io.execPath, io.env);
+    if (choice.note !== undefined)
+      checks.push({ ok: true, label: 'hook managers', detail: choice.note });
+    const hook = await choice.manager.diagnose(choice.context);
     checks.push({ ok: hook.active, label: 'pre-commit hook', detail: hook.detail });
     checks.push(agentHooksCheck(repository.topLevel, io.env));
 

@@ -181,7 +181,7 @@ export async function inspectPreCommitHook(
   return { active: true, detail: `${file} runs scopeguard` };
 }
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return true;
