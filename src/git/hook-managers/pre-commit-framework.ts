@@ -115,7 +115,7 @@ function isOwnRepo(repo: FrameworkRepo): boolean {
 }
 
 /** A hook entry as `.pre-commit-hooks.yaml` declares it, the stage named for hooks after pre-commit. */
-function hookEntry(hook: GuardedHook): string {
+export function hookEntry(hook: GuardedHook): string {
   const stage = hook.name === 'pre-commit' ? '' : `  stages: [${hook.name}]\n`;
   return (
     `- id: ${hook.id}\n  name: scopeguard ${hook.name}\n  entry: ${guardCommand(hook)}\n` +
