@@ -105,7 +105,7 @@ async function checkEdit(
   flags: HookFlags,
   io: Io,
 ): Promise<HookAnswer> {
-  const { runGuard } = await import('./guard-session.js');
+  const { runGuard } = await import('../guard/guard-session.js');
   let report;
   try {
     report = await runGuard(

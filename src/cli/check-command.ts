@@ -5,7 +5,7 @@ import { defineCommand } from './command-context.js';
 import { guardFlagsFrom, type GuardFlagValues } from './guard-flags.js';
 import { guardPolicyOptions } from './guard-options.js';
 import { emitReport, guardFormats, type GuardFormat } from './report-formats.js';
-import { runGuard } from './guard-session.js';
+import { runGuard } from '../guard/guard-session.js';
 import type { Io } from './io.js';
 
 interface CheckArgs extends GuardFlagValues {

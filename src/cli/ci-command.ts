@@ -7,7 +7,12 @@ import { printable } from '../report/printable.js';
 import { defineCommand } from './command-context.js';
 import { guardFlagsFrom, type GuardFlagValues } from './guard-flags.js';
 import { guardPolicyOptions } from './guard-options.js';
-import { openGuardSetup, runGuard, type GuardRequest, type GuardSetup } from './guard-session.js';
+import {
+  openGuardSetup,
+  runGuard,
+  type GuardRequest,
+  type GuardSetup,
+} from '../guard/guard-session.js';
 import type { Io } from './io.js';
 import {
   ciFormats,

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { guardModes } from '../config/load-config.js';
+import { guardModes } from '../guard/guard-mode.js';
 import { UsageError } from '../errors.js';
-import type { GuardRequest } from './guard-session.js';
+import type { GuardRequest } from '../guard/guard-session.js';
 
 /**
  * One flag of the guard: how node's parseArgs reads it on the hook path and what yargs shows in

@@ -1,10 +1,10 @@
 import { envSwitch } from '../config/env-switch.js';
-import { guardEnv } from '../config/guard-settings.js';
+import { guardEnv } from '../guard/guard-env.js';
 import { printable } from '../report/printable.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { guardFlagsFrom, parseHookArgs } from './guard-flags.js';
 import { emitReport, guardFormats, type GuardFormat } from './report-formats.js';
-import { runGuard } from './guard-session.js';
+import { runGuard } from '../guard/guard-session.js';
 import type { Io } from './io.js';
 
 const usage = `Usage: scopeguard pre-commit [--mode block|warn|off] [--format text|json] [--as NAME]... [--strict] [--loops-dir DIR] [--staged-from-stdin]

@@ -5,8 +5,8 @@ import type { PgLockStore } from '../store/pg-lock-store.js';
 import { defineCommand, type CommandSpec } from './command-context.js';
 import type { Io } from './io.js';
 import { keepWhileHolderLives } from './lease-keeper-process.js';
-import { loadProjectSettings } from './project-settings.js';
-import { openConfiguredSharedStore, type StoreFlags } from './project-store.js';
+import { loadProjectSettings } from '../config/project-settings.js';
+import { openConfiguredSharedStore, type StoreFlags } from '../store/project-store.js';
 
 interface StoreArgs extends StoreFlags {
   loopsDir?: string;

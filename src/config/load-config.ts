@@ -1,9 +1,7 @@
 import { createRequire } from 'node:module';
 import type { lilconfigSync as lilconfigSyncType } from 'lilconfig';
 import { UsageError } from '../errors.js';
-
-export type GuardMode = 'block' | 'warn' | 'off';
-export const guardModes: readonly GuardMode[] = ['block', 'warn', 'off'];
+import { guardModes, type GuardMode } from '../guard/guard-mode.js';
 
 /** What a guard does when the shared store cannot be reached: fail, or warn and check locally. */
 export type StoreErrorPolicy = 'block' | 'warn';
