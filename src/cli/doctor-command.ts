@@ -44,7 +44,11 @@ export const doctorCommand = defineCommand<DoctorArgs>({
     const choice = await chooseHookManager(repository, io.execPath, io.env);
     if (choice.note !== undefined)
       checks.push({ ok: true, label: 'hook managers', detail: choice.note });
-    const hook = await choice.manager.diagnose(choice.context);
+    // A manager's configuration that cannot be read fails this check; the others still run.
+    const hook = await choice.manager.diagnose(choice.context).catch((error: unknown) => {
+      if (!(error instanceof ScopeguardError)) throw error;
+      return { active: false, detail: error.message };
+    });
     checks.push({ ok: hook.active, label: 'pre-commit hook', detail: hook.detail });
     checks.push(agentHooksCheck(repository.topLevel, io.env));
 

@@ -274,3 +274,32 @@ describe('several hook managers in one project', () => {
     expect((await runCli(['doctor'], { cwd: root })).code).toBe(0);
   });
 });
+
+describe("a hook manager's configuration scopeguard cannot edit", () => {
+  it('invalid YAML: init refuses with the file named and leaves it alone, doctor fails the hook check', async () => {
+    const broken = 'pre-commit:\n  commands: [\n';
+    const root = projectRepo({ 'lefthook.yml': broken });
+    const file = path.join(root, 'lefthook.yml');
+    const init = await runCli(['init'], { cwd: root });
+    expect(init.code).toBe(2);
+    expect(init.stderr).toContain(`${file} is not valid YAML (`);
+    expect(init.stderr).toContain('fix it, then run the command again');
+    expect(readFileSync(file, 'utf8')).toBe(broken);
+    const doctor = await runCli(['doctor'], { cwd: root });
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toContain(`FAIL pre-commit hook: ${file} is not valid YAML (`);
+    expect(doctor.stdout).toContain('ok   lock directory');
+  });
+
+  it('a JavaScript configuration: init says what to add by hand, and writes nothing', async () => {
+    const config = 'module.exports = { "pre-commit": "npx lint-staged" };\n';
+    const root = projectRepo({ '.simple-git-hooks.cjs': config });
+    const init = await runCli(['init'], { cwd: root });
+    expect(init.code).toBe(2);
+    expect(init.stderr).toContain(
+      `${path.join(root, '.simple-git-hooks.cjs')}: scopeguard edits simple-git-hooks' JSON configuration only; put \`npx --no -- scopeguard pre-commit\` first in its \`pre-commit\` command by hand, then run \`npx simple-git-hooks\``,
+    );
+    expect(readFileSync(path.join(root, '.simple-git-hooks.cjs'), 'utf8')).toBe(config);
+    expect(git(root, 'status', '--porcelain')).toBe('');
+  });
+});
