@@ -46,7 +46,7 @@ function startFailure(
   error: Error & { signal?: NodeJS.Signals | null },
   args: readonly string[],
   cwd: string,
-): unknown {
+): Error {
   const code = errnoCode(error);
   // spawn says ENOENT both for a missing program and for a missing working directory.
   if (code === 'ENOENT' && existsSync(cwd)) {

@@ -188,7 +188,8 @@ export class FileLockStore implements LockStore {
       ) {
         return { status: 'refused', lock };
       }
-      if (isUnchanged(this.runningDir, read.value)) removeEntry(read.value.file);
+      if (!isUnchanged(this.runningDir, read.value)) return { status: 'changed', lock };
+      if (!removeEntry(read.value.file)) return { status: 'missing', instance };
       return { status: 'released', lock };
     });
   }

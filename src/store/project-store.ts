@@ -67,6 +67,8 @@ export async function openConfiguredSharedStore(options: {
   flags: StoreFlags;
   loaded: LoadedConfig;
   location: LoopsDirLocation;
+  /** The repository's checkouts: scope entries inside any of them are stored relative to it. */
+  space?: ScopeSpace;
 }): Promise<PgLockStore> {
   const { config } = options.loaded;
   const leaseTtlMs = config.leaseTtl === undefined ? defaultLeaseTtlMs : config.leaseTtl * 1000;
@@ -76,7 +78,10 @@ export async function openConfiguredSharedStore(options: {
       'no shared store is configured: name one with --store, SCOPEGUARD_STORE or "store" in the config',
       'no-store',
     );
-  return openSharedStore(shared, options.location.projectRoot);
+  return openSharedStore(
+    { worktreeRoots: options.space?.roots, ...shared },
+    options.location.projectRoot,
+  );
 }
 
 /**

@@ -26,7 +26,7 @@ describe.skipIf(!pythonAvailable || withSingletons.length === 0).each(withSingle
           stdio: 'pipe',
         }),
       );
-      const lines = createInterface({ input: holder.stdout! })[Symbol.asyncIterator]();
+      const lines = createInterface({ input: holder.stdout })[Symbol.asyncIterator]();
       expect((await lines.next()).value).toBe('held');
       const wait = (...extra: string[]) =>
         runCli(['locks', 'wait', '--scope', 'docs', ...extra], { cwd: root });
@@ -37,7 +37,7 @@ describe.skipIf(!pythonAvailable || withSingletons.length === 0).each(withSingle
       expect(blocked.stderr).toContain('still held by singleton loop "autodev"');
 
       const waiting = wait('--name', 'autodev', '--singleton', '--timeout', '60');
-      holder.stdin!.end();
+      holder.stdin.end();
       expect((await waiting).code).toBe(0);
     });
   },
