@@ -92,7 +92,7 @@ pre-commit:
     project-check:
       run: ${projectHook}
     scopeguard:
-      run: npx --no -- scopeguard pre-commit
+      run: PATH=node_modules/.bin:$PATH scopeguard pre-commit
 `,
     installCommand: 'npx lefthook install',
     install: (root, env) => runManager(root, env, process.execPath, [lefthookBin, 'install']),
@@ -115,7 +115,7 @@ pre-commit:
     "private": true,
     "files": ["src"],
     "simple-git-hooks": {
-        "pre-commit": ${JSON.stringify(`npx --no -- scopeguard pre-commit && ${projectHook}`)}
+        "pre-commit": ${JSON.stringify(`PATH=node_modules/.bin:$PATH scopeguard pre-commit && ${projectHook}`)}
     }
 }
 `,
@@ -297,7 +297,7 @@ describe("a hook manager's configuration scopeguard cannot edit", () => {
     const init = await runCli(['init'], { cwd: root });
     expect(init.code).toBe(2);
     expect(init.stderr).toContain(
-      `${path.join(root, '.simple-git-hooks.cjs')}: scopeguard edits simple-git-hooks' JSON configuration only; put \`npx --no -- scopeguard pre-commit\` first in its \`pre-commit\` command by hand, then run \`npx simple-git-hooks\``,
+      `${path.join(root, '.simple-git-hooks.cjs')}: scopeguard edits simple-git-hooks' JSON configuration only; put \`PATH=node_modules/.bin:$PATH scopeguard pre-commit\` first in its \`pre-commit\` command by hand, then run \`npx simple-git-hooks\``,
     );
     expect(readFileSync(path.join(root, '.simple-git-hooks.cjs'), 'utf8')).toBe(config);
     expect(git(root, 'status', '--porcelain')).toBe('');

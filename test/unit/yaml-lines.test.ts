@@ -59,12 +59,12 @@ describe('YAML edited by whole lines', () => {
 
   it('adds a map entry under nested keys, creating the missing ones, and takes them out again', async () => {
     const original = 'pre-commit:\n  parallel: true # fast\n  jobs:\n    - run: lint\n';
-    const command = 'scopeguard:\n  run: npx --no -- scopeguard pre-commit\n';
+    const command = 'scopeguard:\n  run: PATH=node_modules/.bin:$PATH scopeguard pre-commit\n';
     const { file, text } = await edited(original, (lines) =>
       lines.append(['pre-commit', 'commands'], command),
     );
     expect(text).toBe(
-      `${original}  commands:\n    scopeguard:\n      run: npx --no -- scopeguard pre-commit\n`,
+      `${original}  commands:\n    scopeguard:\n      run: PATH=node_modules/.bin:$PATH scopeguard pre-commit\n`,
     );
     const lines = (await YamlLines.read(file))!;
     lines.remove(['pre-commit', 'commands', 'scopeguard']);

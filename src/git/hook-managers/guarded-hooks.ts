@@ -18,11 +18,12 @@ export function guardCommand(hook: GuardedHook, launcher = ''): string {
 }
 
 /**
- * How JavaScript managers (lefthook, simple-git-hooks) start scopeguard: their hooks run with the
- * user's PATH, where a project's own node_modules/.bin is missing, and `npx --no` finds scopeguard
- * there or installed globally, never downloading it.
+ * How JavaScript managers (lefthook, simple-git-hooks) start scopeguard: their hooks run from the
+ * top level with the user's PATH, which lacks the project's own node_modules/.bin, so the command
+ * puts it first and finds scopeguard there or installed globally. (`npx --no` would too, but starting npm adds
+ * over a second to every commit.)
  */
-export const npxLauncher = 'npx --no -- ';
+export const localBinLauncher = 'PATH=node_modules/.bin:$PATH ';
 
 /** A command line that runs scopeguard's `hook` command, however it is launched. */
 export function runsGuardCommand(command: unknown, hook: GuardedHook): boolean {

@@ -4,7 +4,7 @@ import { isExecutable } from '../hook-install.js';
 import {
   guardCommand,
   guardedHooks,
-  npxLauncher,
+  localBinLauncher,
   runsGuardCommand,
   type GuardedHook,
 } from './guarded-hooks.js';
@@ -44,7 +44,7 @@ export const lefthook: HookManager = {
     for (const hook of missing)
       config.append(
         [hook.name, 'commands'],
-        `${hook.id}:\n  run: ${guardCommand(hook, npxLauncher)}\n`,
+        `${hook.id}:\n  run: ${guardCommand(hook, localBinLauncher)}\n`,
       );
     config.save();
     const actions = [`added scopeguard to ${config.file}`];
@@ -91,7 +91,7 @@ async function editableConfig(context: HookContext, file: string | undefined): P
     return await YamlLines.create(path.join(context.repository.topLevel, configNames[0]!));
   if (!isYaml(file)) {
     throw new UsageError(
-      `${file}: scopeguard edits lefthook's YAML configuration only; add a \`${guardedHooks[0]!.name}\` command running \`${guardCommand(guardedHooks[0]!, npxLauncher)}\` by hand (README, "Hook managers")`,
+      `${file}: scopeguard edits lefthook's YAML configuration only; add a \`${guardedHooks[0]!.name}\` command running \`${guardCommand(guardedHooks[0]!, localBinLauncher)}\` by hand (README, "Hook managers")`,
       'config',
     );
   }

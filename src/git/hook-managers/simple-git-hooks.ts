@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import { isExecutable } from '../hook-install.js';
-import { guardCommand, guardedHooks, npxLauncher, runsGuardCommand } from './guarded-hooks.js';
+import { guardCommand, guardedHooks, localBinLauncher, runsGuardCommand } from './guarded-hooks.js';
 import {
   firstExisting,
   managerStatus,
@@ -47,7 +47,7 @@ export const simpleGitHooks: HookManager = {
     let text = config.text;
     for (const hook of missing) {
       const existing = config.hooks[hook.name];
-      const command = guardCommand(hook, npxLauncher);
+      const command = guardCommand(hook, localBinLauncher);
       const value =
         typeof existing === 'string' && existing.trim() !== ''
           ? `${command} && ${existing}`
@@ -66,7 +66,7 @@ export const simpleGitHooks: HookManager = {
     let text = config.text;
     for (const hook of guardedHooks) {
       const existing = config.hooks[hook.name];
-      const command = guardCommand(hook, npxLauncher);
+      const command = guardCommand(hook, localBinLauncher);
       if (existing === command) {
         text = applyEdits(text, modify(text, [...config.at, hook.name], undefined, formatOf(text)));
       } else if (typeof existing === 'string' && existing.startsWith(`${command} && `)) {
@@ -117,7 +117,7 @@ function hasPackageHooks(context: HookContext): boolean {
 async function readConfig(file: string): Promise<JsonConfig> {
   if (!file.endsWith('.json')) {
     throw new UsageError(
-      `${file}: scopeguard edits simple-git-hooks' JSON configuration only; put \`${guardCommand(guardedHooks[0]!, npxLauncher)}\` first in its \`pre-commit\` command by hand, then run \`${reinstall}\` (README, "Hook managers")`,
+      `${file}: scopeguard edits simple-git-hooks' JSON configuration only; put \`${guardCommand(guardedHooks[0]!, localBinLauncher)}\` first in its \`pre-commit\` command by hand, then run \`${reinstall}\` (README, "Hook managers")`,
       'config',
     );
   }
