@@ -20,8 +20,8 @@ export function guardCommand(hook: GuardedHook, launcher = ''): string {
 /**
  * How JavaScript managers (lefthook, simple-git-hooks) start scopeguard: their hooks run from the
  * top level with the user's PATH, which lacks the project's own node_modules/.bin, so the command
- * puts it first and finds scopeguard there or installed globally. (`npx --no` would too, but starting npm adds
- * over a second to every commit.)
+ * puts it first and finds scopeguard there or installed globally. (`npx --no` would too, but
+ * starting npm adds over a second to every commit.)
  */
 export const localBinLauncher = 'PATH=node_modules/.bin:$PATH ';
 
