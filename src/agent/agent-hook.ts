@@ -20,6 +20,14 @@ export interface HookAnswer {
   exitCode: number;
 }
 
+/**
+ * An answer with exit 0, which every agent reads: the JSON document on one line of stdout, or
+ * nothing at all (the silent allow most agents take).
+ */
+export function answer(document?: Record<string, unknown>): HookAnswer {
+  return { stdout: document === undefined ? '' : `${JSON.stringify(document)}\n`, exitCode: 0 };
+}
+
 /** Where and how an agent's project settings register a command hook. */
 export interface HookRegistration {
   /** The project settings file, relative to the project root. */

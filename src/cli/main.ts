@@ -1,7 +1,12 @@
 import { environmentErrorFrom, errnoCode } from '../errno-error.js';
+import { envSwitch } from '../config/env-switch.js';
 import { ExitCode, ScopeguardError, UsageError } from '../errors.js';
 import { printable } from '../report/printable.js';
+import { installTracer } from '../trace.js';
 import type { Io } from './io.js';
+
+/** Set to 1 (or true, yes, on) for a trace of every git command and store call on stderr. */
+export const debugEnv = 'SCOPEGUARD_DEBUG';
 
 /**
  * The whole CLI: run one command for `argv` (without the node and script names) and return the
@@ -11,6 +16,10 @@ import type { Io } from './io.js';
  */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
+    if (envSwitch(io.env[debugEnv]))
+      installTracer(
+        (await import('../debug-trace.js')).createTracer((text) => io.stderr.write(text)),
+      );
     if (argv[0] === 'pre-commit')
       return await (await import('./pre-commit-command.js')).preCommit(argv.slice(1), io);
     if (argv[0] === 'agent-hook')

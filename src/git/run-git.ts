@@ -2,6 +2,7 @@ import { builtin } from '../builtin.js';
 import { existsSync } from 'node:fs';
 import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError } from '../errors.js';
+import { activeTracer } from '../trace.js';
 
 /** The outcome of one git invocation; git's own exit status is data, not an exception. */
 export interface GitResult {
@@ -25,6 +26,16 @@ export function runGit(
   args: readonly string[],
   cwd: string,
   env?: NodeJS.ProcessEnv,
+): Promise<GitResult> {
+  const tracer = activeTracer();
+  const run = () => spawnGit(args, cwd, env);
+  return tracer ? tracer.git(args, cwd, run) : run();
+}
+
+function spawnGit(
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv | undefined,
 ): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     builtin('node:child_process').execFile(
