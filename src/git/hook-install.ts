@@ -206,7 +206,7 @@ export async function inspectHook(
   return { active: true, detail: `${file} runs scopeguard` };
 }
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return true;
