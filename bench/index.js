@@ -2,9 +2,10 @@
 //
 //   npm run bench                     Markdown on stdout (progress goes to stderr)
 //   npm run bench -- --json           the same numbers as JSON
-//   npm run bench -- matching ...     only the named ones (lock-core, pre-commit, agent-hook, matching, check-scale, shared-store, relay)
+//   npm run bench -- matching ...     only the named ones (lock-core, pre-commit, agent-hook, commit-msg, matching, check-scale, shared-store, relay)
 import * as agentHook from './agent-hook.js';
 import * as checkScale from './check-scale.js';
+import * as commitMsg from './commit-msg.js';
 import * as lockCore from './lock-core.js';
 import * as matching from './matching.js';
 import * as preCommit from './pre-commit.js';
@@ -16,6 +17,7 @@ const benches = {
   'lock-core': lockCore,
   'pre-commit': preCommit,
   'agent-hook': agentHook,
+  'commit-msg': commitMsg,
   matching,
   'check-scale': checkScale,
   'shared-store': sharedStore,

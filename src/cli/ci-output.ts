@@ -1,5 +1,5 @@
 import { builtin } from '../builtin.js';
-import { hasFindings, type GuardReport } from '../guard/guard-report.js';
+import { hasReportText, type GuardReport } from '../guard/guard-report.js';
 import { printable } from '../report/printable.js';
 import { emitTextReport } from './guard-output.js';
 import type { Io } from './io.js';
@@ -54,8 +54,8 @@ export function emitGitLabNothingToEnforce(io: Io, target: GitLabReportFile): vo
  * for echoing untrusted text.
  */
 async function emitPausingCommands(report: GuardReport, io: Io): Promise<number> {
-  // Without findings nothing goes to stdout, and diagnostics on stderr are printable.
-  if (!hasFindings(report)) return emitTextReport(report, io);
+  // Without a report nothing goes to stdout, and diagnostics on stderr are printable.
+  if (!hasReportText(report)) return emitTextReport(report, io);
   const token = builtin('node:crypto').randomUUID();
   io.stdout.write(`::stop-commands::${token}\n`);
   try {

@@ -105,6 +105,10 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
     'The git pre-commit hook entry: check --staged with hook defaults (see pre-commit --help)',
   );
   parser.command(
+    'commit-msg',
+    'The git commit-msg hook entry: adds a Scope-Lock trailer per own lock (see commit-msg --help)',
+  );
+  parser.command(
     'agent-hook',
     "A coding agent's pre-tool hook entry: refuses edits inside foreign scopes (see agent-hook --help)",
   );

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { environmentErrorFrom } from '../errno-error.js';
 import { EnvironmentError, ExitCode, ScopeguardError } from '../errors.js';
-import { inspectPreCommitHook } from '../git/hook-install.js';
+import { chooseHookManager } from '../git/hook-managers/select-manager.js';
 import { openRepository } from '../git/repository.js';
 import type { LockStore } from '../lock/lock-store.js';
 import { flockHelperName, holdSentinel } from '../lock/sentinel.js';
@@ -41,8 +41,17 @@ export const doctorCommand = defineCommand<DoctorArgs>({
         : ` (linked worktree of ${repository.mainRoot})`;
     checks.push({ ok: true, label: 'repository', detail: `${repository.topLevel}${worktree}` });
 
-    const hook = await inspectPreCommitHook(repository, io.env);
-    checks.push({ ok: hook.active, label: 'pre-commit hook', detail: hook.detail });
+    const choice = await chooseHookManager(repository, io.execPath, io.env);
+    if (choice.note !== undefined)
+      checks.push({ ok: true, label: 'hook managers', detail: choice.note });
+    // A manager's configuration that cannot be read fails this check; the others still run.
+    const hooks = await choice.manager.diagnose(choice.context).catch((error: unknown) => {
+      if (!(error instanceof ScopeguardError)) throw error;
+      return [{ hook: 'pre-commit', status: { active: false, detail: error.message } }];
+    });
+    for (const { hook, status } of hooks) {
+      checks.push({ ok: status.active, label: `${hook} hook`, detail: status.detail });
+    }
     checks.push(agentHooksCheck(repository.topLevel, io.env));
 
     const { loaded, location } = await loadProjectSettings(io, args.loopsDir, repository);

@@ -1,5 +1,5 @@
 import { ExitCode } from '../errors.js';
-import { hasFindings, isPassing, type GuardReport } from '../guard/guard-report.js';
+import { hasReportText, isPassing, type GuardReport } from '../guard/guard-report.js';
 import { printable } from '../report/printable.js';
 import type { Io } from './io.js';
 
@@ -8,7 +8,7 @@ import type { Io } from './io.js';
  * only when there is something to format: a clean commit prints nothing.
  */
 export async function emitTextReport(report: GuardReport, io: Io): Promise<number> {
-  if (hasFindings(report)) {
+  if (hasReportText(report)) {
     const [{ formatTextReport }, { colorsFor }] = await Promise.all([
       import('../report/text-report.js'),
       import('../report/color.js'),

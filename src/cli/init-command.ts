@@ -2,7 +2,8 @@ import { agentIds, type AgentId } from '../agent/agent-hook.js';
 import { agents } from '../agent/agents.js';
 import { planHookRegistration } from '../agent/hook-settings.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { ignoreLockRecords, installPreCommitHook } from '../git/hook-install.js';
+import { ignoreLockRecords } from '../git/hook-install.js';
+import { chooseHookManager } from '../git/hook-managers/select-manager.js';
 import { openRepository, recordMainWorktree } from '../git/repository.js';
 import { runningDirName } from '../lock/file-lock-store.js';
 import path from 'node:path';
@@ -18,7 +19,7 @@ interface InitArgs {
 export const initCommand = defineCommand<InitArgs>({
   command: 'init',
   describe:
-    "Install the pre-commit hook (husky or plain git), git-ignore the lock records, and with --agent register the edit hook in a coding agent's settings",
+    "Register the pre-commit hook with the project's hook manager (the pre-commit framework, lefthook, simple-git-hooks, husky, or plain git; husky and plain git also get the commit-msg hook that adds Scope-Lock trailers), git-ignore the lock records, and with --agent register the edit hook in a coding agent's settings",
   builder: (yargs) =>
     yargs
       .option('agent', {
@@ -41,7 +42,11 @@ export const initCommand = defineCommand<InitArgs>({
     const agentPlans = [...new Set(args.agent)].map((id) =>
       planHookRegistration(repository.topLevel, agents[id], id === 'claude' && args.local),
     );
-    const actions = await installPreCommitHook(repository, { nodePath: io.execPath, env: io.env });
+    const choice = await chooseHookManager(repository, io.execPath, io.env);
+    const actions = [
+      ...(choice.note === undefined ? [] : [choice.note]),
+      ...(await choice.manager.install(choice.context)),
+    ];
     const { location } = await loadProjectSettings(io, args.loopsDir, repository);
     const ignored = await ignoreLockRecords(
       repository,

@@ -10,7 +10,7 @@ export const debugEnv = 'SCOPEGUARD_DEBUG';
 
 /**
  * The whole CLI: run one command for `argv` (without the node and script names) and return the
- * exit code. `pre-commit` runs on every commit and `agent-hook` before every agent edit, so each
+ * exit code. `pre-commit` and `commit-msg` run on every commit and `agent-hook` before every agent edit, so each
  * loads only its own module, not the argument parser the other commands use. Errors are rendered
  * here, once.
  */
@@ -22,6 +22,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       );
     if (argv[0] === 'pre-commit')
       return await (await import('./pre-commit-command.js')).preCommit(argv.slice(1), io);
+    if (argv[0] === 'commit-msg')
+      return await (await import('./commit-msg-command.js')).commitMsg(argv.slice(1), io);
     if (argv[0] === 'agent-hook')
       return await (await import('./agent-hook-command.js')).agentHook(argv.slice(1), io);
     const { runParsedCommand } = await import('./cli-parser.js');

@@ -18,15 +18,37 @@ import type { Repository } from './repository.js';
 import { runGit } from './run-git.js';
 import { shellQuote } from '../shell-quote.js';
 
-/** A line that marks a hook file as ours. */
-export const hookMarker = 'scopeguard pre-commit hook';
-/** The command husky's `.husky/pre-commit` runs (husky puts node_modules/.bin on PATH). */
-export const huskyCommand = 'scopeguard pre-commit';
+/** A git hook `init` installs: the plain-git script `hooks/<name>`, or a line in `.husky/<name>`. */
+export interface GitHook {
+  name: 'pre-commit' | 'commit-msg';
+  /** A line that marks a plain-git hook file as ours. */
+  marker: string;
+  /** The line husky's `.husky/<name>` runs (husky puts node_modules/.bin on PATH). */
+  huskyCommand: string;
+  /** A line of a husky hook file that runs this hook's command, however it is spelled. */
+  huskyLinePattern: RegExp;
+}
+
+/** The hooks `init` installs, `uninstall` removes and `doctor` checks, in that order. */
+export const gitHooks: readonly GitHook[] = [
+  {
+    name: 'pre-commit',
+    marker: 'scopeguard pre-commit hook',
+    huskyCommand: 'scopeguard pre-commit',
+    huskyLinePattern: /^[^#\n]*\bscopeguard(\.js)?['"]?\s+pre-commit\b/m,
+  },
+  {
+    // commit-msg rather than prepare-commit-msg: it sees the message as written, after the
+    // editor, so an emptied message still aborts the commit and no edit drops the trailer.
+    name: 'commit-msg',
+    marker: 'scopeguard commit-msg hook',
+    huskyCommand: 'scopeguard commit-msg "$1"',
+    huskyLinePattern: /^[^#\n]*\bscopeguard(\.js)?['"]?\s+commit-msg\b/m,
+  },
+];
+
 /** Where a pre-existing plain-git hook is kept and chained. */
 export const chainedSuffix = '.pre-scopeguard';
-
-/** A line of a husky hook file that runs scopeguard's pre-commit check, however it is spelled. */
-export const huskyLinePattern = /^[^#\n]*\bscopeguard(\.js)?['"]?\s+pre-commit\b/m;
 
 export interface InstallOptions {
   /** The node binary the hook should use when it cannot find one on PATH. */
@@ -35,11 +57,11 @@ export interface InstallOptions {
 }
 
 /**
- * Install the pre-commit hook for this worktree and say what was done, one sentence per action.
- * With husky, the call goes into `.husky/pre-commit`; otherwise our script goes into the hooks
- * directory git really uses, keeping any existing hook and running it after ours. Idempotent.
+ * Install the hooks for this worktree and say what was done, one sentence per action. With
+ * husky, the calls go into `.husky/<hook>`; otherwise our scripts go into the hooks directory git
+ * really uses, keeping any existing hook and running it after ours. Idempotent.
  */
-export async function installPreCommitHook(
+export async function installHooks(
   repository: Repository,
   options: InstallOptions,
 ): Promise<string[]> {
@@ -50,7 +72,7 @@ export async function installPreCommitHook(
     ? path.dirname(path.resolve(cwd, location.hooksPath!))
     : path.join(cwd, '.husky');
   if (huskyActive || existsSync(huskyDir)) {
-    const actions = [addHuskyLine(path.join(huskyDir, 'pre-commit'))];
+    const actions = gitHooks.map((hook) => addHuskyLine(path.join(huskyDir, hook.name), hook));
     if (!huskyActive) {
       actions.push(
         'husky is not active in this clone (core.hooksPath is not .husky/_): run `npx husky` to activate it',
@@ -58,10 +80,12 @@ export async function installPreCommitHook(
     }
     return actions;
   }
-  return [writePlainHook(path.join(location.dir, 'pre-commit'), options.nodePath)];
+  return gitHooks.map((hook) =>
+    writePlainHook(path.join(location.dir, hook.name), hook, options.nodePath),
+  );
 }
 
-function addHuskyLine(file: string): string {
+function addHuskyLine(file: string, { huskyCommand, huskyLinePattern }: GitHook): string {
   const existing = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   if (existing !== undefined && huskyLinePattern.test(existing))
     return `${file} already runs scopeguard`;
@@ -75,16 +99,16 @@ function addHuskyLine(file: string): string {
     : `added \`${huskyCommand}\` to ${file}`;
 }
 
-function writePlainHook(file: string, nodePath: string): string {
+function writePlainHook(file: string, hook: GitHook, nodePath: string): string {
   const root = packageRoot();
-  const script = readFileSync(path.join(root, 'hooks', 'pre-commit'), 'utf8')
+  const script = readFileSync(path.join(root, 'hooks', hook.name), 'utf8')
     .replaceAll('__SCOPEGUARD_STAGED_LIST__', stagedListCommand)
     .replaceAll('__SCOPEGUARD_NODE__', shellQuote(nodePath))
     .replaceAll('__SCOPEGUARD_BIN__', shellQuote(path.join(root, 'bin', 'scopeguard.js')));
   mkdirSync(path.dirname(file), { recursive: true });
   const existing = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   let action = `installed ${file}`;
-  if (existing !== undefined && existing.includes(hookMarker)) {
+  if (existing !== undefined && existing.includes(hook.marker)) {
     if (existing === script) return `${file} is already installed`;
     action = `updated ${file}`;
   } else if (existing !== undefined) {
@@ -127,31 +151,32 @@ export async function ignoreLockRecords(
   return `added /${posix}/ to ${file}`;
 }
 
-/** Whether the pre-commit hook of this worktree runs scopeguard, and why (not). */
+/** Whether a hook of this worktree runs scopeguard, and why (not). */
 export interface HookStatus {
   active: boolean;
   detail: string;
 }
 
 /** Look at the hook git will really run in this worktree. */
-export async function inspectPreCommitHook(
+export async function inspectHook(
   repository: Repository,
+  { name, marker, huskyCommand, huskyLinePattern }: GitHook,
   env?: NodeJS.ProcessEnv,
 ): Promise<HookStatus> {
   const location = await locateHooks(repository.topLevel, env);
   if (isHuskyHooksPath(location)) {
     // husky generates `.husky/_` and git-ignores it, so `git clean -xfd` takes it away: then git
     // finds no hook there and commits pass unguarded, whatever `.husky/pre-commit` says.
-    const runner = path.join(location.dir, 'pre-commit');
+    const runner = path.join(location.dir, name);
     if (!existsSync(runner) || !existsSync(path.join(location.dir, 'h'))) {
       return {
         active: false,
-        detail: `husky is configured but its runner ${runner} is missing (removed by \`git clean -xfd\`?), so git runs no pre-commit hook: run \`npx husky\` or \`npm install\``,
+        detail: `husky is configured but its runner ${runner} is missing (removed by \`git clean -xfd\`?), so git runs no ${name} hook: run \`npx husky\` or \`npm install\``,
       };
     }
     const file = path.join(
       path.dirname(path.resolve(repository.topLevel, location.hooksPath!)),
-      'pre-commit',
+      name,
     );
     const runs = existsSync(file) && huskyLinePattern.test(readFileSync(file, 'utf8'));
     return runs
@@ -161,16 +186,16 @@ export async function inspectPreCommitHook(
           detail: `husky is active but ${file} does not run scopeguard: run \`scopeguard init\``,
         };
   }
-  const file = path.join(location.dir, 'pre-commit');
+  const file = path.join(location.dir, name);
   if (!existsSync(file)) {
-    const husky = path.join(repository.topLevel, '.husky', 'pre-commit');
+    const husky = path.join(repository.topLevel, '.husky', name);
     const hint = existsSync(husky)
       ? ` (${husky} exists but husky is not active: run \`npx husky\`)`
       : ': run `scopeguard init`';
-    return { active: false, detail: `no pre-commit hook in ${location.dir}${hint}` };
+    return { active: false, detail: `no ${name} hook in ${location.dir}${hint}` };
   }
   const text = readFileSync(file, 'utf8');
-  if (!text.includes(hookMarker) && !huskyLinePattern.test(text)) {
+  if (!text.includes(marker) && !huskyLinePattern.test(text)) {
     return {
       active: false,
       detail: `${file} does not run scopeguard: run \`scopeguard init\` to chain it`,
@@ -181,7 +206,7 @@ export async function inspectPreCommitHook(
   return { active: true, detail: `${file} runs scopeguard` };
 }
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return true;

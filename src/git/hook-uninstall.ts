@@ -1,15 +1,15 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chainedSuffix, hookMarker, huskyLinePattern } from './hook-install.js';
+import { chainedSuffix, gitHooks, type GitHook } from './hook-install.js';
 import { isHuskyHooksPath, locateHooks } from './hooks-location.js';
 import type { Repository } from './repository.js';
 
 /**
- * Undo `installPreCommitHook` for this worktree and say what was done, one sentence per action:
- * drop the lines that run scopeguard from `.husky/pre-commit`, and remove our plain-git hook,
- * putting back the hook it chained. Hooks that are not ours are left alone. Idempotent.
+ * Undo `installHooks` for this worktree and say what was done, one sentence per action: drop the
+ * lines that run scopeguard from `.husky/<hook>`, and remove our plain-git hooks, putting back the
+ * hooks they chained. Hooks that are not ours are left alone. Idempotent.
  */
-export async function uninstallPreCommitHook(
+export async function uninstallHooks(
   repository: Repository,
   env?: NodeJS.ProcessEnv,
 ): Promise<string[]> {
@@ -18,13 +18,15 @@ export async function uninstallPreCommitHook(
   const huskyDir = isHuskyHooksPath(location)
     ? path.dirname(path.resolve(cwd, location.hooksPath!))
     : path.join(cwd, '.husky');
-  return [
-    removeHuskyLines(path.join(huskyDir, 'pre-commit')),
-    removePlainHook(path.join(location.dir, 'pre-commit')),
-  ].filter((action): action is string => action !== undefined);
+  return gitHooks
+    .flatMap((hook) => [
+      removeHuskyLines(path.join(huskyDir, hook.name), hook),
+      removePlainHook(path.join(location.dir, hook.name), hook),
+    ])
+    .filter((action): action is string => action !== undefined);
 }
 
-function removeHuskyLines(file: string): string | undefined {
+function removeHuskyLines(file: string, { huskyLinePattern }: GitHook): string | undefined {
   if (!existsSync(file)) return undefined;
   const lines = readFileSync(file, 'utf8').split(/(?<=\n)/);
   const kept = lines.filter((line) => !huskyLinePattern.test(line));
@@ -38,8 +40,8 @@ function removeHuskyLines(file: string): string | undefined {
   return `removed the scopeguard line from ${file}`;
 }
 
-function removePlainHook(file: string): string | undefined {
-  if (!existsSync(file) || !readFileSync(file, 'utf8').includes(hookMarker)) return undefined;
+function removePlainHook(file: string, { marker }: GitHook): string | undefined {
+  if (!existsSync(file) || !readFileSync(file, 'utf8').includes(marker)) return undefined;
   const chained = `${file}${chainedSuffix}`;
   if (existsSync(chained)) {
     renameSync(chained, file);

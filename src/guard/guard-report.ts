@@ -2,6 +2,7 @@ import type { GuardMode } from './guard-mode.js';
 import type { LiveLock, ReapedLock } from '../lock/lock-store.js';
 import type { RecordProblem } from '../lock/record-file.js';
 import type { Conflict } from './find-conflicts.js';
+import type { TrailerExcuse } from './trailer-ownership.js';
 
 /** What a guard run found: the input of every formatter and of the exit code. */
 export interface GuardReport {
@@ -12,6 +13,8 @@ export interface GuardReport {
   /** Number of changed paths checked; undefined when no foreign lock made the listing necessary. */
   filesChecked?: number;
   conflicts: Conflict[];
+  /** Conflicts of a range excused because every commit changing the file names the holding lock. */
+  ownByTrailer: TrailerExcuse[];
   ownLocks: LiveLock[];
   /** Foreign live locks with no scope entry inside this repository: they guard nothing here. */
   outsideLocks: LiveLock[];
@@ -28,6 +31,11 @@ export interface GuardReport {
 /** True when there is something to report: conflicts, or unreadable records under `strict`. */
 export function hasFindings(report: GuardReport): boolean {
   return report.conflicts.length > 0 || (report.strict && report.problems.length > 0);
+}
+
+/** True when the report has something for the reader: findings, or conflicts excused by trailers. */
+export function hasReportText(report: GuardReport): boolean {
+  return hasFindings(report) || report.ownByTrailer.length > 0;
 }
 
 /** True when the guard lets the change through. */

@@ -6,7 +6,12 @@ import {
 import type { StoreErrorPolicy } from '../config/load-config.js';
 import { loadProjectSettings } from '../config/project-settings.js';
 import { EnvironmentError } from '../errors.js';
-import { collectChanges, listRenames, type ChangeSource } from '../git/change-set.js';
+import {
+  collectChanges,
+  listRenames,
+  type ChangeSet,
+  type ChangeSource,
+} from '../git/change-set.js';
 import { findCheckouts } from '../git/checkouts.js';
 import { openRepository, readIgnoreCase, type Repository } from '../git/repository.js';
 import { findConflicts, type Conflict } from './find-conflicts.js';
@@ -15,6 +20,9 @@ import type { GuardReport } from './guard-report.js';
 import { partitionLocks } from './own-lock-policy.js';
 import { withRenames } from './renamed-conflicts.js';
 import { locksOutside } from './repo-scope.js';
+import { scopeLockTrailerValue } from './scope-lock-trailer.js';
+import { excuseByTrailers, type TrailerOwnership } from './trailer-ownership.js';
+import { readRangeCommits } from '../git/range-commits.js';
 import type { LiveLock, LockSnapshot } from '../lock/lock-store.js';
 import { processAncestry } from '../lock/own-locks.js';
 import { scopeSpaceFor, type ScopeSpace } from '../lock/scope-space.js';
@@ -112,6 +120,7 @@ async function guard(
     mode: settings.mode,
     source: request.source.kind === 'paths' ? request.source.origin : request.source.kind,
     conflicts: [],
+    ownByTrailer: [],
     ownLocks: [],
     outsideLocks: [],
     reaped: [],
@@ -154,11 +163,29 @@ async function guard(
   const conflicts = await matchConflicts(paths, foreign, space.roots, () =>
     readIgnoreCase(io.cwd, io.env),
   );
+  const owned = await excuseOwnWork(conflicts, changes.range, setup, io);
+  report.ownByTrailer = owned.ownByTrailer;
   report.conflicts =
-    conflicts.length === 0
-      ? conflicts
-      : withRenames(conflicts, await listRenames(request.source, io.cwd, io.env));
+    owned.conflicts.length === 0
+      ? []
+      : withRenames(owned.conflicts, await listRenames(request.source, io.cwd, io.env));
   return report;
+}
+
+/**
+ * A range's conflicts that are the holder's own work, as the trailers of its commits say; other
+ * sources have no commits to read.
+ */
+async function excuseOwnWork(
+  conflicts: Conflict[],
+  range: ChangeSet['range'],
+  setup: GuardSetup,
+  io: RunContext,
+): Promise<TrailerOwnership> {
+  if (range === undefined || conflicts.length === 0) return { conflicts, ownByTrailer: [] };
+  const commits = await readRangeCommits(range.mergeBase, range.head, io.cwd, io.env);
+  const namespace = setup.shared?.namespace;
+  return excuseByTrailers(conflicts, commits, (lock) => scopeLockTrailerValue(lock, namespace));
 }
 
 // Below this many paths, matching twice costs less than the git process that reads the setting.
@@ -192,7 +219,7 @@ async function matchConflicts(
  * default), say so loudly and go on with the lock directory alone, which still holds this
  * machine's loops.
  */
-async function readLocks(setup: GuardSetup, io: RunContext): Promise<LockSnapshot> {
+export async function readLocks(setup: GuardSetup, io: RunContext): Promise<LockSnapshot> {
   try {
     return await setup.store.snapshot();
   } catch (error) {

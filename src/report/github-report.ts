@@ -58,6 +58,34 @@ function firstConflictPerFile(conflicts: readonly Conflict[]): Conflict[] {
 }
 
 function summaryTable(report: GuardReport, now: number): string {
+  return `${conflictTable(report, now)}${excusedTable(report)}`;
+}
+
+/** The conflicts excused by trailers: which file, held by which lock, excused by which trailer. */
+function excusedTable(report: GuardReport): string {
+  if (report.ownByTrailer.length === 0) return '';
+  const rows = report.ownByTrailer.map((excuse) => [
+    ...[excuse.file, excuse.lock.record.loop_name, `Scope-Lock: ${excuse.trailer}`].map(
+      markdownCell,
+    ),
+    String(excuse.commits.length),
+  ]);
+  return [
+    '',
+    "#### Excused as the holder's own work",
+    '',
+    'Every commit of the range that changes these files names the holding lock, with its current grant, in a `Scope-Lock` trailer.',
+    '',
+    '| File | Loop | Trailer | Commits |',
+    '| --- | --- | --- | ---: |',
+    ...rows.map((cells) => `| ${cells.join(' | ')} |`),
+    '',
+  ].join('\n');
+}
+
+function conflictTable(report: GuardReport, now: number): string {
+  if (report.conflicts.length === 0 && report.ownByTrailer.length > 0)
+    return "### scopeguard\n\nNo conflict: the changed files inside held scopes are their holders' own work.\n";
   if (report.conflicts.length === 0)
     return `### scopeguard\n\nNo changed file is inside a scope held by another loop.\n`;
   const verdict = isPassing(report) ? 'warning (not blocking)' : 'blocking';

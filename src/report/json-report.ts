@@ -20,6 +20,13 @@ export function formatJsonReport(report: GuardReport): string {
       lock: lockJson(conflict.lock),
       matchedScope: conflict.matchedScope,
     })),
+    ownByTrailer: report.ownByTrailer.map((excuse) => ({
+      file: excuse.file,
+      lock: lockJson(excuse.lock),
+      matchedScope: excuse.matchedScope,
+      trailer: excuse.trailer,
+      commits: excuse.commits,
+    })),
     ownLocks: report.ownLocks.map(lockJson),
     locksOutsideRepository: report.outsideLocks.length,
     reaped: report.reaped.map((lock) => ({ ...lockJson(lock), reason: lock.reason })),

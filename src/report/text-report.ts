@@ -16,10 +16,12 @@ const sourceNouns: Record<string, [string, string]> = {
 
 /**
  * The human report: conflicts grouped by holder (loop, instance, pid, host, age, matched scope,
- * files), then the ways forward. Empty when there is nothing to say.
+ * files), then the ways forward, then the conflicts the holder's own commit trailers excused.
+ * Empty when there is nothing to say.
  */
 export function formatTextReport(report: GuardReport, colors: Colors, now: number): string {
-  if (!hasFindings(report)) return '';
+  const excused = excusedLines(report, colors, now);
+  if (!hasFindings(report)) return excused.length > 0 ? `${excused.join('\n')}\n` : '';
   const lines: string[] = [];
   const blocked = !isPassing(report);
   const files = new Set(report.conflicts.map((conflict) => conflict.file)).size;
@@ -54,7 +56,25 @@ export function formatTextReport(report: GuardReport, colors: Colors, now: numbe
     lines.push('');
   }
   if (blocked) lines.push(...waysForward(report));
+  if (excused.length > 0) lines.push('', ...excused);
   return `${lines.join('\n')}\n`;
+}
+
+/** The conflicts excused as the holder's own work, grouped by the trailer that excused them. */
+function excusedLines(report: GuardReport, colors: Colors, now: number): string[] {
+  if (report.ownByTrailer.length === 0) return [];
+  const files = new Set(report.ownByTrailer.map((excuse) => excuse.file)).size;
+  const lines = [
+    colors.green(
+      `scopeguard: ${files} ${files === 1 ? 'file is' : 'files are'} the holder's own work: every commit that changes ${files === 1 ? 'it' : 'them'} names the holding lock in a Scope-Lock trailer`,
+    ),
+    '',
+  ];
+  for (const [trailer, excuses] of groupBy(report.ownByTrailer, (excuse) => excuse.trailer)) {
+    lines.push(`  Scope-Lock: ${printable(trailer)}  (${describeHolder(excuses[0]!.lock, now)})`);
+    for (const excuse of excuses) lines.push(`      ${printable(excuse.file)}`);
+  }
+  return lines;
 }
 
 /** The file, or for a rename `old -> new`. */

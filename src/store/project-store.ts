@@ -5,6 +5,7 @@ import type { LoopsDirLocation } from '../lock/loops-dir.js';
 import type { ScopeSpace } from '../lock/scope-space.js';
 import { defaultLeaseTtlMs } from './lease-keeper.js';
 import { UsageError } from '../errors.js';
+import type { LayeredLockStore } from './layered-lock-store.js';
 import { openSharedStore, openStore, type SharedStoreSettings } from './open-store.js';
 import type { PgLockStore } from './pg-lock-store.js';
 import { chooseSharedStore, type SharedStoreChoice } from './shared-store-choice.js';
@@ -20,8 +21,11 @@ export interface StoreFlags {
 /** A command's lock store, and what to do when its shared part cannot be reached. */
 export interface ProjectStore {
   store: LockStore;
-  /** The shared store configured besides the lock directory, if any. */
-  shared?: SharedStoreChoice;
+  /**
+   * The shared store configured besides the lock directory, if any, with its namespace resolved
+   * (from the setting, else the `origin` remote).
+   */
+  shared?: SharedStoreChoice & { namespace: string };
   onStoreError: StoreErrorPolicy;
   /** The shared lease's time to live, which renewals must beat. */
   leaseTtlMs: number;
@@ -52,7 +56,12 @@ export async function openProjectStore(options: {
   return {
     store: traced(store, shared ? 'layered' : 'directory'),
     ...(shared && {
-      shared: { url: shared.url, urlSource: shared.urlSource, namespace: shared.namespace },
+      shared: {
+        url: shared.url,
+        urlSource: shared.urlSource,
+        // openStore puts the shared store it opened beside the lock directory.
+        namespace: ((store as LayeredLockStore).shared as PgLockStore).namespace,
+      },
     }),
     onStoreError: config.onStoreError ?? options.defaultOnStoreError,
     leaseTtlMs,

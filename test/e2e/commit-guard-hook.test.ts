@@ -152,7 +152,8 @@ describe('the plain-git hook installed by `scopeguard init`', () => {
     const removed = await runCli(['uninstall'], { cwd: root });
     expect(removed.code, removed.stderr).toBe(0);
     expect(removed.stdout).toBe(
-      `scopeguard: removed scopeguard's ${path.join(hooksDir, 'pre-commit')}; the hook it ran after it is back in its place\n`,
+      `scopeguard: removed scopeguard's ${path.join(hooksDir, 'pre-commit')}; the hook it ran after it is back in its place\n` +
+        `scopeguard: removed ${path.join(hooksDir, 'commit-msg')}\n`,
     );
     expect(readFileSync(path.join(hooksDir, 'pre-commit'), 'utf8')).toBe(legacy);
     expect(existsSync(path.join(hooksDir, 'pre-commit.pre-scopeguard'))).toBe(false);
@@ -208,7 +209,9 @@ describe('the plain-git hook installed by `scopeguard init`', () => {
     await initGuard(root);
     const hook = path.join(root, '.git', 'hooks', 'pre-commit');
     const removed = await runCli(['uninstall'], { cwd: root });
-    expect(removed.stdout).toBe(`scopeguard: removed ${hook}\n`);
+    expect(removed.stdout).toBe(
+      `scopeguard: removed ${hook}\nscopeguard: removed ${path.join(root, '.git', 'hooks', 'commit-msg')}\n`,
+    );
     expect(existsSync(hook)).toBe(false);
 
     writeFileSync(hook, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
@@ -509,6 +512,31 @@ describe('husky 9', () => {
     expect(commitSubjects(root)).toEqual(['outside', 'baseline']);
   });
 
+  it('init adds `scopeguard commit-msg "$1"` to .husky/commit-msg, and husky adds the trailer under a lock', async () => {
+    const root = huskyRepo();
+    const huskyHook = path.join(root, '.husky', 'commit-msg');
+    expect(await initGuard(root)).toContain(`created ${huskyHook} running scopeguard`);
+    expect(readFileSync(huskyHook, 'utf8')).toBe('scopeguard commit-msg "$1"\n');
+    const doctor = await runCli(['doctor'], { cwd: root });
+    expect(doctor.stdout).toContain(
+      `ok   commit-msg hook: husky runs \`scopeguard commit-msg "$1"\` from ${huskyHook}`,
+    );
+    git(root, 'add', '-A');
+    expect((await commit(root, 'baseline')).code).toBe(0);
+    expect(git(root, 'log', '-1', '--format=%B')).toBe('baseline\n\n');
+
+    writeFiles(root, { 'src/a.ts': 'a\n' });
+    git(root, 'add', 'src/a.ts');
+    const held = await runCli(
+      ['run', '--name', 'loop', '--scope', 'src', '--', 'git', 'commit', '-qm', 'under lock'],
+      { cwd: root, env: commitEnv() },
+    );
+    expect(held.code, held.stderr).toBe(0);
+    expect(git(root, 'log', '-1', '--format=%(trailers:key=Scope-Lock,valueonly)')).toMatch(
+      /^loop-\S+@\S+#\d{4}-\d\d-\d\dT\S+\n\n$/,
+    );
+  });
+
   it('doctor fails when `git clean -xfd` has removed the husky runner, and passes once `husky` restores it', async () => {
     const root = huskyRepo();
     await initGuard(root);
@@ -543,7 +571,10 @@ describe('husky 9', () => {
     const huskyHook = path.join(root, '.husky', 'pre-commit');
     const removed = await runCli(['uninstall'], { cwd: root });
     expect(removed.code, removed.stderr).toBe(0);
-    expect(removed.stdout).toBe(`scopeguard: removed the scopeguard line from ${huskyHook}\n`);
+    expect(removed.stdout).toBe(
+      `scopeguard: removed the scopeguard line from ${huskyHook}\n` +
+        `scopeguard: removed ${path.join(root, '.husky', 'commit-msg')}\n`,
+    );
     expect(readFileSync(huskyHook, 'utf8')).toBe('echo "project hook ran" >&2\n');
 
     await holdLock(root, 'refactor', ['src']);
@@ -565,7 +596,9 @@ describe('husky 9', () => {
     rmSync(huskyHook);
     expect(await initGuard(root)).toContain(`created ${huskyHook} running scopeguard`);
     const removed = await runCli(['uninstall'], { cwd: root });
-    expect(removed.stdout).toBe(`scopeguard: removed ${huskyHook}\n`);
+    expect(removed.stdout).toBe(
+      `scopeguard: removed ${huskyHook}\nscopeguard: removed ${path.join(root, '.husky', 'commit-msg')}\n`,
+    );
     expect(existsSync(huskyHook)).toBe(false);
   });
 });

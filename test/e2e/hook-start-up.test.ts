@@ -48,3 +48,17 @@ describe('the pre-commit hook at start-up', () => {
       expect(loaded.filter((name) => unwanted.includes(name))).toEqual([]);
   });
 });
+
+describe('the commit-msg hook at start-up', () => {
+  it('loads none of them on a commit made with no lock of its own', async () => {
+    const root = await guardedRepo({ 'src/a.ts': 'a\n' });
+    const message = path.join(makeTempDir(), 'COMMIT_EDITMSG');
+    writeFileSync(message, 'a change\n');
+    const withoutLocks = loadedBy(root, '', ['commit-msg', message]);
+    await holdLock(root, 'refactor', ['src']);
+    const withLocks = loadedBy(root, '', ['commit-msg', message]);
+    for (const loaded of [withoutLocks, withLocks])
+      expect(loaded.filter((name) => unwanted.includes(name))).toEqual([]);
+    expect(readFileSync(message, 'utf8')).toBe('a change\n');
+  });
+});

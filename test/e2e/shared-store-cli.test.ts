@@ -414,7 +414,8 @@ describe('the hook with the directory store alone', () => {
     writeFiles(root, { 'README.md': 'r\n' });
     git(root, 'add', '-A');
     expect((await commit(root, 'plain', [], env)).code).toBe(0);
-    expect(readFileSync(log, 'utf8')).toBe('no-pg\n');
+    // one line per hook process: pre-commit, then commit-msg
+    expect(readFileSync(log, 'utf8')).toBe('no-pg\nno-pg\n');
 
     writeFileSync(log, '');
     writeFiles(root, { 'README.md': 'changed\n' });
@@ -425,7 +426,7 @@ describe('the hook with the directory store alone', () => {
       SCOPEGUARD_NAMESPACE: 'n',
     });
     expect(shared.code, shared.output).toBe(0);
-    expect(readFileSync(log, 'utf8')).toBe('pg\n');
+    expect(readFileSync(log, 'utf8')).toBe('pg\npg\n');
   });
 });
 

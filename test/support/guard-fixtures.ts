@@ -23,6 +23,7 @@ export function guardReport(overrides: Partial<GuardReport> = {}): GuardReport {
     mode: 'block',
     source: 'staged',
     conflicts: [],
+    ownByTrailer: [],
     ownLocks: [],
     outsideLocks: [],
     reaped: [],

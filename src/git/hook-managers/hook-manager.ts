@@ -1,0 +1,92 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { HookStatus } from '../hook-install.js';
+import { locateHooks, type HooksLocation } from '../hooks-location.js';
+import type { Repository } from '../repository.js';
+import { guardedHooks } from './guarded-hooks.js';
+
+/** What a hook manager looks at in one worktree. */
+export interface HookContext {
+  repository: Repository;
+  location: HooksLocation;
+  /** The pre-commit hook file git runs, and its text when there is one. */
+  hookFile: string;
+  installedHook: string | undefined;
+  /** The node binary a plain hook should use when it cannot find one on PATH. */
+  nodePath: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** One way of managing git hooks (the pre-commit framework, lefthook, simple-git-hooks, husky, plain). */
+export interface HookManager {
+  /** How messages name it. */
+  name: string;
+  /** The file this project configures the manager in, when it does. */
+  configFile(context: HookContext): string | undefined;
+  /** Whether the pre-commit hook git runs is this manager's. */
+  runsHook(context: HookContext): boolean;
+  /** Register scopeguard's hooks, idempotently; one sentence per action. */
+  install(context: HookContext): Promise<string[]>;
+  /** Take out exactly what `install` added; one sentence per action, none when nothing was there. */
+  uninstall(context: HookContext): Promise<string[]>;
+  /** Whether each hook git runs reaches scopeguard through this manager, and what to run if not. */
+  diagnose(context: HookContext): Promise<HookCheck[]>;
+}
+
+/** The state of one git hook, as `doctor` prints it. */
+export interface HookCheck {
+  hook: string;
+  status: HookStatus;
+}
+
+export async function hookContext(
+  repository: Repository,
+  nodePath: string,
+  env?: NodeJS.ProcessEnv,
+): Promise<HookContext> {
+  const location = await locateHooks(repository.topLevel, env);
+  const hookFile = path.join(location.dir, 'pre-commit');
+  const installedHook = existsSync(hookFile) ? readFileSync(hookFile, 'utf8') : undefined;
+  return { repository, location, hookFile, installedHook, nodePath, env };
+}
+
+/** The first of `names` (relative to the top level) that exists, as an absolute path. */
+export function firstExisting(context: HookContext, names: readonly string[]): string | undefined {
+  return names
+    .map((name) => path.join(context.repository.topLevel, name))
+    .find((file) => existsSync(file));
+}
+
+/**
+ * The status of a manager that reads its configuration when the hook runs: git must run the
+ * manager's hook, and the configuration must hold scopeguard's entries.
+ */
+export function managerStatus(facts: {
+  manager: string;
+  configFile: string;
+  registered: boolean;
+  hookInstalled: boolean;
+  hookFile: string;
+  installCommand: string;
+}): HookCheck[] {
+  return [{ hook: guardedHooks.map((hook) => hook.name).join(' and '), status: statusOf(facts) }];
+}
+
+function statusOf(facts: Parameters<typeof managerStatus>[0]): HookStatus {
+  if (!facts.registered) {
+    return {
+      active: false,
+      detail: `${facts.configFile} does not run scopeguard: run \`scopeguard init\``,
+    };
+  }
+  if (!facts.hookInstalled) {
+    return {
+      active: false,
+      detail: `${facts.configFile} runs scopeguard, but git does not run ${facts.manager}'s hook (${facts.hookFile}): run \`${facts.installCommand}\``,
+    };
+  }
+  return {
+    active: true,
+    detail: `${facts.manager} runs scopeguard from ${facts.configFile}, through ${facts.hookFile}`,
+  };
+}
