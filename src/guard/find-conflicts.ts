@@ -85,6 +85,28 @@ export function findConflicts(
   return conflicts;
 }
 
+/**
+ * Whether comparing case-folded could find more than comparing exactly: only when some entry is a
+ * glob, or folding changes a changed path or an entry. When it cannot, one matching pass is enough
+ * and `core.ignorecase` need not be asked.
+ */
+export function caseCanMatter(
+  paths: readonly string[],
+  locks: readonly LiveLock[],
+  worktreeRoots: readonly string[],
+): boolean {
+  const changedByFolding = (text: string) => text.toLowerCase() !== text;
+  return (
+    locks.some((lock) =>
+      lock.record.scope.some((entry) =>
+        toRepoScopes(entry, worktreeRoots).some(
+          (scope) => scope.glob !== undefined || changedByFolding(scope.prefix),
+        ),
+      ),
+    ) || paths.some(changedByFolding)
+  );
+}
+
 /** `a/b/c` -> `['', 'a', 'a/b']`: every proper ancestor, the repository root first. */
 function ancestorsOf(relativePath: string): string[] {
   if (relativePath === '') return [];

@@ -391,7 +391,15 @@ export function freshInstance(loopName: string, now: Date): string {
 
 /** A scope entry made absolute against the project root without touching the disk. */
 function lexically(entry: string, projectRoot: string): string {
-  return path.resolve(projectRoot, entry);
+  return isNormalAbsolute(entry) ? entry : path.resolve(projectRoot, entry);
+}
+
+// An absolute POSIX path without empty, `.` or `..` segments, which path.resolve returns as is.
+const normalAbsolutePath = /^(?:\/(?!\.\.?(?:\/|$))[^/]+)+$/;
+
+/** What records we and Python write hold: a scan of thousands skips path.resolve for them. */
+function isNormalAbsolute(entry: string): boolean {
+  return path.sep === '/' && normalAbsolutePath.test(entry);
 }
 
 /** The record an acquire writes, before a free instance name is chosen for it. */

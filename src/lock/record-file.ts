@@ -88,7 +88,8 @@ function listDirectory(runningDir: string): Buffer[] {
  * a bad record; a record that vanished meanwhile (released) is reported as gone.
  */
 export function readRecordFile(runningDir: string, name: string): ReadOutcome {
-  const file = path.join(runningDir, name);
+  // A plain join: the directory is absolute and the name a single entry (a scan reads thousands).
+  const file = `${runningDir}${path.sep}${name}`;
   const stem = name.slice(0, -lockSuffix.length);
   const problem = (reason: string, blocking = true): ReadOutcome => ({
     ok: false,
@@ -114,8 +115,8 @@ export function readRecordFile(runningDir: string, name: string): ReadOutcome {
     if (!stat.isFile()) return problem('is not a regular file');
     if (stat.size > maxRecordBytes)
       return problem(`is ${stat.size} bytes, too large to be a record`);
-    const buffer = Buffer.alloc(stat.size + 1);
-    const length = readSync(fd, buffer, 0, buffer.length, 0);
+    const buffer = readBuffer(stat.size + 1);
+    const length = readSync(fd, buffer, 0, stat.size + 1, 0);
     if (length > stat.size) return problem('grew while being read');
     const text = decodeUtf8(buffer.subarray(0, length));
     if (text === undefined) return problem('is not valid UTF-8 text');
@@ -129,6 +130,18 @@ export function readRecordFile(runningDir: string, name: string): ReadOutcome {
   } finally {
     closeSync(fd);
   }
+}
+
+let sharedBuffer: Buffer | undefined;
+
+/**
+ * A buffer of at least `size` bytes, shared by all reads: records are read one at a time and
+ * their text decoded before the next, so a scan of thousands allocates one buffer, not thousands.
+ */
+function readBuffer(size: number): Buffer {
+  if (sharedBuffer === undefined || sharedBuffer.length < size)
+    sharedBuffer = Buffer.allocUnsafe(Math.max(size, 64 * 1024));
+  return sharedBuffer;
 }
 
 function isSymlink(file: string): boolean {
