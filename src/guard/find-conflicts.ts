@@ -62,25 +62,36 @@ export function findConflicts(
     }
   }
 
-  const conflicts: Conflict[] = [];
-  for (const file of paths) {
-    const key = fold(file);
-    const seen = new Set<LiveLock>();
-    const report = (hit: Hit) => {
-      if (seen.has(hit.lock)) return;
-      seen.add(hit.lock);
-      conflicts.push({ file, lock: hit.lock, matchedScope: hit.entry });
-    };
-    for (const prefix of ['', ...ancestorsOf(key).slice(1), key]) {
-      exact.get(prefix)?.forEach(report);
+  // Every entry that may own the (folded) path `key`, in the order of its prefixes from the top.
+  const hitsFor = (key: string): Hit[] => {
+    const hits: Hit[] = [];
+    const visit = (prefix: string) => {
+      for (const hit of exact.get(prefix) ?? []) hits.push(hit);
       for (const glob of globs.get(prefix) ?? []) {
         // Slice the folded key, whose offsets match the prefix even where lower-casing changes a
         // string's length ('İ'); the matcher is case-insensitive whenever keys are folded.
-        if (glob.matches(prefix === '' ? key : key.slice(prefix.length + 1))) report(glob);
+        if (glob.matches(prefix === '' ? key : key.slice(prefix.length + 1))) hits.push(glob);
       }
-    }
+    };
+    visit('');
+    for (let index = key.indexOf('/'); index !== -1; index = key.indexOf('/', index + 1))
+      visit(key.slice(0, index));
+    visit(key);
     // A changed path can also contain a scope entry: a submodule or a directory replaced by a file.
-    below.get(key)?.forEach(report);
+    for (const hit of below.get(key) ?? []) hits.push(hit);
+    return hits;
+  };
+
+  const conflicts: Conflict[] = [];
+  for (const file of paths) {
+    const hits = hitsFor(fold(file));
+    if (hits.length === 0) continue;
+    const seen = new Set<LiveLock>();
+    for (const { lock, entry } of hits) {
+      if (seen.has(lock)) continue;
+      seen.add(lock);
+      conflicts.push({ file, lock, matchedScope: entry });
+    }
   }
   return conflicts;
 }

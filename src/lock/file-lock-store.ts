@@ -3,6 +3,7 @@ import path from 'node:path';
 import { builtin } from '../builtin.js';
 import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError, LockRecordError } from '../errors.js';
+import { resolveLexically } from '../lexical-path.js';
 import { holderJudgeForScan, judgeHolder } from './holder-liveness.js';
 import { assertSafeReference } from './lock-name.js';
 import {
@@ -391,15 +392,7 @@ export function freshInstance(loopName: string, now: Date): string {
 
 /** A scope entry made absolute against the project root without touching the disk. */
 function lexically(entry: string, projectRoot: string): string {
-  return isNormalAbsolute(entry) ? entry : path.resolve(projectRoot, entry);
-}
-
-// An absolute POSIX path without empty, `.` or `..` segments, which path.resolve returns as is.
-const normalAbsolutePath = /^(?:\/(?!\.\.?(?:\/|$))[^/]+)+$/;
-
-/** What records we and Python write hold: a scan of thousands skips path.resolve for them. */
-function isNormalAbsolute(entry: string): boolean {
-  return path.sep === '/' && normalAbsolutePath.test(entry);
+  return resolveLexically(projectRoot, entry);
 }
 
 /** The record an acquire writes, before a free instance name is chosen for it. */
