@@ -23,7 +23,14 @@ interface Hit {
 }
 
 interface GlobHit extends Hit {
+  /** Where the entry came among all glob entries. */
+  order: number;
+}
+
+/** The glob entries under one base with one pattern: tested once for all of them. */
+interface GlobGroup {
   matches: (relativePath: string) => boolean;
+  hits: GlobHit[];
 }
 
 /**
@@ -41,7 +48,8 @@ export function findConflicts(
   const fold = options.ignoreCase ? (text: string) => text.toLowerCase() : (text: string) => text;
   const exact = new Map<string, Hit[]>(); // entry prefix -> entries
   const below = new Map<string, Hit[]>(); // ancestor of an entry prefix -> entries under it
-  const globs = new Map<string, GlobHit[]>(); // glob base -> globs
+  const globs = new Map<string, Map<string, GlobGroup>>(); // glob base -> pattern -> entries
+  let globOrder = 0;
   const add = <T>(map: Map<string, T[]>, key: string, value: T) => {
     const list = map.get(key);
     if (list) list.push(value);
@@ -55,8 +63,15 @@ export function findConflicts(
         add(exact, prefix, { lock, entry });
         for (const ancestor of ancestorsOf(prefix)) add(below, ancestor, { lock, entry });
         if (scope.glob) {
-          const matches = globOwner(scope.glob.pattern, options.ignoreCase);
-          add(globs, fold(scope.glob.base), { lock, entry, matches });
+          const { base, pattern } = scope.glob;
+          let patterns = globs.get(fold(base));
+          if (!patterns) globs.set(fold(base), (patterns = new Map()));
+          let group = patterns.get(pattern);
+          if (!group) {
+            group = { matches: globOwner(pattern, options.ignoreCase), hits: [] };
+            patterns.set(pattern, group);
+          }
+          group.hits.push({ lock, entry, order: globOrder++ });
         }
       }
     }
@@ -67,11 +82,17 @@ export function findConflicts(
     const hits: Hit[] = [];
     const visit = (prefix: string) => {
       for (const hit of exact.get(prefix) ?? []) hits.push(hit);
-      for (const glob of globs.get(prefix) ?? []) {
-        // Slice the folded key, whose offsets match the prefix even where lower-casing changes a
-        // string's length ('İ'); the matcher is case-insensitive whenever keys are folded.
-        if (glob.matches(prefix === '' ? key : key.slice(prefix.length + 1))) hits.push(glob);
-      }
+      const patterns = globs.get(prefix);
+      if (patterns === undefined) return;
+      // Slice the folded key, whose offsets match the prefix even where lower-casing changes a
+      // string's length ('İ'); the matcher is case-insensitive whenever keys are folded.
+      const relative = prefix === '' ? key : key.slice(prefix.length + 1);
+      const matched: GlobHit[] = [];
+      for (const group of patterns.values())
+        if (group.matches(relative)) for (const hit of group.hits) matched.push(hit);
+      // In the order the entries came, as if each had been tried on its own.
+      if (patterns.size > 1) matched.sort((a, b) => a.order - b.order);
+      for (const hit of matched) hits.push(hit);
     };
     visit('');
     for (let index = key.indexOf('/'); index !== -1; index = key.indexOf('/', index + 1))

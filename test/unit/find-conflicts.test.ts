@@ -155,6 +155,14 @@ describe('findConflicts', () => {
     ]);
   });
 
+  it('names the first matching entry of a lock even when another lock holds its later glob', () => {
+    const locks = [lock('y', '/repo/src/a*'), lock('x', '/repo/src/*.ts', '/repo/src/a*')];
+    expect(match(['src/a.ts'], locks)).toEqual([
+      'src/a.ts <- y:/repo/src/a*',
+      'src/a.ts <- x:/repo/src/*.ts',
+    ]);
+  });
+
   it('finds nothing without locks or without paths', () => {
     expect(match(['a'], [])).toEqual([]);
     expect(match([], [lock('a', '/repo')])).toEqual([]);
