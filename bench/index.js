@@ -2,12 +2,13 @@
 //
 //   npm run bench                     Markdown on stdout (progress goes to stderr)
 //   npm run bench -- --json           the same numbers as JSON
-//   npm run bench -- matching ...     only the named ones (lock-core, pre-commit, agent-hook, matching, check-scale, shared-store)
+//   npm run bench -- matching ...     only the named ones (lock-core, pre-commit, agent-hook, matching, check-scale, shared-store, relay)
 import * as agentHook from './agent-hook.js';
 import * as checkScale from './check-scale.js';
 import * as lockCore from './lock-core.js';
 import * as matching from './matching.js';
 import * as preCommit from './pre-commit.js';
+import * as relay from './relay.js';
 import * as sharedStore from './shared-store.js';
 import { benchEnv, describeMachine } from './timing.js';
 
@@ -18,6 +19,7 @@ const benches = {
   matching,
   'check-scale': checkScale,
   'shared-store': sharedStore,
+  relay,
 };
 
 const args = process.argv.slice(2);

@@ -3,12 +3,12 @@
 // Everything runs in a fresh temporary project; the Python side imports `concurrency` from
 // ../shared/seed (relative to the repo root) or from $SCOPEGUARD_PYTHON_SEED, and is skipped with a
 // note when that or python3 is missing.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LockManager } from '../dist/lock/lock-manager.js';
+import { findPython, pythonAvailability, pythonSeed } from './python-peer.js';
 import {
   benchEnv,
   format,
@@ -32,7 +32,6 @@ const scope = 'src';
 
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const scopeguardBin = path.join(repoRoot, 'bin', 'scopeguard.js');
-const pythonSeed = process.env.SCOPEGUARD_PYTHON_SEED || path.resolve(repoRoot, '../shared/seed');
 
 // One acquire + release cycle of the Python original, run once per process (`python3 -c`).
 const pythonCycle = `
@@ -186,28 +185,6 @@ async function runIn(tmp) {
     peakRss,
     notes,
   };
-}
-
-/**
- * The real interpreter behind `python3` and its version. Timings run `sys.executable` directly, so
- * a version manager's shim (pyenv's is a bash script) does not add its own start-up to Python's.
- */
-function findPython() {
-  const probe = spawnSync(
-    'python3',
-    ['-c', 'import platform, sys; print(sys.executable); print(platform.python_version())'],
-    { encoding: 'utf8' },
-  );
-  if (probe.error || probe.status !== 0) return null;
-  const [executable, version] = probe.stdout.trim().split('\n');
-  return { executable, version };
-}
-
-function pythonAvailability(interpreter) {
-  if (!interpreter) return { ok: false, reason: 'python3 not found' };
-  if (!existsSync(path.join(pythonSeed, 'concurrency.py')))
-    return { ok: false, reason: `no concurrency.py in ${pythonSeed} (set SCOPEGUARD_PYTHON_SEED)` };
-  return { ok: true };
 }
 
 export function toMarkdown({ python, rows, peakRss, notes }) {

@@ -19,8 +19,8 @@ export const agents: Record<AgentId, AgentHook> = {
 };
 
 /** True when `name` is one of the agent ids. */
-export function isAgentId(name: string): name is AgentId {
-  return (agentIds as readonly string[]).includes(name);
+export function isAgentId(name: unknown): name is AgentId {
+  return (agentIds as readonly unknown[]).includes(name);
 }
 
 /** The tool call a parsed payload describes, or a PayloadError saying what is missing. */

@@ -3,7 +3,7 @@ import { isPassing, type GuardReport } from '../guard/guard-report.js';
 import type { LiveLock } from '../lock/lock-store.js';
 import { describeHolder, displayScopeEntry } from '../report/lock-summary.js';
 import { printable } from '../report/printable.js';
-import { shellQuote } from '../report/shell-quote.js';
+import { shellQuote } from '../shell-quote.js';
 
 /** Why an edit is refused: the reason the model reads, and one line for the person watching. */
 export interface BlockReason {

@@ -1,10 +1,10 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { agentIds, PayloadError, type AgentHook, type HookAnswer } from '../agent/agent-hook.js';
 import { agentForCall, agents, isAgentId, readToolCall } from '../agent/agents.js';
 import { readHookPayload } from '../agent/read-hook-payload.js';
 import { EnvironmentError, ExitCode, UsageError } from '../errors.js';
+import { guardFlagsFrom, parseHookArgs } from './guard-flags.js';
 import type { Io } from './io.js';
 
 const usage = `Usage: scopeguard agent-hook [--agent ${agentIds.join('|')}] [--mode block|warn|off] [--as NAME]... [--strict] [--loops-dir DIR] [--store URL] [--namespace NAME]
@@ -49,26 +49,9 @@ export async function agentHook(argv: readonly string[], io: Io): Promise<number
 }
 
 function parseHookFlags(argv: readonly string[]) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        agent: { type: 'string', default: 'claude' },
-        mode: { type: 'string' },
-        as: { type: 'string', multiple: true },
-        strict: { type: 'boolean' },
-        'loops-dir': { type: 'string' },
-        store: { type: 'string' },
-        namespace: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(`agent-hook: ${(error as Error).message}`, 'usage');
-  }
+  const values = parseHookArgs('agent-hook', argv, {
+    agent: { type: 'string', default: 'claude' },
+  });
   const { agent } = values;
   if (!isAgentId(agent)) {
     throw new UsageError(
@@ -122,20 +105,13 @@ async function checkEdit(
   flags: HookFlags,
   io: Io,
 ): Promise<HookAnswer> {
-  const { runGuard } = await import('./guard-session.js');
+  const { runGuard } = await import('../guard/guard-session.js');
   let report;
   try {
     report = await runGuard(
       {
         source: { kind: 'paths', paths, origin: 'arguments' },
-        flags: {
-          mode: flags.mode,
-          strict: flags.strict,
-          as: flags.as,
-          loopsDir: flags['loops-dir'],
-          store: flags.store,
-          namespace: flags.namespace,
-        },
+        flags: guardFlagsFrom(flags),
         asHook: true,
         defaultOnStoreError: 'warn',
       },

@@ -2,24 +2,19 @@ import { hasFindings } from '../guard/guard-report.js';
 import { UsageError } from '../errors.js';
 import type { ChangeSource } from '../git/change-set.js';
 import { defineCommand } from './command-context.js';
+import { guardFlagsFrom, type GuardFlagValues } from './guard-flags.js';
 import { guardPolicyOptions } from './guard-options.js';
-import { emitGuardReport, guardFormats, type GuardFormat } from './guard-output.js';
-import { runGuard } from './guard-session.js';
+import { emitReport, guardFormats, type GuardFormat } from './report-formats.js';
+import { runGuard } from '../guard/guard-session.js';
 import type { Io } from './io.js';
 
-interface CheckArgs {
+interface CheckArgs extends GuardFlagValues {
   paths: string[];
   staged: boolean;
   base?: string;
   head?: string;
   stdin: boolean;
-  mode?: string;
   format: GuardFormat;
-  as?: string[];
-  strict?: boolean;
-  loopsDir?: string;
-  store?: string;
-  namespace?: string;
 }
 
 export const checkCommand = defineCommand<CheckArgs>({
@@ -62,18 +57,11 @@ export const checkCommand = defineCommand<CheckArgs>({
     const report = await runGuard(
       {
         source,
-        flags: {
-          mode: args.mode,
-          strict: args.strict,
-          as: args.as,
-          loopsDir: args.loopsDir,
-          store: args.store,
-          namespace: args.namespace,
-        },
+        flags: guardFlagsFrom(args),
       },
       io,
     );
-    const exitCode = await emitGuardReport(report, args.format, io);
+    const exitCode = await emitReport(args.format, report, { io });
     if (args.format === 'text' && io.stdout.isTTY && !hasFindings(report)) {
       const { formatPassLine } = await import('../report/text-report.js');
       io.stdout.write(formatPassLine(report));

@@ -8,6 +8,7 @@ import { checkCommand } from './check-command.js';
 import { ciCommand } from './ci-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { initCommand } from './init-command.js';
+import { storeOptions } from './guard-options.js';
 import { createContext, type CommandSpec } from './command-context.js';
 import type { Io } from './io.js';
 import { locksAcquireCommand } from './locks-acquire-command.js';
@@ -69,28 +70,11 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
       },
     );
 
-  const parser = yargs()
+  const parser = storeOptions(yargs())
     .scriptName('scopeguard')
     .usage(
       '$0 <command> [options]\n\nScope locks for concurrent automation loops, and the guard that keeps commits out of scopes other loops hold.',
     )
-    .option('loops-dir', {
-      type: 'string',
-      global: true,
-      describe: 'The .loops directory whose .running/ holds the records (env SCOPEGUARD_LOOPS_DIR)',
-    })
-    .option('store', {
-      type: 'string',
-      global: true,
-      describe:
-        'A shared store used with the lock directory: postgres://USER@HOST:PORT/DB (env SCOPEGUARD_STORE)',
-    })
-    .option('namespace', {
-      type: 'string',
-      global: true,
-      describe:
-        "The shared store's namespace (env SCOPEGUARD_NAMESPACE; default: from the origin remote)",
-    })
     .command('locks', 'Acquire, release, list, wait for and reap scope locks', (locks) =>
       lockCommands
         .reduce(register, locks)

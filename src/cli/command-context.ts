@@ -7,8 +7,8 @@ import type { LoopsDirLocation } from '../lock/loops-dir.js';
 import { scopeSpaceFor } from '../lock/scope-space.js';
 import type { SharedStoreChoice } from '../store/shared-store-choice.js';
 import type { Io } from './io.js';
-import { loadProjectSettings } from './project-settings.js';
-import { openProjectStore, type StoreFlags } from './project-store.js';
+import { loadProjectSettings } from '../config/project-settings.js';
+import { openProjectStore, type StoreFlags } from '../store/project-store.js';
 
 /** What every command handler receives besides its parsed arguments. */
 export interface CommandContext {

@@ -10,10 +10,10 @@ import { flockHelperName, holdSentinel } from '../lock/sentinel.js';
 import { colorsFor } from '../report/color.js';
 import { agentHooksCheck } from './agent-hooks-check.js';
 import { defineCommand } from './command-context.js';
-import { loadProjectSettings } from './project-settings.js';
+import { loadProjectSettings } from '../config/project-settings.js';
 import { printable } from '../report/printable.js';
 import { LayeredLockStore } from '../store/layered-lock-store.js';
-import { openProjectStore, type StoreFlags } from './project-store.js';
+import { openProjectStore, type StoreFlags } from '../store/project-store.js';
 
 interface DoctorArgs extends StoreFlags {
   loopsDir?: string;

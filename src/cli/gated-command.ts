@@ -1,7 +1,7 @@
 import { builtin } from '../builtin.js';
 import { constants } from 'node:os';
 import { EnvironmentError } from '../errors.js';
-import { shellQuote } from '../report/shell-quote.js';
+import { shellQuote } from '../shell-quote.js';
 import type { Io } from './io.js';
 
 /**

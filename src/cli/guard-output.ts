@@ -3,24 +3,11 @@ import { hasFindings, isPassing, type GuardReport } from '../guard/guard-report.
 import { printable } from '../report/printable.js';
 import type { Io } from './io.js';
 
-export type GuardFormat = 'text' | 'json';
-export const guardFormats: readonly GuardFormat[] = ['text', 'json'];
-
 /**
- * Write a guard report: the report on stdout, diagnostics (reaped locks, unreadable records,
- * notes) on stderr, and return the exit code. Formatters are loaded only when there is something
- * to format: a clean commit prints nothing.
+ * The human report on stdout, diagnostics on stderr, and the exit code. The formatter is loaded
+ * only when there is something to format: a clean commit prints nothing.
  */
-export async function emitGuardReport(
-  report: GuardReport,
-  format: GuardFormat,
-  io: Io,
-): Promise<number> {
-  if (format === 'json') {
-    const { formatJsonReport } = await import('../report/json-report.js');
-    io.stdout.write(formatJsonReport(report));
-    return isPassing(report) ? ExitCode.ok : ExitCode.refused;
-  }
+export async function emitTextReport(report: GuardReport, io: Io): Promise<number> {
   if (hasFindings(report)) {
     const [{ formatTextReport }, { colorsFor }] = await Promise.all([
       import('../report/text-report.js'),
@@ -28,6 +15,22 @@ export async function emitGuardReport(
     ]);
     io.stdout.write(formatTextReport(report, colorsFor(io.env, io.stdout.isTTY), Date.now()));
   }
+  return emitDiagnostics(report, io);
+}
+
+/** The JSON report on stdout, which holds the diagnostics too, and the exit code. */
+export async function emitJsonReport(report: GuardReport, io: Io): Promise<number> {
+  const { formatJsonReport } = await import('../report/json-report.js');
+  io.stdout.write(formatJsonReport(report));
+  return exitCodeFor(report);
+}
+
+function exitCodeFor(report: GuardReport): number {
+  return isPassing(report) ? ExitCode.ok : ExitCode.refused;
+}
+
+/** What every format says on stderr (reaped locks, unreadable records, notes), and the exit code. */
+function emitDiagnostics(report: GuardReport, io: Io): number {
   if (report.reaped.length > 0) {
     const names = report.reaped
       .map((lock) => `${printable(lock.instance)} (${printable(lock.reason)})`)
@@ -44,5 +47,5 @@ export async function emitGuardReport(
     }
   }
   for (const note of report.notes) io.stderr.write(`scopeguard: ${printable(note)}\n`);
-  return isPassing(report) ? ExitCode.ok : ExitCode.refused;
+  return exitCodeFor(report);
 }

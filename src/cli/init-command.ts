@@ -7,7 +7,7 @@ import { openRepository, recordMainWorktree } from '../git/repository.js';
 import { runningDirName } from '../lock/file-lock-store.js';
 import path from 'node:path';
 import { defineCommand } from './command-context.js';
-import { loadProjectSettings } from './project-settings.js';
+import { loadProjectSettings } from '../config/project-settings.js';
 
 interface InitArgs {
   loopsDir?: string;

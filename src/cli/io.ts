@@ -1,4 +1,5 @@
 import type { PayloadStream } from '../agent/read-hook-payload.js';
+import type { RunContext } from '../run-context.js';
 
 /** A place to write text, with whether it is a terminal (for progress lines and colour). */
 export interface OutputStream {
@@ -10,9 +11,7 @@ export interface OutputStream {
  * Everything a command may take from the process. Only `runCli` builds one from the real process;
  * tests build their own.
  */
-export interface Io {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
+export interface Io extends RunContext {
   stdout: OutputStream;
   stderr: OutputStream;
   /** The node binary running us (written into installed hooks). */

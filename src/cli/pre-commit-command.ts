@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { envSwitch } from '../config/env-switch.js';
-import { guardEnv } from '../config/guard-settings.js';
+import { guardEnv } from '../guard/guard-env.js';
 import { printable } from '../report/printable.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { emitGuardReport, guardFormats, type GuardFormat } from './guard-output.js';
-import { runGuard } from './guard-session.js';
+import { guardFlagsFrom, parseHookArgs } from './guard-flags.js';
+import { emitReport, guardFormats, type GuardFormat } from './report-formats.js';
+import { runGuard } from '../guard/guard-session.js';
 import type { Io } from './io.js';
 
 const usage = `Usage: scopeguard pre-commit [--mode block|warn|off] [--format text|json] [--as NAME]... [--strict] [--loops-dir DIR] [--staged-from-stdin]
@@ -19,32 +19,12 @@ the commit proceeds with a warning after checking the lock directory, unless "on
 With --staged-from-stdin it reads the staged list from the installed hook instead of running git.
 `;
 
-/**
- * The hook entry. Parsed with node's own parseArgs rather than yargs: it runs on every commit,
- * and start-up time is most of its cost.
- */
+/** The hook entry; it runs on every commit, so its flags are parsed without yargs. */
 export async function preCommit(argv: readonly string[], io: Io): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        mode: { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        as: { type: 'string', multiple: true },
-        strict: { type: 'boolean' },
-        'loops-dir': { type: 'string' },
-        store: { type: 'string' },
-        namespace: { type: 'string' },
-        'staged-from-stdin': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(`pre-commit: ${(error as Error).message}`, 'usage');
-  }
+  const values = parseHookArgs('pre-commit', argv, {
+    format: { type: 'string', default: 'text' },
+    'staged-from-stdin': { type: 'boolean' },
+  });
   if (values.help) {
     io.stdout.write(usage);
     return ExitCode.ok;
@@ -76,18 +56,11 @@ export async function preCommit(argv: readonly string[], io: Io): Promise<number
         kind: 'staged',
         piped,
       },
-      flags: {
-        mode: values.mode,
-        strict: values.strict,
-        as: values.as,
-        loopsDir: values['loops-dir'],
-        store: values.store,
-        namespace: values.namespace,
-      },
+      flags: guardFlagsFrom(values),
       asHook: true,
       defaultOnStoreError: 'warn',
     },
     io,
   );
-  return await emitGuardReport(report, values.format as GuardFormat, io);
+  return await emitReport(values.format as GuardFormat, report, { io });
 }

@@ -1,17 +1,9 @@
 import { UsageError } from '../errors.js';
 import type { OwnIdentity } from '../guard/own-lock-policy.js';
 import { lockEnv } from '../lock/lock-env.js';
-import { guardModes, type GuardMode, type LoadedConfig } from './load-config.js';
-
-/** Environment variables the guard reads. */
-export const guardEnv = {
-  mode: 'SCOPEGUARD_MODE',
-  strict: 'SCOPEGUARD_STRICT',
-  /** Loop name or lock instance whose locks count as the committer's own. */
-  as: 'SCOPEGUARD_AS',
-  /** Set to 1 (or true, yes, on) to let one commit through without checking. */
-  skip: 'SCOPEGUARD_SKIP',
-} as const;
+import { guardEnv } from '../guard/guard-env.js';
+import { guardModes, type GuardMode } from '../guard/guard-mode.js';
+import type { LoadedConfig } from './load-config.js';
 
 /** What the command line said; undefined means "not given". */
 export interface GuardFlags {

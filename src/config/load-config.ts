@@ -2,9 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errno-error.js';
 import { UsageError } from '../errors.js';
-
-export type GuardMode = 'block' | 'warn' | 'off';
-export const guardModes: readonly GuardMode[] = ['block', 'warn', 'off'];
+import { guardModes, type GuardMode } from '../guard/guard-mode.js';
 
 /** What a guard does when the shared store cannot be reached: fail, or warn and check locally. */
 export type StoreErrorPolicy = 'block' | 'warn';

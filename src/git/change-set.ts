@@ -156,6 +156,70 @@ export async function verifyCommit(
   return result.stdout.trim();
 }
 
+/** A file moved by the change: both sides are in the change set, each checked on its own. */
+export interface Rename {
+  from: string;
+  to: string;
+}
+
+/**
+ * The renames of a change set, for showing a conflict as `old -> new`. Listed only when a
+ * conflict is found: the listing itself keeps renames off, so that both sides are checked, and
+ * a clean commit costs no second git process. Explicit paths have no renames.
+ */
+export async function listRenames(
+  source: ChangeSource,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Rename[]> {
+  const renameOptions = ['--name-status', '-z', '-M', '--no-relative', '--no-ext-diff'];
+  switch (source.kind) {
+    case 'staged':
+      return parseNameStatus(await git(['diff', '--cached', ...renameOptions], cwd, env));
+    case 'range':
+      return parseNameStatus(
+        await git(['diff', ...renameOptions, `${source.base}...${source.head}`], cwd, env),
+      );
+    case 'worktree':
+      return parseStatusRenames(
+        await git(
+          ['status', '--porcelain=v1', '-z', '--renames', '--untracked-files=no'],
+          cwd,
+          env,
+        ),
+      );
+    case 'paths':
+      return [];
+  }
+}
+
+/** `--name-status -z`: a status word, then one path, or two for a rename or copy (`R100`, `C75`). */
+function parseNameStatus(output: string): Rename[] {
+  const words = splitNul(output);
+  const renames: Rename[] = [];
+  for (let index = 0; index < words.length;) {
+    const status = words[index]!;
+    const sides = /^[RC]/.test(status) ? 2 : 1;
+    if (status.startsWith('R')) renames.push({ from: words[index + 1]!, to: words[index + 2]! });
+    index += 1 + sides;
+  }
+  return renames;
+}
+
+/** `status --porcelain -z`: `XY new`, followed by the old path for a rename or copy. */
+function parseStatusRenames(output: string): Rename[] {
+  const words = splitNul(output);
+  const renames: Rename[] = [];
+  for (let index = 0; index < words.length; index++) {
+    const entry = words[index]!;
+    const status = entry.slice(0, 2);
+    if (!/[RC]/.test(status)) continue;
+    const from = words[++index]!;
+    if (status.includes('R')) renames.push({ from, to: entry.slice(3) });
+  }
+  return renames;
+}
+
 /** The listing and git's exit status from piped text; exit -1 when the trailer is missing. */
 function pipedResult(piped: string): GitResult {
   const listEnd = piped.lastIndexOf('\0') + 1;

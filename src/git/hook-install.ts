@@ -16,7 +16,7 @@ import { stagedListCommand } from './change-set.js';
 import { isHuskyHooksPath, locateHooks } from './hooks-location.js';
 import type { Repository } from './repository.js';
 import { runGit } from './run-git.js';
-import { shellQuote } from '../report/shell-quote.js';
+import { shellQuote } from '../shell-quote.js';
 
 /** A line that marks a hook file as ours. */
 export const hookMarker = 'scopeguard pre-commit hook';

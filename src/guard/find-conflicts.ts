@@ -8,6 +8,8 @@ export interface Conflict {
   lock: LiveLock;
   /** The scope entry of the lock that matched, as written in the record. */
   matchedScope: string;
+  /** When the change renamed the file: its old path (`file` is the new one). */
+  renamedFrom?: string;
 }
 
 export interface MatchOptions {

@@ -1,4 +1,4 @@
-import type { GuardMode } from '../config/load-config.js';
+import type { GuardMode } from './guard-mode.js';
 import type { LiveLock, ReapedLock } from '../lock/lock-store.js';
 import type { RecordProblem } from '../lock/record-file.js';
 import type { Conflict } from './find-conflicts.js';

@@ -24,7 +24,7 @@ import type {
   RenewOutcome,
   StoreProbe,
 } from './lock-store.js';
-import { isHeldByAncestry, nestingAncestry, type AncestorProcess } from './own-locks.js';
+import { isHeldByAncestry, isSameHolderAs } from './own-locks.js';
 import {
   currentBootId,
   currentHost,
@@ -129,14 +129,11 @@ export class FileLockStore implements LockStore {
       const peerLocks = peerScans.flatMap(({ peer, scan: peerScan }) =>
         peerScan.live.map((file) => peer.toLiveLock(file, resolveScopePath)),
       );
-      // Walking the process tree costs a `ps` where there is no /proc: only when a lock needs it.
-      let ancestry: AncestorProcess[] | undefined;
       const conflict = findScopeConflict([...live, ...peerLocks], {
         scope: request.scope,
         loopName: request.loopName,
         singleton: request.singleton,
-        isSameHolder: (lock) =>
-          isHeldByAncestry(lock.record, (ancestry ??= nestingAncestry(holderPid))),
+        isSameHolder: isSameHolderAs(holderPid),
         roots: this.roots,
       });
       if (conflict) {

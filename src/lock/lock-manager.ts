@@ -11,12 +11,7 @@ import type {
   ReapedLock,
   ReleaseOutcome,
 } from './lock-store.js';
-import {
-  ancestorsOf,
-  isHeldByAncestry,
-  nestingAncestry,
-  type AncestorProcess,
-} from './own-locks.js';
+import { ancestorsOf, isSameHolderAs } from './own-locks.js';
 import { pidExists } from './process-identity.js';
 import { throwIfBlocking } from './record-file.js';
 import { findScopeConflict } from './scope-conflict.js';
@@ -152,11 +147,10 @@ export class LockManager {
   ): Promise<{ lock: LiveLock; reason: ConflictReason } | undefined> {
     const { locks, problems } = await this.store.snapshot();
     throwIfBlocking(problems);
-    let ancestry: AncestorProcess[] | undefined;
     return findScopeConflict(locks, {
       ...query,
       scope: this.resolveScope(scope),
-      isSameHolder: (lock) => isHeldByAncestry(lock.record, (ancestry ??= nestingAncestry())),
+      isSameHolder: isSameHolderAs(),
       roots: this.roots,
     });
   }

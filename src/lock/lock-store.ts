@@ -69,6 +69,13 @@ export interface AcquireRequest {
   singleton?: boolean;
   /** The holder process; defaults to the calling process. */
   pid?: number;
+  /**
+   * A key naming this acquisition for good, honoured by the shared store: an acquire repeated with
+   * the key of a grant that is still live renews that grant and returns it instead of making a
+   * second. The relay derives it from the record it publishes, so neither several relays nor a
+   * restarted one publish a record twice. Without it, each acquire is a new acquisition.
+   */
+  requestId?: string;
 }
 
 export type ConflictReason = 'scope' | 'singleton' | 'instance';

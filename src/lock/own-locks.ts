@@ -1,4 +1,5 @@
 import type { LockRecord } from './lock-record.js';
+import type { LiveLock } from './lock-store.js';
 import { sharesPidSpace } from './holder-liveness.js';
 import { parentPid, processStart } from './process-identity.js';
 
@@ -26,6 +27,16 @@ export function processAncestry(pid: number = process.pid): AncestorProcess[] {
  */
 export function nestingAncestry(pid: number = process.pid): AncestorProcess[] {
   return processAncestry(pid).filter((ancestor) => ancestor.pid > 1);
+}
+
+/**
+ * The same-holder rule of a conflict query for the holder `pid`: a lock held by it or one of its
+ * ancestors never conflicts with it (a nested run inside the loop that holds the scope). The
+ * process tree is read once, and only when a lock needs it: it costs a `ps` where there is no /proc.
+ */
+export function isSameHolderAs(pid: number = process.pid): (lock: LiveLock) => boolean {
+  let ancestry: AncestorProcess[] | undefined;
+  return (lock) => isHeldByAncestry(lock.record, (ancestry ??= nestingAncestry(pid)));
 }
 
 /** `processAncestry`, read one process at a time, so a search can stop at the first match. */

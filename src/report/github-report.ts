@@ -1,8 +1,8 @@
 import type { Conflict } from '../guard/find-conflicts.js';
 import { isPassing, type GuardReport } from '../guard/guard-report.js';
 import { formatDuration } from './duration.js';
-import { displayScopeEntry, lockAgeMs } from './lock-summary.js';
-import { hasUnsafeCharacter, printable, quoted } from './printable.js';
+import { describeHolder, displayScopeEntry, lockAgeMs } from './lock-summary.js';
+import { hasUnsafeCharacter, printable } from './printable.js';
 
 /** At most this many annotations per severity: GitHub shows only the first few anyway. */
 export const maxAnnotationsPerSeverity = 10;
@@ -26,7 +26,7 @@ export function formatGitHubReport(report: GuardReport, now: number): GitHubRepo
     const { record } = conflict.lock;
     const scope = displayScopeEntry(conflict.matchedScope, report.projectRoot);
     const properties = `file=${escapeProperty(annotationFile(conflict.file))},title=${escapeProperty(`Held by loop ${printable(record.loop_name)}`)}`;
-    const message = `${printable(conflict.file)} is inside scope ${scope} held by loop ${quoted(record.loop_name)} (instance ${printable(conflict.lock.instance)}, pid ${record.pid}${record.host ? `, host ${printable(record.host)}` : ''}).`;
+    const message = `${printable(conflict.file)} is inside scope ${scope} held by ${describeHolder(conflict.lock)}.`;
     return `::${severity} ${properties}::${escapeData(message)}`;
   });
   const hidden = files.length - lines.length;

@@ -16,6 +16,7 @@ export function formatJsonReport(report: GuardReport): string {
     filesChecked: report.filesChecked ?? null,
     conflicts: report.conflicts.map((conflict) => ({
       file: conflict.file,
+      ...(conflict.renamedFrom !== undefined && { renamedFrom: conflict.renamedFrom }),
       lock: lockJson(conflict.lock),
       matchedScope: conflict.matchedScope,
     })),

@@ -19,10 +19,13 @@ export function displayScopeEntry(entry: string, projectRoot: string): string {
   return relative === '' ? '.' : printable(relative);
 }
 
-/** One line naming a lock's holder: `loop "x" (instance y, pid 12, host h, held 5m)`. */
-export function describeHolder(lock: LiveLock, now: number): string {
+/**
+ * One line naming a lock's holder: `loop "x" (instance y, pid 12, host h, held 5m)`. Without `now`
+ * the age is left out, for a report that must read the same on every run of a pipeline.
+ */
+export function describeHolder(lock: LiveLock, now?: number): string {
   const { record } = lock;
-  const age = lockAgeMs(lock, now);
+  const age = now === undefined ? undefined : lockAgeMs(lock, now);
   const parts = [
     ...(lock.instance === record.loop_name ? [] : [`instance ${printable(lock.instance)}`]),
     `pid ${record.pid}`,

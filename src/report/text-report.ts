@@ -1,9 +1,10 @@
-import { guardEnv } from '../config/guard-settings.js';
+import { guardEnv } from '../guard/guard-env.js';
+import type { Conflict } from '../guard/find-conflicts.js';
 import { hasFindings, isPassing, type GuardReport } from '../guard/guard-report.js';
 import type { Colors } from './color.js';
 import { describeHolder, displayScopeEntry } from './lock-summary.js';
 import { printable } from './printable.js';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../shell-quote.js';
 
 const sourceNouns: Record<string, [string, string]> = {
   staged: ['staged file', 'staged files'],
@@ -42,7 +43,7 @@ export function formatTextReport(report: GuardReport, colors: Colors, now: numbe
     lines.push(`  ${colors.bold(describeHolder(lock, now))}`);
     for (const [entry, entryConflicts] of groupBy(conflicts, (conflict) => conflict.matchedScope)) {
       lines.push(`    scope ${colors.cyan(displayScopeEntry(entry, report.projectRoot))}`);
-      for (const conflict of entryConflicts) lines.push(`      ${printable(conflict.file)}`);
+      for (const conflict of entryConflicts) lines.push(`      ${conflictFile(conflict)}`);
     }
     lines.push('');
   }
@@ -54,6 +55,14 @@ export function formatTextReport(report: GuardReport, colors: Colors, now: numbe
   }
   if (blocked) lines.push(...waysForward(report));
   return `${lines.join('\n')}\n`;
+}
+
+/** The file, or for a rename `old -> new`. */
+function conflictFile(conflict: Conflict): string {
+  const file = printable(conflict.file);
+  return conflict.renamedFrom === undefined
+    ? file
+    : `${printable(conflict.renamedFrom)} -> ${file}`;
 }
 
 function waysForward(report: GuardReport): string[] {

@@ -124,7 +124,7 @@ export class PgLockStore implements LockStore {
     const procStart = processStart(pid)?.token ?? null;
     // One id for every attempt: an attempt whose COMMIT went through but whose reply was lost
     // is recognised by the retry, which returns that grant instead of making a second.
-    const requestId = randomUUID();
+    const requestId = request.requestId ?? randomUUID();
     return this.connection.run(async (client) => {
       await this.ensureSchema(client, true);
       return PgConnection.transaction(client, async (): Promise<AcquireResult> => {
@@ -135,8 +135,12 @@ export class PgLockStore implements LockStore {
         await client.query(`SELECT 1 FROM ${this.namespaces} WHERE name = $1 FOR UPDATE`, [
           this.namespace,
         ]);
+        // A live grant of this request (a retry, or a record published again) is renewed and
+        // returned; an expired one is reaped below like any other, and granted afresh.
         const earlier = await client.query<LeaseRow>(
-          `SELECT ${leaseColumns} FROM ${this.leases} WHERE namespace = $1 AND request_id = $2`,
+          `UPDATE ${this.leases} SET expires_at = clock_timestamp() + ttl_ms * interval '1 millisecond'
+           WHERE namespace = $1 AND request_id = $2 AND expires_at > clock_timestamp()
+           RETURNING ${leaseColumns}`,
           [this.namespace, requestId],
         );
         if (earlier.rows[0])
@@ -253,6 +257,23 @@ export class PgLockStore implements LockStore {
         [this.namespace, instance, row.token],
       );
       return { status: 'released', lock };
+    });
+  }
+
+  /**
+   * Remove one grant, named by its fencing token, whoever holds it: the relay's way to take back a
+   * lease it published once the record behind it is gone. A lease granted again under the same
+   * name meanwhile has another token and stays. Returns whether the grant was still there.
+   */
+  async withdraw(lock: LiveLock): Promise<boolean> {
+    const token = lock.lease?.token;
+    if (token === undefined) return false;
+    return this.connection.run(async (client) => {
+      const deleted = await client.query(
+        `DELETE FROM ${this.leases} WHERE namespace = $1 AND instance = $2 AND token = $3`,
+        [this.namespace, lock.instance, token],
+      );
+      return (deleted.rowCount ?? 0) > 0;
     });
   }
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { shellQuote } from '../../src/report/shell-quote.js';
+import { shellQuote } from '../../src/shell-quote.js';
 import { binPath, runCli } from '../support/cli.js';
 import {
   commit,

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import {
@@ -21,13 +22,13 @@ describe('what a commit changes, as the hook sees it', () => {
     const out = await commit(root, 'rename out');
     expect(out.code).toBe(1);
     expect(out.output).toContain(`loop "refactor" (pid ${holder}`);
-    expect(out.output).toMatch(/scope src\n +src\/old\.ts\n/);
+    expect(out.output).toMatch(/scope src\n +src\/old\.ts -> moved-out\.ts\n/);
     git(root, 'reset', '-q', '--hard');
 
     git(root, 'mv', 'outside.ts', 'src/moved-in.ts');
     const into = await commit(root, 'rename in');
     expect(into.code).toBe(1);
-    expect(into.output).toMatch(/scope src\n +src\/moved-in\.ts\n/);
+    expect(into.output).toMatch(/scope src\n +outside\.ts -> src\/moved-in\.ts\n/);
     git(root, 'reset', '-q', '--hard');
 
     git(root, 'rm', '-q', 'src/old.ts');
@@ -36,6 +37,33 @@ describe('what a commit changes, as the hook sees it', () => {
     expect(deletion.output).toMatch(/scope src\n +src\/old\.ts\n/);
 
     expect(commitSubjects(root)).toEqual(['baseline']);
+  });
+
+  it('names a renamed file by both paths, staged, in the working tree and in a range', async () => {
+    const root = await guardedRepo({ 'src/old.ts': 'old\n' });
+    await holdLock(root, 'refactor', ['src']);
+    git(root, 'mv', 'src/old.ts', 'moved-out.ts');
+    const renamed = { file: 'moved-out.ts', renamedFrom: 'src/old.ts', matchedScope: 'src' };
+    const conflictsOf = (stdout: string) =>
+      (JSON.parse(stdout) as { conflicts: Record<string, unknown>[] }).conflicts.map(
+        ({ file, renamedFrom, matchedScope }) => ({
+          file,
+          renamedFrom,
+          matchedScope: path.relative(root, String(matchedScope)) || String(matchedScope),
+        }),
+      );
+
+    const staged = await runCli(['check', '--staged', '--format', 'json'], { cwd: root });
+    expect(staged.code).toBe(1);
+    expect(conflictsOf(staged.stdout)).toEqual([renamed]);
+    const worktree = await runCli(['check'], { cwd: root });
+    expect(worktree.code).toBe(1);
+    expect(worktree.stdout).toContain('      src/old.ts -> moved-out.ts\n');
+
+    git(root, 'commit', '-q', '--no-verify', '-m', 'rename out');
+    const range = await runCli(['check', '--base', 'HEAD~1', '--format', 'json'], { cwd: root });
+    expect(range.code).toBe(1);
+    expect(conflictsOf(range.stdout)).toEqual([renamed]);
   });
 
   it('sees what `git commit -a` and `git commit <path>` really commit (their temporary index)', async () => {

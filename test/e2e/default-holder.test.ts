@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { binPath, repoRoot } from '../support/cli.js';
 import { recordNames } from '../support/lock-records.js';
-import { shellQuote } from '../../src/report/shell-quote.js';
+import { shellQuote } from '../../src/shell-quote.js';
 import { isolatedEnv, makeTempRepo } from '../support/temp-dir.js';
 
 // util-linux `script` runs a command on a pseudo-terminal, as a terminal emulator would.

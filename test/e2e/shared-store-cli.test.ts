@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { binPath, runCli } from '../support/cli.js';
+import { clones } from '../support/clones.js';
 import { githubEnv, pullRequestEvent, sha } from '../support/ci-repo.js';
 import { commit, commitSubjects, initGuard, writeFiles } from '../support/commit-repo.js';
 import { adminQuery, pgAvailable, pgUrl, uniqueName } from '../support/postgres.js';
@@ -15,21 +16,6 @@ import { git, isolatedEnv, makeTempDir, makeTempRepo } from '../support/temp-dir
 const witness = path.resolve('test/support/pg-load-witness.mjs');
 // Nothing listens on port 1: connecting is refused at once.
 const unreachable = 'postgres://postgres:hunter2@127.0.0.1:1/test';
-
-/** An origin repository with one commit, and `count` clones of it at different paths. */
-function clones(count: number): { origin: string; clones: string[] } {
-  const origin = makeTempRepo();
-  writeFiles(origin, { 'src/a.ts': 'a\n', 'README.md': 'r\n' });
-  git(origin, 'add', '-A');
-  git(origin, 'commit', '-q', '-m', 'baseline');
-  const parent = makeTempDir('scopeguard-clones-');
-  const made = Array.from({ length: count }, (_, index) => {
-    const dir = path.join(parent, `clone-${index}`);
-    git(parent, 'clone', '-q', origin, dir);
-    return dir;
-  });
-  return { origin, clones: made };
-}
 
 describe.skipIf(!pgAvailable)('the shared store across clones', () => {
   it('a lock taken in one clone blocks acquire, check, a commit and ci in the others', async () => {

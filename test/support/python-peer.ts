@@ -1,7 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { repoRoot } from './cli.js';
+import { track } from './processes.js';
 
 /**
  * The Python original, run as a real peer: the directory holding its `concurrency.py`, named by
@@ -119,4 +121,35 @@ export function pythonAcquires(
     python(code, root, [path.join(root, '.loops'), name, ...scope], modulePath).trim() ===
     'acquired'
   );
+}
+
+/**
+ * A Python process that acquires `scope` as loop `name` with the Python original in `root`'s
+ * `.loops` and holds it until killed (at the latest when the test ends); resolves once it holds,
+ * with the moment its line arrived.
+ */
+export async function holdInPython(
+  root: string,
+  name: string,
+  scope: string[],
+): Promise<{ child: ChildProcess & { pid: number }; heldAt: number }> {
+  const child = track(
+    spawnPython(
+      'import sys, time\nfrom pathlib import Path\nfrom concurrency import LockManager\n' +
+        'ok = LockManager(Path(sys.argv[1])).acquire(sys.argv[2], sys.argv[3:])\n' +
+        'print("acquired" if ok else "conflict", flush=True)\ntime.sleep(300)',
+      root,
+      [path.join(root, '.loops'), name, ...scope],
+    ),
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the Python holder exited (${code})`)));
+    createInterface({ input: child.stdout! }).once('line', resolve);
+  });
+  if (line !== 'acquired') {
+    child.kill('SIGKILL');
+    throw new Error(`the Python original did not acquire ${scope.join(', ')}: ${line}`);
+  }
+  return { child: child as ChildProcess & { pid: number }, heldAt: Date.now() };
 }

@@ -40,7 +40,7 @@ describe('GitHub report', () => {
   it('annotates each conflicting file once as an error, with file and title properties', () => {
     const github = formatGitHubReport(report(['src/a,b:c%d.ts']), now);
     expect(github.commands).toBe(
-      '::error file=src/a%2Cb%3Ac%25d.ts,title=Held by loop refactor::src/a,b:c%25d.ts is inside scope src held by loop "refactor" (instance refactor, pid 7, host h).\n',
+      '::error file=src/a%2Cb%3Ac%25d.ts,title=Held by loop refactor::src/a,b:c%25d.ts is inside scope src held by loop "refactor" (pid 7, host h).\n',
     );
     expect(github.outputs).toEqual({ conflicts: '1' });
   });

@@ -3,12 +3,12 @@ import { readIgnoreCase } from '../git/repository.js';
 import type { LockStore } from '../lock/lock-store.js';
 import type { LoopsDirLocation } from '../lock/loops-dir.js';
 import type { ScopeSpace } from '../lock/scope-space.js';
-import { defaultLeaseTtlMs } from '../store/lease-keeper.js';
+import { defaultLeaseTtlMs } from './lease-keeper.js';
 import { UsageError } from '../errors.js';
-import { openSharedStore, openStore, type SharedStoreSettings } from '../store/open-store.js';
-import type { PgLockStore } from '../store/pg-lock-store.js';
-import { chooseSharedStore, type SharedStoreChoice } from '../store/shared-store-choice.js';
-import type { Io } from './io.js';
+import { openSharedStore, openStore, type SharedStoreSettings } from './open-store.js';
+import type { PgLockStore } from './pg-lock-store.js';
+import { chooseSharedStore, type SharedStoreChoice } from './shared-store-choice.js';
+import type { RunContext } from '../run-context.js';
 
 /** The flags that choose a shared store, taken by every command. */
 export interface StoreFlags {
@@ -31,7 +31,7 @@ export interface ProjectStore {
  * directory, plus the shared store when one is configured. The caller closes the store.
  */
 export async function openProjectStore(options: {
-  io: Io;
+  io: RunContext;
   flags: StoreFlags;
   loaded: LoadedConfig;
   location: LoopsDirLocation;
@@ -63,10 +63,12 @@ export async function openProjectStore(options: {
  * error naming the settings.
  */
 export async function openConfiguredSharedStore(options: {
-  io: Io;
+  io: RunContext;
   flags: StoreFlags;
   loaded: LoadedConfig;
   location: LoopsDirLocation;
+  /** The repository's checkouts: scope entries inside any of them are stored relative to it. */
+  space?: ScopeSpace;
 }): Promise<PgLockStore> {
   const { config } = options.loaded;
   const leaseTtlMs = config.leaseTtl === undefined ? defaultLeaseTtlMs : config.leaseTtl * 1000;
@@ -76,7 +78,10 @@ export async function openConfiguredSharedStore(options: {
       'no shared store is configured: name one with --store, SCOPEGUARD_STORE or "store" in the config',
       'no-store',
     );
-  return openSharedStore(shared, options.location.projectRoot);
+  return openSharedStore(
+    { worktreeRoots: options.space?.roots, ...shared },
+    options.location.projectRoot,
+  );
 }
 
 /**
@@ -84,7 +89,7 @@ export async function openConfiguredSharedStore(options: {
  * directory store's hook path stays as cheap as it was.
  */
 async function sharedStoreSettings(
-  options: { io: Io; flags: StoreFlags; loaded: LoadedConfig },
+  options: { io: RunContext; flags: StoreFlags; loaded: LoadedConfig },
   leaseTtlMs: number,
 ): Promise<SharedStoreSettings | undefined> {
   const { io } = options;

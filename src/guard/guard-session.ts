@@ -3,23 +3,25 @@ import {
   type GuardFlags,
   type GuardSettings,
 } from '../config/guard-settings.js';
-import type { GuardMode, StoreErrorPolicy } from '../config/load-config.js';
+import type { StoreErrorPolicy } from '../config/load-config.js';
+import { loadProjectSettings } from '../config/project-settings.js';
 import { EnvironmentError } from '../errors.js';
-import { collectChanges, type ChangeSource } from '../git/change-set.js';
+import { collectChanges, listRenames, type ChangeSource } from '../git/change-set.js';
 import { findCheckouts } from '../git/checkouts.js';
 import { openRepository, readIgnoreCase, type Repository } from '../git/repository.js';
-import { caseCanMatter, findConflicts, type Conflict } from '../guard/find-conflicts.js';
+import { caseCanMatter, findConflicts, type Conflict } from './find-conflicts.js';
 import { globMatcher } from '../glob-matcher.js';
-import type { GuardReport } from '../guard/guard-report.js';
-import { partitionLocks } from '../guard/own-lock-policy.js';
-import { locksOutside } from '../guard/repo-scope.js';
+import type { GuardReport } from './guard-report.js';
+import { partitionLocks } from './own-lock-policy.js';
+import { withRenames } from './renamed-conflicts.js';
+import { locksOutside } from './repo-scope.js';
 import type { LiveLock, LockSnapshot } from '../lock/lock-store.js';
 import { processAncestry } from '../lock/own-locks.js';
 import { scopeSpaceFor, type ScopeSpace } from '../lock/scope-space.js';
 import { LayeredLockStore } from '../store/layered-lock-store.js';
-import type { Io } from './io.js';
-import { loadProjectSettings } from './project-settings.js';
-import { openProjectStore, type ProjectStore, type StoreFlags } from './project-store.js';
+import { openProjectStore, type ProjectStore, type StoreFlags } from '../store/project-store.js';
+import type { RunContext } from '../run-context.js';
+import type { GuardMode } from './guard-mode.js';
 
 export interface GuardRequest {
   source: ChangeSource;
@@ -51,7 +53,7 @@ export interface GuardSetup extends ProjectStore {
  */
 export async function openGuardSetup(
   flags: GuardRequest['flags'],
-  io: Io,
+  io: RunContext,
   defaultMode?: GuardMode,
   defaultOnStoreError: StoreErrorPolicy = 'block',
 ): Promise<GuardSetup> {
@@ -83,7 +85,7 @@ export async function openGuardSetup(
  */
 export async function runGuard(
   request: GuardRequest,
-  io: Io,
+  io: RunContext,
   setup?: GuardSetup,
 ): Promise<GuardReport> {
   if (setup) return guard(request, io, setup);
@@ -100,7 +102,11 @@ export async function runGuard(
   }
 }
 
-async function guard(request: GuardRequest, io: Io, setup: GuardSetup): Promise<GuardReport> {
+async function guard(
+  request: GuardRequest,
+  io: RunContext,
+  setup: GuardSetup,
+): Promise<GuardReport> {
   const { repository, settings, store, space, notes } = setup;
   const report: GuardReport = {
     mode: settings.mode,
@@ -145,9 +151,13 @@ async function guard(request: GuardRequest, io: Io, setup: GuardSetup): Promise<
   const paths = ignored ? changes.paths.filter((file) => !ignored(file)) : changes.paths;
   report.filesChecked = paths.length;
   if (changes.range) report.range = changes.range;
-  report.conflicts = await matchConflicts(paths, foreign, space.roots, () =>
+  const conflicts = await matchConflicts(paths, foreign, space.roots, () =>
     readIgnoreCase(io.cwd, io.env),
   );
+  report.conflicts =
+    conflicts.length === 0
+      ? conflicts
+      : withRenames(conflicts, await listRenames(request.source, io.cwd, io.env));
   return report;
 }
 
@@ -185,7 +195,7 @@ async function matchConflicts(
  * default), say so loudly and go on with the lock directory alone, which still holds this
  * machine's loops.
  */
-async function readLocks(setup: GuardSetup, io: Io): Promise<LockSnapshot> {
+async function readLocks(setup: GuardSetup, io: RunContext): Promise<LockSnapshot> {
   try {
     return await setup.store.snapshot();
   } catch (error) {

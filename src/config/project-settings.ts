@@ -1,7 +1,7 @@
-import { configuredLoopsDir, loadConfig, type LoadedConfig } from '../config/load-config.js';
+import { configuredLoopsDir, loadConfig, type LoadedConfig } from './load-config.js';
 import type { Repository } from '../git/repository.js';
 import { locateLoopsDir, type LoopsDirLocation } from '../lock/loops-dir.js';
-import type { Io } from './io.js';
+import type { RunContext } from '../run-context.js';
 
 /** The project's configuration file and the loops directory it leads to. */
 export interface ProjectSettings {
@@ -15,7 +15,7 @@ export interface ProjectSettings {
  * config. Outside a repository the working directory stands in for the project root.
  */
 export async function loadProjectSettings(
-  io: Io,
+  io: RunContext,
   loopsDirFlag: string | undefined,
   repository: Repository | undefined,
 ): Promise<ProjectSettings> {
