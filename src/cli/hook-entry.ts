@@ -3,11 +3,11 @@ import { hookCommand } from './hook-commands.js';
 import { runInProcess } from './process-io.js';
 
 /**
- * The entry of dist/hook.cjs, which bin/scopeguard.js loads for every command: the hook commands
- * run from that one CommonJS file, which node reads and compiles in one synchronous step, where
- * the ES module loader's asynchronous reads and links cost every commit several milliseconds.
- * Every other command loads the whole CLI, the ES module bundle dist/cli.js next to it, and runs
- * there with its own copy of every module.
+ * The entry of dist/hook.cjs, which bin/scopeguard.js loads for the hook commands: they run from
+ * that one CommonJS file, which node reads and compiles in one synchronous step, where the ES
+ * module loader's asynchronous reads and links cost every commit several milliseconds. Any other
+ * command loads the whole CLI, the ES module bundle dist/cli.js next to it, and runs there with
+ * its own copy of every module.
  */
 export async function runCli(argv: readonly string[]): Promise<void> {
   const hook = hookCommand(argv[0]);
