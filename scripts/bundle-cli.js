@@ -1,8 +1,8 @@
 // Bundles the CLI (every command, the pre-commit hook and the agent hook) into dist/cli.js, one
 // file for node to load instead of dozens of modules, and the hook commands alone into
 // dist/hook.cjs, the file bin/scopeguard.js loads for them (see src/cli/hook-entry.ts); run after
-// tsc, which still builds the library (dist/index.js and its types) and the type checks. Packages stay outside the bundle, loaded from
-// node_modules when a code path asks for them. What the CLI imports dynamically (the shared store's
+// tsc, which still builds the library (dist/index.js and its types) and the type checks. Packages
+// stay outside the bundle, loaded from node_modules when a code path asks for them. What the CLI imports dynamically (the shared store's
 // modules, which load pg) becomes chunks of the same build in dist/chunks/, sharing one copy of
 // every module with the entry: a second copy (tsc's) would bring its own error classes, which the
 // CLI would no longer recognise. pg must never load on the directory-store path, so no static
