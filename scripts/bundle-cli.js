@@ -2,11 +2,11 @@
 // file for node to load instead of dozens of modules, and the hook commands alone into
 // dist/hook.cjs, the file bin/scopeguard.js loads for them (see src/cli/hook-entry.ts); run after
 // tsc, which still builds the library (dist/index.js and its types) and the type checks. Packages
-// stay outside the bundle, loaded from node_modules when a code path asks for them. What the CLI imports dynamically (the shared store's
-// modules, which load pg) becomes chunks of the same build in dist/chunks/, sharing one copy of
-// every module with the entry: a second copy (tsc's) would bring its own error classes, which the
-// CLI would no longer recognise. pg must never load on the directory-store path, so no static
-// import may lead from dist/cli.js to it.
+// stay outside the bundle, loaded from node_modules when a code path asks for them. What the CLI
+// imports dynamically (the shared store's modules, which load pg) becomes chunks of the same build
+// in dist/chunks/, sharing one copy of every module with the entry: a second copy (tsc's) would
+// bring its own error classes, which the CLI would no longer recognise. pg must never load on the
+// directory-store path, so no static import may lead from dist/cli.js to it.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
