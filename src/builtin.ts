@@ -12,5 +12,5 @@ interface LazyBuiltins {
  * commit, though the hook's usual run needs none of them.
  */
 export function builtin<ID extends keyof LazyBuiltins>(id: ID): LazyBuiltins[ID] {
-  return process.getBuiltinModule(id) as LazyBuiltins[ID];
+  return process.getBuiltinModule(id);
 }

@@ -31,7 +31,11 @@ const fixes: Record<string, string> = {
  * names what was being done, the path, and the fix. Anything without an errno code is returned
  * unchanged: it is not a fault of the environment, and `main` reports it as a bug.
  */
-export function environmentErrorFrom(error: unknown, doing: string, target: string): unknown {
+export function environmentErrorFrom<Thrown>(
+  error: Thrown,
+  doing: string,
+  target: string,
+): Thrown | EnvironmentError {
   const code = errnoCode(error);
   if (code === undefined) return error;
   const fix = fixes[code] ?? 'check the path and its permissions';

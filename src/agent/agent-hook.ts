@@ -20,6 +20,14 @@ export interface HookAnswer {
   exitCode: number;
 }
 
+/**
+ * An answer with exit 0, which every agent reads: the JSON document on one line of stdout, or
+ * nothing at all (the silent allow most agents take).
+ */
+export function answer(document?: Record<string, unknown>): HookAnswer {
+  return { stdout: document === undefined ? '' : `${JSON.stringify(document)}\n`, exitCode: 0 };
+}
+
 /** Where and how an agent's project settings register a command hook. */
 export interface HookRegistration {
   /** The project settings file, relative to the project root. */
@@ -31,11 +39,11 @@ export interface HookRegistration {
   /** The tools the registered hook is limited to, in the agent's matcher syntax. */
   matcher: string;
   /** The entry to add under `hooks[event]` for `command`. */
-  entry(command: string): Record<string, unknown>;
+  entry: (command: string) => Record<string, unknown>;
   /** The commands an existing entry under `hooks[event]` runs. */
-  commands(entry: unknown): string[];
+  commands: (entry: unknown) => string[];
   /** The entry without the commands `drop` matches, or undefined when it would run nothing. */
-  without(entry: unknown, drop: (command: string) => boolean): unknown;
+  without: (entry: unknown, drop: (command: string) => boolean) => unknown;
   /** Top-level keys a new settings file needs besides `hooks`. */
   newFileKeys?: Record<string, unknown>;
   /** What the user still has to do in the agent once the hook is in its settings. */

@@ -1,4 +1,5 @@
 import {
+  answer,
   matcherGroups,
   requirePath,
   stringAt,
@@ -13,16 +14,13 @@ export const claudeEditTools = new Set(matcher.split('|'));
 
 /** The answer Claude Code and Codex both read: a `PreToolUse` permission decision. */
 export function preToolUseDeny(reason: string): HookAnswer {
-  return {
-    stdout: `${JSON.stringify({
-      hookSpecificOutput: {
-        hookEventName: 'PreToolUse',
-        permissionDecision: 'deny',
-        permissionDecisionReason: reason,
-      },
-    })}\n`,
-    exitCode: 0,
-  };
+  return answer({
+    hookSpecificOutput: {
+      hookEventName: 'PreToolUse',
+      permissionDecision: 'deny',
+      permissionDecisionReason: reason,
+    },
+  });
 }
 
 /**
@@ -43,8 +41,8 @@ export const claudeCode: AgentHook = {
     return [requirePath(call, call.tool === 'NotebookEdit' ? ['notebook_path'] : ['file_path'])];
   },
   base: (call) => stringAt(call.payload, 'cwd'),
-  allow: { stdout: '', exitCode: 0 },
-  deny: (reason) => preToolUseDeny(reason),
+  allow: answer(),
+  deny: preToolUseDeny,
   registration: {
     file: '.claude/settings.json',
     localFile: '.claude/settings.local.json',

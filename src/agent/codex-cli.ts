@@ -1,4 +1,4 @@
-import { matcherGroups, stringAt, PayloadError, type AgentHook } from './agent-hook.js';
+import { answer, matcherGroups, stringAt, PayloadError, type AgentHook } from './agent-hook.js';
 import { applyPatchPaths } from './apply-patch-paths.js';
 import { claudeEditTools, preToolUseDeny } from './claude-code.js';
 
@@ -21,8 +21,8 @@ export const codexCli: AgentHook = {
     return paths;
   },
   base: (call) => stringAt(call.payload, 'cwd'),
-  allow: { stdout: '', exitCode: 0 },
-  deny: (reason) => preToolUseDeny(reason),
+  allow: answer(),
+  deny: preToolUseDeny,
   registration: {
     file: '.codex/hooks.json',
     event: 'PreToolUse',

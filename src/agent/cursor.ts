@@ -1,4 +1,4 @@
-import { requirePath, stringAt, type AgentHook, type ToolCall } from './agent-hook.js';
+import { answer, requirePath, stringAt, type AgentHook, type ToolCall } from './agent-hook.js';
 
 const matcher = 'Write|Edit|StrReplace|MultiEdit|Delete|EditNotebook';
 const editTools = new Set(matcher.split('|'));
@@ -17,11 +17,9 @@ export const cursor: AgentHook = {
   recognizes: (call) => call.event === 'preToolUse',
   editedPaths: (call) => (editTools.has(call.tool) ? [requirePath(call, pathKeys)] : undefined),
   base: (call: ToolCall) => stringAt(call.payload, 'cwd') ?? firstWorkspaceRoot(call),
-  allow: { stdout: `${JSON.stringify({ permission: 'allow' })}\n`, exitCode: 0 },
-  deny: (reason, summary) => ({
-    stdout: `${JSON.stringify({ permission: 'deny', user_message: summary, agent_message: reason })}\n`,
-    exitCode: 0,
-  }),
+  allow: answer({ permission: 'allow' }),
+  deny: (reason, summary) =>
+    answer({ permission: 'deny', user_message: summary, agent_message: reason }),
   registration: {
     file: '.cursor/hooks.json',
     event: 'preToolUse',

@@ -1,4 +1,4 @@
-import { matcherGroups, requirePath, stringAt, type AgentHook } from './agent-hook.js';
+import { answer, matcherGroups, requirePath, stringAt, type AgentHook } from './agent-hook.js';
 
 const matcher = 'write_file|replace';
 const editTools = new Set(matcher.split('|'));
@@ -16,11 +16,8 @@ export const geminiCli: AgentHook = {
   editedPaths: (call) =>
     editTools.has(call.tool) ? [requirePath(call, ['file_path'])] : undefined,
   base: (call) => stringAt(call.payload, 'cwd'),
-  allow: { stdout: '', exitCode: 0 },
-  deny: (reason) => ({
-    stdout: `${JSON.stringify({ decision: 'deny', reason })}\n`,
-    exitCode: 0,
-  }),
+  allow: answer(),
+  deny: (reason) => answer({ decision: 'deny', reason }),
   registration: {
     file: '.gemini/settings.json',
     event: 'BeforeTool',

@@ -66,7 +66,7 @@ export async function runParsedCommand(argv: readonly string[], io: Io): Promise
               'what follows it (write a path that starts with a dash as ./-name)',
           );
         }
-        exitCode = await spec.run(args as Record<string, unknown>, context);
+        exitCode = await spec.run(args, context);
       },
     );
 

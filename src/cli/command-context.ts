@@ -19,14 +19,14 @@ export interface CommandContext {
    * Find the loops directory (flags, env, little-loops config) and the shared store, if any, and
    * open the lock core on them. The store is closed by `close`.
    */
-  openLocks(flags: StoreFlags & { loopsDir?: string }): Promise<{
+  openLocks: (flags: StoreFlags & { loopsDir?: string }) => Promise<{
     manager: LockManager;
     location: LoopsDirLocation;
     shared?: SharedStoreChoice;
     leaseTtlMs: number;
   }>;
   /** Close every store the command opened. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** One CLI command: its yargs shape and a handler that returns the exit code. */

@@ -1,14 +1,23 @@
+import { envSwitch } from '../config/env-switch.js';
 import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { ExitCode, ScopeguardError, UsageError } from '../errors.js';
 import { printable } from '../report/printable.js';
+import { installTracer } from '../trace.js';
 import type { Io } from './io.js';
+
+/** Set to 1 (or true, yes, on) for a trace of every git command and store call on stderr. */
+export const debugEnv = 'SCOPEGUARD_DEBUG';
 
 /**
  * Run one command and return its exit code, or render what it threw: errors are rendered here,
- * once, for every entry point of the CLI.
+ * once, for every entry point of the CLI, and the debug trace is switched on here.
  */
 export async function commandOutcome(io: Io, command: () => Promise<number>): Promise<number> {
   try {
+    if (envSwitch(io.env[debugEnv]))
+      installTracer(
+        (await import('../debug-trace.js')).createTracer((text) => io.stderr.write(text)),
+      );
     return await command();
   } catch (error) {
     return renderError(error, io);

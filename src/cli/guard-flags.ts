@@ -100,7 +100,7 @@ export function parseHookArgs(command: string, argv: readonly string[], own: Own
       },
       strict: true,
       allowPositionals: false,
-    }).values as HookArgs;
+    }).values;
   } catch (error) {
     throw new UsageError(`${command}: ${(error as Error).message}`, 'usage');
   }

@@ -51,7 +51,7 @@ export const locksReleaseCommand = defineCommand<ReleaseArgs>({
       const outcome = await manager.release(instance, { force: args.force });
       if (!reportRelease(outcome, io.stdout, io.stderr)) refused++;
     }
-    return refused === 0 ? 0 : 1;
+    return refused === 0 ? ExitCode.ok : ExitCode.refused;
   },
 });
 
@@ -78,6 +78,12 @@ function reportRelease(
         `scopeguard: not released: ${printable(outcome.lock.instance)} is held by a live process that is not ` +
           `this one or its parent: ${describeHolder(outcome.lock, Date.now())}. ` +
           'Ask its owner to stop it, or pass --force if you are sure.\n',
+      );
+      return false;
+    case 'changed':
+      stderr.write(
+        `scopeguard: not released: ${printable(outcome.lock.instance)} was rewritten while it was being ` +
+          'released (a new holder took the name), so it was left in place. See `scopeguard locks list`.\n',
       );
       return false;
     case 'unreadable':

@@ -10,14 +10,14 @@ import type { OutputStream } from './io.js';
 export function waitProgress(stderr: OutputStream, timeoutMs: number) {
   let shown = false;
   return {
-    onWaiting(blocker: LiveLock, waitedMs: number) {
+    onWaiting: (blocker: LiveLock, waitedMs: number) => {
       if (!stderr.isTTY) return;
       shown = true;
       const line = `waiting for ${describeHolder(blocker, Date.now())}: ${formatDuration(waitedMs)} of ${formatDuration(timeoutMs)}`;
       stderr.write(`\r\x1b[2K${line}`);
     },
     /** Clear the line; safe to call more than once. */
-    done() {
+    done: () => {
       if (shown) stderr.write('\r\x1b[2K');
       shown = false;
     },

@@ -2,6 +2,7 @@ import { builtin } from '../builtin.js';
 import { existsSync } from 'node:fs';
 import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError } from '../errors.js';
+import { activeTracer } from '../trace.js';
 
 /** The outcome of one git invocation; git's own exit status is data, not an exception. */
 export interface GitResult {
@@ -26,6 +27,16 @@ export function runGit(
   cwd: string,
   env?: NodeJS.ProcessEnv,
 ): Promise<GitResult> {
+  const tracer = activeTracer();
+  const run = () => spawnGit(args, cwd, env);
+  return tracer ? tracer.git(args, cwd, run) : run();
+}
+
+function spawnGit(
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv | undefined,
+): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     builtin('node:child_process').execFile(
       'git',
@@ -46,7 +57,7 @@ function startFailure(
   error: Error & { signal?: NodeJS.Signals | null },
   args: readonly string[],
   cwd: string,
-): unknown {
+): Error {
   const code = errnoCode(error);
   // spawn says ENOENT both for a missing program and for a missing working directory.
   if (code === 'ENOENT' && existsSync(cwd)) {

@@ -67,7 +67,7 @@ export function findConflicts(
         if (scope.glob) {
           const { base, pattern } = scope.glob;
           let patterns = globs.get(fold(base));
-          if (!patterns) globs.set(fold(base), (patterns = new Map()));
+          if (!patterns) globs.set(fold(base), (patterns = new Map<string, GlobGroup>()));
           let group = patterns.get(pattern);
           if (!group) {
             group = { matches: globOwner(pattern, options.ignoreCase), hits: [] };

@@ -1,6 +1,5 @@
 import { existsSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { builtin } from '../builtin.js';
 import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError, LockRecordError } from '../errors.js';
 import { resolveLexically } from '../lexical-path.js';
@@ -24,6 +23,7 @@ import type {
   RenewOutcome,
   StoreProbe,
 } from './lock-store.js';
+import { freshInstance } from './fresh-instance.js';
 import { isHeldByAncestry, isSameHolderAs } from './own-locks.js';
 import {
   currentBootId,
@@ -37,9 +37,11 @@ import {
   readRecordDirectory,
   readRecordFile,
   throwIfBlocking,
+  type ReadOutcome,
   type RecordFile,
   type RecordProblem,
 } from './record-file.js';
+import { flatRecordName, recordNamesOf } from './record-name.js';
 import { findScopeConflict } from './scope-conflict.js';
 import { resolveScopePath } from './scope-path.js';
 import type { ScopeSpace } from './scope-space.js';
@@ -164,9 +166,10 @@ export class FileLockStore implements LockStore {
   async release(instance: string, options: ReleaseOptions): Promise<ReleaseOutcome> {
     assertSafeReference(instance);
     // Nothing to release needs no sentinel (and must not create one in a missing directory).
-    if (!this.hasEntry(instance)) return { status: 'missing', instance };
+    if (!recordNamesOf(instance).some((name) => this.hasEntry(name)))
+      return { status: 'missing', instance };
     return this.underSentinel(async () => {
-      const read = readRecordFile(this.runningDir, `${instance}.lock`);
+      const read = this.readRecordOf(instance);
       if (!read.ok) {
         if ('gone' in read) return { status: 'missing', instance };
         if (!options.force) return { status: 'unreadable', problem: read.problem };
@@ -177,7 +180,15 @@ export class FileLockStore implements LockStore {
             'record-is-directory',
           );
         }
-        if (!removeEntry(read.problem.file)) return { status: 'missing', instance };
+        if (this.inLinkedFolder(read.problem.file)) {
+          throw new LockRecordError(
+            `not released: ${path.dirname(read.problem.file)} is a symbolic link to a folder, ` +
+              'and scopeguard removes nothing through one. Remove the link yourself if nothing ' +
+              'uses it.',
+            'record-in-linked-folder',
+          );
+        }
+        if (!this.removeEntry(read.problem.file)) return { status: 'missing', instance };
         return { status: 'removed-unreadable', problem: read.problem };
       }
       const lock = this.toLiveLock(read.value);
@@ -189,7 +200,8 @@ export class FileLockStore implements LockStore {
       ) {
         return { status: 'refused', lock };
       }
-      if (isUnchanged(this.runningDir, read.value)) removeEntry(read.value.file);
+      if (!isUnchanged(this.runningDir, read.value)) return { status: 'changed', lock };
+      if (!this.removeEntry(read.value.file)) return { status: 'missing', instance };
       return { status: 'released', lock };
     });
   }
@@ -271,7 +283,7 @@ export class FileLockStore implements LockStore {
       }
       const verdict = judge(read.value.record);
       if (verdict.alive) scan.live.push(read.value);
-      else if (read.value.stem.startsWith('.'))
+      else if (read.value.name.split('/').some((part) => part.startsWith('.')))
         scan.problems.push(keptDotFile(read.value, verdict.reason));
       else scan.dead.push({ file: read.value, reason: verdict.reason });
     }
@@ -282,7 +294,7 @@ export class FileLockStore implements LockStore {
   private reapUnderSentinel(dead: Scan['dead']): ReapedLock[] {
     const reaped: ReapedLock[] = [];
     for (const { file, reason } of dead) {
-      if (!isUnchanged(this.runningDir, file) || !removeEntry(file.file)) continue;
+      if (!isUnchanged(this.runningDir, file) || !this.removeEntry(file.file)) continue;
       reaped.push({ ...this.toLiveLock(file), reason });
     }
     return reaped;
@@ -359,10 +371,22 @@ export class FileLockStore implements LockStore {
     return { instance: file.stem, location: file.file, record: { ...file.record, scope } };
   }
 
-  /** Whether `<instance>.lock` exists in any shape (symlinks not followed). */
-  private hasEntry(instance: string): boolean {
+  /**
+   * The record of `instance`: the flat file we write, else the nested one today's little-loops
+   * writes for an id with `/`. A file whose record names another id is not it.
+   */
+  private readRecordOf(instance: string): ReadOutcome {
+    for (const name of recordNamesOf(instance)) {
+      const read = readRecordFile(this.runningDir, name);
+      if (read.ok ? read.value.stem === instance : !('gone' in read)) return read;
+    }
+    return { ok: false, gone: true };
+  }
+
+  /** Whether `name` exists in `.running/` in any shape (symlinks not followed). */
+  private hasEntry(name: string): boolean {
     try {
-      lstatSync(this.recordPath(instance));
+      lstatSync(path.join(this.runningDir, name));
       return true;
     } catch (error) {
       const code = errnoCode(error);
@@ -370,21 +394,33 @@ export class FileLockStore implements LockStore {
     }
   }
 
-  private recordPath(instance: string): string {
-    return path.join(this.runningDir, `${instance}.lock`);
+  /**
+   * Remove a file (or symlink) of the lock directory; false when it is already gone, or when the
+   * folder it was read in has been swapped for a symlink since: the file would then be elsewhere.
+   */
+  private removeEntry(file: string): boolean {
+    if (this.inLinkedFolder(file)) return false;
+    try {
+      unlinkSync(file);
+      return true;
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return false;
+      throw environmentErrorFrom(error, 'remove', file);
+    }
   }
-}
 
-/**
- * A record name never used before: `<loop>-YYYYmmddTHHMMSS` as `ll-loop run` names its records
- * (UTC here), then random hex that keeps two acquisitions in one second apart. A name must never
- * come back, because the Python original unlinks a record it read as stale without holding the
- * sentinel: had we reaped that record meanwhile and published a new one under the same name,
- * Python would delete the live one.
- */
-export function freshInstance(loopName: string, now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15);
-  return `${loopName}-${stamp}-${builtin('node:crypto').randomBytes(4).toString('hex')}`;
+  /** Whether `file` lies in a folder of `.running/` that is a symlink (never `.running/` itself). */
+  private inLinkedFolder(file: string): boolean {
+    const folder = path.dirname(file);
+    return (
+      folder !== this.runningDir &&
+      (lstatSync(folder, { throwIfNoEntry: false })?.isSymbolicLink() ?? false)
+    );
+  }
+
+  private recordPath(instance: string): string {
+    return path.join(this.runningDir, flatRecordName(instance));
+  }
 }
 
 /** A scope entry made absolute against the project root without touching the disk. */
@@ -410,17 +446,6 @@ function newRecord(
     ...optional('proc_start', holderStart),
     ...optional('pid_ns', currentPidNamespace()),
   };
-}
-
-/** Remove a file (or symlink) of the lock directory; false when it is already gone. */
-function removeEntry(file: string): boolean {
-  try {
-    unlinkSync(file);
-    return true;
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return false;
-    throw environmentErrorFrom(error, 'remove', file);
-  }
 }
 
 /**

@@ -103,6 +103,8 @@ export type ReleaseOutcome =
   | { status: 'released'; lock: LiveLock }
   | { status: 'missing'; instance: string }
   | { status: 'refused'; lock: LiveLock }
+  /** The record was rewritten between reading and removing it (a new holder): left in place. */
+  | { status: 'changed'; lock: LiveLock }
   | { status: 'unreadable'; problem: StoreProblem }
   | { status: 'removed-unreadable'; problem: StoreProblem };
 

@@ -2,6 +2,7 @@ import { builtin } from '../builtin.js';
 import {
   closeSync,
   constants,
+  type Dirent,
   fstatSync,
   linkSync,
   lstatSync,
@@ -17,11 +18,16 @@ import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError, LockRecordError } from '../errors.js';
 import { maxRecordBytes, parseLockRecord, type LockRecord } from './lock-record.js';
 import type { StoreProblem } from './lock-store.js';
+import { maxIdParts } from './lock-name.js';
+import { flatRecordName, instanceOfRecord, lockSuffix } from './record-name.js';
 import { sentinelName } from './sentinel.js';
 
 /** A lock record as read from disk, with what is needed to prove later that it did not change. */
 export interface RecordFile {
+  /** The record's instance id (see `instanceOfRecord`). */
   stem: string;
+  /** The file name relative to `.running/`: `x.lock`, or `generated/x.lock` one folder down. */
+  name: string;
   file: string;
   record: LockRecord;
   text: string;
@@ -36,47 +42,92 @@ export type RecordRead = { ok: true; value: RecordFile } | { ok: false; problem:
 
 export type ReadOutcome = RecordRead | { ok: false; gone: true };
 
-const lockSuffix = '.lock';
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
- * Read every entry Python's `running_dir.glob("*.lock")` sees, less the sentinel: both tools must
- * judge the same set. Names that are not UTF-8 are reported (Python reads them; we cannot name
- * them). Our temp files end in `.tmp`, so they are never among them.
+ * Read every entry Python's `running_dir.glob("*.lock")` sees, less the sentinel, so both tools
+ * judge the same set; and the records one folder down that today's little-loops writes for ids
+ * with `/` (`generated/task.lock`), which its own glob misses. Names that are not UTF-8 are
+ * reported (Python reads them; we cannot name them). Our temp files end in `.tmp`, so they are
+ * never among them.
  */
 export function readRecordDirectory(runningDir: string): RecordRead[] {
   const reads: RecordRead[] = [];
-  for (const raw of listDirectory(runningDir)) {
-    if (!raw.toString('latin1').endsWith(lockSuffix)) continue;
-    const name = decodeUtf8(raw);
-    if (name === undefined) {
-      const shown = escapeBytes(raw);
-      reads.push({
-        ok: false,
-        problem: {
-          stem: shown.slice(0, -lockSuffix.length),
-          file: path.join(runningDir, shown),
-          reason:
-            'has a file name that is not valid UTF-8, so scopeguard cannot judge it: rename it',
-          blocking: true,
-        },
-      });
-    } else if (name !== sentinelName) {
-      const read = readRecordFile(runningDir, name);
-      if (!('gone' in read)) reads.push(read);
-    }
-  }
+  readRecordLevel(runningDir, '', reads);
   return reads;
 }
 
-function listDirectory(runningDir: string): Buffer[] {
+/**
+ * Read the records in `.running/<folder>` (`folder` is '' or `name/`). A folder inside is read
+ * when it is `.running/`'s own child; a deeper one, or a symlink to a folder, is reported instead:
+ * records may hide in it that we do not read, so no scope is granted while it is there.
+ */
+function readRecordLevel(runningDir: string, folder: string, reads: RecordRead[]): void {
+  const problem = (shown: string, reason: string): void => {
+    const name = folder + shown;
+    const stem = name.endsWith(lockSuffix) ? name.slice(0, -lockSuffix.length) : name;
+    reads.push({
+      ok: false,
+      problem: { stem, file: path.join(runningDir, name), reason, blocking: true },
+    });
+  };
+  const dir = path.join(runningDir, folder);
+  for (const entry of listDirectory(dir, folder !== '')) {
+    const kind = entryKind(dir, entry);
+    if (kind === undefined) continue;
+    const name = decodeUtf8(entry.name);
+    if (name === undefined) {
+      problem(
+        escapeBytes(entry.name),
+        'has a file name that is not valid UTF-8, so scopeguard cannot judge it: rename it',
+      );
+    } else if (kind === 'record') {
+      if (folder + name === sentinelName) continue;
+      const read = readRecordFile(runningDir, folder + name);
+      if (!('gone' in read)) reads.push(read);
+    } else if (kind === 'linked folder') {
+      problem(
+        name,
+        'is a symbolic link to a folder, which scopeguard does not follow (records in it would ' +
+          'live outside the lock directory): replace it with a real folder or remove it',
+      );
+    } else if (folder === '') {
+      readRecordLevel(runningDir, `${name}/`, reads);
+    } else {
+      problem(
+        name,
+        `is a folder nested deeper than instance ids go (at most ${maxIdParts - 1} "/"), so ` +
+          'scopeguard does not read the records in it: move them up or remove the folder',
+      );
+    }
+  }
+}
+
+/**
+ * What an entry of `dir` is to readers: a record (a `*.lock` name, whatever the file), a folder,
+ * a symlink to a folder, or none of these (temp files, say), which readers pass over.
+ */
+function entryKind(
+  dir: string,
+  entry: Dirent<Buffer>,
+): 'record' | 'folder' | 'linked folder' | undefined {
+  if (entry.name.toString('latin1').endsWith(lockSuffix)) return 'record';
+  if (entry.isDirectory()) return 'folder';
+  if (entry.isSymbolicLink() && isFolder(Buffer.concat([Buffer.from(`${dir}/`), entry.name])))
+    return 'linked folder';
+  return undefined;
+}
+
+function listDirectory(dir: string, nested: boolean): Dirent<Buffer>[] {
   try {
-    return readdirSync(runningDir, { encoding: 'buffer' });
+    // File types come with the names, so telling records from folders costs no further calls.
+    return readdirSync(dir, { encoding: 'buffer', withFileTypes: true });
   } catch (error) {
     const code = errnoCode(error);
-    if (code === 'ENOENT') return [];
+    // A folder of nested records replaced by a file since it was listed holds none.
+    if (code === 'ENOENT' || (code === 'ENOTDIR' && nested)) return [];
     throw new EnvironmentError(
-      `cannot read the lock directory ${runningDir} (${code ?? String(error)}): check that it is a ` +
+      `cannot read the lock directory ${dir} (${code ?? String(error)}): check that it is a ` +
         'directory you may read, or point --loops-dir elsewhere.',
       'lock-dir-unreadable',
     );
@@ -88,13 +139,14 @@ function listDirectory(runningDir: string): Buffer[] {
  * a bad record; a record that vanished meanwhile (released) is reported as gone.
  */
 export function readRecordFile(runningDir: string, name: string): ReadOutcome {
-  // A plain join: the directory is absolute and the name a single entry (a scan reads thousands).
-  const file = `${runningDir}${path.sep}${name}`;
-  const stem = name.slice(0, -lockSuffix.length);
+  const file = path.join(runningDir, name);
   const problem = (reason: string, blocking = true): ReadOutcome => ({
     ok: false,
-    problem: { stem, file, reason, blocking },
+    problem: { stem: instanceOfRecord(name), file, reason, blocking },
   });
+  // O_NOFOLLOW guards the last part of the path only: a folder swapped for a symlink is not read.
+  if (name.includes('/') && isSymlink(path.dirname(file)))
+    return problem('lies in a symbolic link to a folder, which scopeguard does not follow');
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -122,7 +174,8 @@ export function readRecordFile(runningDir: string, name: string): ReadOutcome {
     if (text === undefined) return problem('is not valid UTF-8 text');
     const parsed = parseLockRecord(text);
     if (!parsed.ok) return problem(parsed.reason, parsed.blocking);
-    return { ok: true, value: { stem, file, record: parsed.record, text, ino: stat.ino } };
+    const stem = instanceOfRecord(name, parsed.record);
+    return { ok: true, value: { stem, name, file, record: parsed.record, text, ino: stat.ino } };
   } catch (error) {
     const code = errnoCode(error);
     if (code === 'EISDIR') return problem('is a directory, not a record');
@@ -147,6 +200,14 @@ function readBuffer(size: number): Buffer {
 function isSymlink(file: string): boolean {
   try {
     return lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function isFolder(file: string | Buffer): boolean {
+  try {
+    return statSync(file).isDirectory();
   } catch {
     return false;
   }
@@ -182,7 +243,7 @@ function escapeBytes(bytes: Buffer): string {
 
 /** True when the file still holds exactly what was read earlier (same inode, same bytes). */
 export function isUnchanged(runningDir: string, earlier: RecordFile): boolean {
-  const now = readRecordFile(runningDir, `${earlier.stem}.lock`);
+  const now = readRecordFile(runningDir, earlier.name);
   return now.ok && now.value.ino === earlier.ino && now.value.text === earlier.text;
 }
 
@@ -205,17 +266,19 @@ export function throwIfBlocking(problems: readonly RecordProblem[]): void {
 }
 
 /**
- * Publish a record atomically and without overwriting: write it to a dot-named temp file with an
- * unpredictable name, then hard-link that to `<stem>.lock`, which fails if the name exists.
- * Nothing is created or written through a symlink, and readers see all of the record or nothing.
- * Returns false when the name is taken.
+ * Publish the record of `instance` atomically and without overwriting, directly in `.running/`
+ * (see `flatRecordName`): write it to a dot-named temp file with an unpredictable name, then
+ * hard-link that to the record's name, which fails if the name exists. Nothing is created or
+ * written through a symlink, and readers see all of the record or nothing. Returns false when the
+ * name is taken.
  */
-export function publishRecord(runningDir: string, stem: string, text: string): boolean {
-  const target = path.join(runningDir, `${stem}.lock`);
+export function publishRecord(runningDir: string, instance: string, text: string): boolean {
+  const name = flatRecordName(instance);
+  const target = path.join(runningDir, name);
   // Nobody can plant a symlink at a name they cannot predict; exclusive creation refuses one too.
   const temp = path.join(
     runningDir,
-    `.${stem}.${builtin('node:crypto').randomBytes(8).toString('hex')}.tmp`,
+    `.${name.slice(0, -lockSuffix.length)}.${builtin('node:crypto').randomBytes(8).toString('hex')}.tmp`,
   );
   try {
     writeNewFile(temp, text);

@@ -83,7 +83,8 @@ export class LayeredLockStore implements LockStore {
     }
     if (local.status === 'missing' && shared.status === 'released')
       return { ...shared, lock: labelled(shared.lock, 'shared') };
-    if (local.status === 'refused') return { ...local, lock: labelled(local.lock, 'local') };
+    if (local.status === 'refused' || local.status === 'changed')
+      return { ...local, lock: labelled(local.lock, 'local') };
     return local;
   }
 

@@ -188,7 +188,7 @@ function describeFault(error: unknown): { code: string | undefined; message: str
   if (!(error instanceof Error)) return { code: undefined, message: String(error) };
   const code = (error as { code?: unknown }).code;
   // Node reports a refused connection to every address of a name as an AggregateError.
-  const inner = error instanceof AggregateError ? error.errors[0] : undefined;
+  const inner: unknown = error instanceof AggregateError ? error.errors[0] : undefined;
   const message = error.message || (inner instanceof Error ? inner.message : '') || error.name;
   return { code: typeof code === 'string' ? code : undefined, message };
 }

@@ -15,7 +15,8 @@ import type {
   StoreProbe,
   StoreProblem,
 } from '../lock/lock-store.js';
-import { isHeldByAncestry } from '../lock/own-locks.js';
+import { freshInstance } from '../lock/fresh-instance.js';
+import { isHeldByAncestry, isSameHolderAs } from '../lock/own-locks.js';
 import { currentBootId, currentHost, processStart } from '../lock/process-identity.js';
 import { defaultLeaseTtlMs } from './lease-keeper.js';
 import { defaultTimeouts, PgConnection, type PgClient, type PgTimeouts } from './pg-connection.js';
@@ -151,8 +152,14 @@ export class PgLockStore implements LockStore {
             problems: [],
           };
 
-        const reaped = await this.reapUnderLock(client);
-        const instance = request.instance ?? (await this.freeInstance(client, request.loopName));
+        const { reaped, localLive } = await this.reapUnderLock(client);
+        const instance = request.instance ?? freshInstance(request.loopName, new Date());
+        // The directory store's same-holder rule, applied to this host's live leases: a lease
+        // held by the holder or one of its ancestors never conflicts with it.
+        const isOwn = isSameHolderAs(pid);
+        const ownTokens = localLive
+          .filter((row) => isOwn({ ...this.toLiveLock(row), record: this.asThisMachine(row) }))
+          .map((row) => row.token);
         const conflict = await client.query<LeaseRow & { reason: ConflictReason }>(
           `SELECT ${leaseColumns}, reason FROM (
              SELECT l.*,
@@ -161,11 +168,10 @@ export class PgLockStore implements LockStore {
                     WHEN l.instance = $2 THEN 'instance' END AS reason
              FROM (
                SELECT l.*,
-                 (l.host = $6 AND l.pid = $7 AND (l.proc_start IS NULL OR l.proc_start = $8))
-                   AS same_holder,
+                 l.token = ANY ($6::bigint[]) AS same_holder,
                  EXISTS (
                    SELECT 1
-                   FROM unnest(CASE WHEN $9 THEN l.folded_keys ELSE l.scope_keys END) AS held (k),
+                   FROM unnest(CASE WHEN $7 THEN l.folded_keys ELSE l.scope_keys END) AS held (k),
                         unnest($5::text[]) AS wanted (k)
                    WHERE held.k = wanted.k OR held.k = '' OR wanted.k = ''
                       OR starts_with(wanted.k, held.k || '/') OR starts_with(held.k, wanted.k || '/')
@@ -183,9 +189,7 @@ export class PgLockStore implements LockStore {
             request.loopName,
             request.singleton === true,
             keys,
-            this.host,
-            pid,
-            procStart,
+            ownTokens,
             this.ignoreCase,
           ],
         );
@@ -392,22 +396,13 @@ export class PgLockStore implements LockStore {
     return true;
   }
 
-  /** The first of `loop`, `loop-2`, `loop-3`... that no lease uses. Namespace lock held. */
-  private async freeInstance(client: PgClient, loopName: string): Promise<string> {
-    const taken = await client.query<{ instance: string }>(
-      `SELECT instance FROM ${this.leases}
-       WHERE namespace = $1 AND (instance = $2 OR starts_with(instance, $2 || '-'))`,
-      [this.namespace, loopName],
-    );
-    const names = new Set(taken.rows.map((row) => row.instance));
-    for (let n = 1; ; n++) {
-      const name = n === 1 ? loopName : `${loopName}-${n}`;
-      if (!names.has(name)) return name;
-    }
-  }
-
-  /** Remove expired leases and this host's leases whose holders died. Namespace lock held. */
-  private async reapUnderLock(client: PgClient): Promise<ReapedLock[]> {
+  /**
+   * Remove expired leases and this host's leases whose holders died; returns what was removed and
+   * this host's leases that stay. Namespace lock held.
+   */
+  private async reapUnderLock(
+    client: PgClient,
+  ): Promise<{ reaped: ReapedLock[]; localLive: LeaseRow[] }> {
     const expired = await client.query<LeaseRow>(
       `DELETE FROM ${this.leases} WHERE namespace = $1 AND expires_at <= clock_timestamp()
        RETURNING ${leaseColumns}`,
@@ -418,8 +413,14 @@ export class PgLockStore implements LockStore {
       [this.namespace, this.host],
     );
     const dead = this.deadHolders(local.rows);
-    const reaped = expired.rows.map((row) => this.toReaped({ row, reason: expiredReason(row) }));
-    return [...reaped, ...(await this.removeStale(client, dead))];
+    const expiredReaped = expired.rows.map((row) =>
+      this.toReaped({ row, reason: expiredReason(row) }),
+    );
+    const deadTokens = new Set(dead.map(({ row }) => row.token));
+    return {
+      reaped: [...expiredReaped, ...(await this.removeStale(client, dead))],
+      localLive: local.rows.filter((row) => !deadTokens.has(row.token)),
+    };
   }
 
   /** All leases of the namespace, split into live ones and stale ones with the reason. */

@@ -9,6 +9,7 @@ import { openSharedStore, openStore, type SharedStoreSettings } from './open-sto
 import type { PgLockStore } from './pg-lock-store.js';
 import { chooseSharedStore, type SharedStoreChoice } from './shared-store-choice.js';
 import type { RunContext } from '../run-context.js';
+import { activeTracer } from '../trace.js';
 
 /** The flags that choose a shared store, taken by every command. */
 export interface StoreFlags {
@@ -49,7 +50,7 @@ export async function openProjectStore(options: {
     ...(shared && { shared }),
   });
   return {
-    store,
+    store: traced(store, shared ? 'layered' : 'directory'),
     ...(shared && {
       shared: { url: shared.url, urlSource: shared.urlSource, namespace: shared.namespace },
     }),
@@ -78,10 +79,18 @@ export async function openConfiguredSharedStore(options: {
       'no shared store is configured: name one with --store, SCOPEGUARD_STORE or "store" in the config',
       'no-store',
     );
-  return openSharedStore(
-    { worktreeRoots: options.space?.roots, ...shared },
-    options.location.projectRoot,
+  return traced(
+    await openSharedStore(
+      { worktreeRoots: options.space?.roots, ...shared },
+      options.location.projectRoot,
+    ),
+    'shared',
   );
+}
+
+/** The store, traced when the debug trace is on. */
+function traced<Store extends object>(store: Store, name: string): Store {
+  return activeTracer()?.store(store, name) ?? store;
 }
 
 /**

@@ -600,7 +600,7 @@ describe.skipIf(!pythonAvailable)('the Python original as the holder', () => {
       ),
     );
     const line = await new Promise<string>((resolve) =>
-      createInterface({ input: child.stdout! }).once('line', resolve),
+      createInterface({ input: child.stdout }).once('line', resolve),
     );
     expect(line).toBe('acquired');
 

@@ -146,7 +146,7 @@ describe.skipIf(!pythonAvailable)('the Python original in a linked worktree', ()
       ),
     );
     const line = await new Promise<string>((resolve) =>
-      createInterface({ input: child.stdout! }).once('line', resolve),
+      createInterface({ input: child.stdout }).once('line', resolve),
     );
     expect(line).toBe('acquired');
     expect(existsSync(path.join(linked, '.loops', '.running', 'py-loop.lock'))).toBe(true);

@@ -274,7 +274,7 @@ describe.skipIf(process.platform !== 'linux')('the sentinel between scopeguard p
         { stdio: ['pipe', 'pipe', 'inherit'] },
       ),
     );
-    const fromFirst = createInterface({ input: first.stdout! })[Symbol.asyncIterator]();
+    const fromFirst = createInterface({ input: first.stdout })[Symbol.asyncIterator]();
     expect((await fromFirst.next()).value).toBe('held');
 
     const second = track(
@@ -295,7 +295,7 @@ describe.skipIf(process.platform !== 'linux')('the sentinel between scopeguard p
       ),
     );
     let stderr = '';
-    second.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    second.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => second.on('exit', resolve));
     // The second acquirer has reached the sentinel, and is waiting there: no record yet.
     await eventually(() => (openFiles(second.pid!).includes(sentinel) ? true : undefined));
@@ -303,9 +303,9 @@ describe.skipIf(process.platform !== 'linux')('the sentinel between scopeguard p
     expect(existsSync(path.join(runningDir(root), 'second.lock'))).toBe(false);
 
     // Inside the critical section, the holder creates its record; only then does it let go.
-    first.stdin!.write('write\n');
+    first.stdin.write('write\n');
     expect((await fromFirst.next()).value).toBe('written');
-    first.stdin!.end();
+    first.stdin.end();
     expect((await fromFirst.next()).value).toBe('released');
 
     expect(await exited).toBe(1);

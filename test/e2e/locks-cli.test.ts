@@ -393,7 +393,7 @@ describe('scopeguard run', () => {
       '-e',
       'process.on("SIGTERM", () => { console.log("got SIGTERM"); process.exit(3); }); console.log("ready"); setInterval(() => {}, 1000);',
     ]);
-    const lines = createInterface({ input: wrapper.stdout! });
+    const lines = createInterface({ input: wrapper.stdout });
     const seen: string[] = [];
     lines.on('line', (line) => seen.push(line));
     await eventually(() => (seen.includes('ready') ? true : undefined));
@@ -447,7 +447,7 @@ describe('scopeguard run', () => {
     const wrapper = startRun(root, ['sh', '-c', 'echo $$; exec sleep 300'], { detached: true });
     const commandPid = Number(
       await new Promise((resolve) =>
-        createInterface({ input: wrapper.stdout! }).once('line', resolve),
+        createInterface({ input: wrapper.stdout }).once('line', resolve),
       ),
     );
     const record = JSON.parse(readFileSync(path.join(runningDir(root), 'job.lock'), 'utf8'));

@@ -157,7 +157,7 @@ describe.skipIf(!pgAvailable)('run with a shared store', () => {
       ),
     );
     let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     const token = await eventually(() => {
       const text = existsSync(`${out}.token`) ? readFileSync(`${out}.token`, 'utf8').trim() : '';

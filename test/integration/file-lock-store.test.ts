@@ -3,7 +3,9 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { FileLockStore } from '../../src/lock/file-lock-store.js';
 import { LockManager } from '../../src/lock/lock-manager.js';
+import { processAncestry } from '../../src/lock/own-locks.js';
 import { currentPidNamespace, processStart } from '../../src/lock/process-identity.js';
 import type { RecordProblem } from '../../src/lock/record-file.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -448,6 +450,24 @@ describe('directory store', () => {
     const mine = await manager.acquire('mine', ['src'], { instanceId: 'mine' });
     expect(mine.acquired).toBe(true);
     expect(await manager.release('mine')).toMatchObject({ status: 'released' });
+  });
+
+  it('leaves a record in place, and says so, when it is rewritten while being released', async () => {
+    const { root, loopsDir, runningDir, manager } = setup();
+    await manager.acquire('mine', ['src'], { instanceId: 'mine' });
+    const file = path.join(runningDir, 'mine.lock');
+    const rewritten = readFileSync(file, 'utf8').replace('"mine"', '"next-holder"');
+    // The store asks who the caller is after reading the record and before removing it: another
+    // writer takes the name in exactly that window.
+    const store = new FileLockStore({ loopsDir, projectRoot: root });
+    const outcome = await store.release('mine', {
+      caller: () => {
+        writeFileSync(file, rewritten);
+        return processAncestry();
+      },
+    });
+    expect(outcome).toMatchObject({ status: 'changed', lock: { instance: 'mine' } });
+    expect(readFileSync(file, 'utf8')).toBe(rewritten);
   });
 
   it('waits for a scope with backoff until the holder goes away, and times out otherwise', async () => {

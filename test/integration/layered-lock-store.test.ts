@@ -60,10 +60,41 @@ describe.skipIf(!pgAvailable)('local and shared stores together', () => {
     expect(locks.map((lock) => [lock.instance, lock.store])).toEqual([['both', 'local+shared']]);
   });
 
+  it("grants a nested acquisition inside its ancestor's lock in both stores, as the directory store alone does", async () => {
+    const { manager, leases, records } = setup();
+    const outer = await manager.acquire('outer', ['src'], { instanceId: 'outer' });
+    expect(outer).toMatchObject({ acquired: true, lock: { store: 'local+shared' } });
+    const child = startIdleProcess();
+    const inner = await manager.acquire('inner', ['src/a'], {
+      pid: child.pid,
+      instanceId: 'inner',
+    });
+    expect(inner).toMatchObject({ acquired: true, lock: { store: 'local+shared' } });
+    const sibling = startIdleProcess();
+    expect(await manager.acquire('sibling', ['src/a'], { pid: sibling.pid })).toMatchObject({
+      acquired: false,
+      conflict: { instance: 'inner', store: 'local' },
+    });
+    expect(records().sort()).toEqual(['inner.lock', 'outer.lock']);
+    expect(await leases()).toEqual(['outer', 'inner']);
+  });
+
+  it('does not take a lease of another machine for an ancestor, whatever its pid', async () => {
+    const { manager, elsewhere } = setup();
+    // The same pid number on another machine is another process.
+    const remote = await elsewhere.acquire('remote', ['src'], { pid: process.pid });
+    expect(remote.acquired).toBe(true);
+    const child = startIdleProcess();
+    expect(await manager.acquire('here', ['src/a'], { pid: child.pid })).toMatchObject({
+      acquired: false,
+      conflict: { store: 'shared', record: { host: 'other-machine', pid: process.pid } },
+    });
+  });
+
   it('gives the local record back when the shared store refuses, naming the holder there', async () => {
     const { manager, elsewhere, leases, records } = setup();
     const remote = startIdleProcess();
-    await elsewhere.acquire('remote', ['src'], { pid: remote.pid });
+    await elsewhere.acquire('remote', ['src'], { pid: remote.pid, instanceId: 'remote' });
     const result = await manager.acquire('here', ['src/app']);
     expect(result).toMatchObject({
       acquired: false,
@@ -99,12 +130,13 @@ describe.skipIf(!pgAvailable)('local and shared stores together', () => {
   it('names the lock apart from the one another machine holds for the same loop', async () => {
     const { manager, elsewhere, leases, records } = setup();
     const remote = startIdleProcess();
-    await elsewhere.acquire('fix', ['docs'], { pid: remote.pid });
+    const theirs = await elsewhere.acquire('fix', ['docs'], { pid: remote.pid });
     const result = await manager.acquire('fix', ['src']);
-    if (!result.acquired) throw new Error('not acquired');
+    if (!result.acquired || !theirs.acquired) throw new Error('not acquired');
     expect(result.lock.instance).toMatch(/^fix-\d{8}T/);
+    expect(result.lock.instance).not.toBe(theirs.lock.instance);
     expect(records()).toEqual([`${result.lock.instance}.lock`]);
-    expect(await leases()).toEqual(['fix', result.lock.instance]);
+    expect(await leases()).toEqual([theirs.lock.instance, result.lock.instance]);
   });
 
   it('gives the local record back and fails with exit 3 when the shared store is unreachable', async () => {
@@ -125,7 +157,7 @@ describe.skipIf(!pgAvailable)('local and shared stores together', () => {
   it('shows every store’s locks labelled, and releases both parts of its own', async () => {
     const { root, runningDir, manager, elsewhere, leases, records } = setup();
     const remote = startIdleProcess();
-    await elsewhere.acquire('remote', ['docs'], { pid: remote.pid });
+    await elsewhere.acquire('remote', ['docs'], { pid: remote.pid, instanceId: 'remote' });
     const python = startIdleProcess();
     mkdirSync(runningDir, { recursive: true });
     writeFileSync(

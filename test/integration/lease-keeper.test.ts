@@ -18,8 +18,11 @@ import { makeTempDir } from '../support/temp-dir.js';
 
 const schema = testSchema();
 
+/** Take `src` for an idle holder that is not an ancestor of the other holders tests start. */
 async function hold(store: LockStore, root: string): Promise<LiveLock> {
-  const result = await new LockManager({ projectRoot: root, store }).acquire('kept', ['src']);
+  const result = await new LockManager({ projectRoot: root, store }).acquire('kept', ['src'], {
+    pid: startIdleProcess().pid,
+  });
   if (!result.acquired) throw new Error('not acquired');
   return result.lock;
 }

@@ -26,7 +26,8 @@ async function rejection(promise: Promise<unknown>): Promise<ScopeguardError> {
     () => undefined,
     (thrown: unknown) => thrown,
   );
-  if (!(error instanceof ScopeguardError)) throw new Error(`expected a ScopeguardError: ${error}`);
+  if (!(error instanceof ScopeguardError))
+    throw new Error(`expected a ScopeguardError: ${String(error)}`);
   return error;
 }
 

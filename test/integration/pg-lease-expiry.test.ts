@@ -45,7 +45,7 @@ describe.skipIf(!pgAvailable)('a holder stopped past its lease', () => {
       const attempt = await manager.acquire('next', ['src/app'], { pid: other.pid });
       return attempt.acquired ? attempt : undefined;
     });
-    expect(taken.reaped.map((lock) => [lock.instance, lock.record.pid])).toEqual([
+    expect(taken.reaped.map((lock) => [lock.record.loop_name, lock.record.pid])).toEqual([
       ['holder', holder.pid],
     ]);
     expect(BigInt(taken.lock.lease!.token)).toBeGreaterThan(BigInt(held.split(' ')[1]!));

@@ -30,7 +30,8 @@ async function rejection(promise: Promise<unknown>): Promise<ScopeguardError> {
     () => undefined,
     (thrown: unknown) => thrown,
   );
-  if (!(error instanceof ScopeguardError)) throw new Error(`expected a ScopeguardError: ${error}`);
+  if (!(error instanceof ScopeguardError))
+    throw new Error(`expected a ScopeguardError: ${String(error)}`);
   return error;
 }
 
@@ -50,7 +51,7 @@ describe.skipIf(!pgAvailable)('PostgreSQL store', () => {
       const attempt = await manager(short, root).acquire('next', ['src'], { pid: other.pid });
       return attempt.acquired ? attempt : undefined;
     });
-    expect(next.reaped.map((lock) => lock.instance)).toEqual(['short']);
+    expect(next.reaped.map((lock) => lock.instance)).toEqual([held.lock.instance]);
     expect(next.reaped[0]!.reason).toMatch(/lease expired at .* \(server time\) without renewal/);
     expect(await short.renew(held.lock)).toEqual({
       renewed: false,
@@ -86,7 +87,10 @@ describe.skipIf(!pgAvailable)('PostgreSQL store', () => {
       schema,
       leaseTtlMs: 600,
     });
-    let lock = acquired(await manager(store, root).acquire('kept', ['src'])).lock;
+    const keeper = startIdleProcess();
+    let lock = acquired(
+      await manager(store, root).acquire('kept', ['src'], { pid: keeper.pid }),
+    ).lock;
     const other = startIdleProcess();
     for (let round = 0; round < 8; round++) {
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -94,7 +98,7 @@ describe.skipIf(!pgAvailable)('PostgreSQL store', () => {
       if (!outcome.renewed) throw new Error(`renewal ${round} failed: ${outcome.reason}`);
       lock = outcome.lock;
       const attempt = await manager(store, root).acquire('other', ['src'], { pid: other.pid });
-      expect(attempt).toMatchObject({ acquired: false, conflict: { instance: 'kept' } });
+      expect(attempt).toMatchObject({ acquired: false, conflict: { instance: lock.instance } });
     }
   });
 
@@ -119,18 +123,20 @@ describe.skipIf(!pgAvailable)('PostgreSQL store', () => {
     const onA = openPgStore({ namespace, projectRoot: root, schema, host: 'host-a' });
     const onB = openPgStore({ namespace, projectRoot: root, schema, host: 'host-b' });
     const doomed = startIdleProcess();
-    await manager(onA, root).acquire('doomed', ['src'], { pid: doomed.pid });
+    const { instance } = acquired(
+      await manager(onA, root).acquire('doomed', ['src'], { pid: doomed.pid }),
+    ).lock;
     await killHard(doomed);
 
     expect(await manager(onB, root).acquire('b', ['src'])).toMatchObject({
       acquired: false,
-      conflict: { instance: 'doomed', record: { host: 'host-a', pid: doomed.pid } },
+      conflict: { instance, record: { host: 'host-a', pid: doomed.pid } },
       reaped: [],
     });
-    expect(await onB.snapshot()).toMatchObject({ locks: [{ instance: 'doomed' }], reaped: [] });
+    expect(await onB.snapshot()).toMatchObject({ locks: [{ instance }], reaped: [] });
     const fromA = acquired(await manager(onA, root).acquire('a', ['src']));
     expect(fromA.reaped.map((lock) => [lock.instance, lock.reason])).toEqual([
-      ['doomed', `process ${doomed.pid} has exited`],
+      [instance, `process ${doomed.pid} has exited`],
     ]);
   });
 
@@ -146,13 +152,15 @@ describe.skipIf(!pgAvailable)('PostgreSQL store', () => {
     });
     const inSecond = openPgStore({ namespace, projectRoot: second, schema });
     const holder = startIdleProcess();
-    await manager(inFirst, first).acquire('one', [path.join(linked, 'src/a')], {
-      pid: holder.pid,
-    });
+    const { instance } = acquired(
+      await manager(inFirst, first).acquire('one', [path.join(linked, 'src/a')], {
+        pid: holder.pid,
+      }),
+    ).lock;
 
     expect(await manager(inSecond, second).acquire('two', ['src'])).toMatchObject({
       acquired: false,
-      conflict: { instance: 'one', record: { scope: [path.join(second, 'src/a')] } },
+      conflict: { instance, record: { scope: [path.join(second, 'src/a')] } },
     });
     const rows = await adminQuery(`SELECT scope FROM ${schema}.leases WHERE namespace = $1`, [
       namespace,
@@ -252,20 +260,23 @@ describe.skipIf(!pgAvailable)('PostgreSQL store', () => {
       expect(error.code).toBe('store-permission-denied');
       expect(error.message).toMatch(/permission denied .*needs CREATE on the database/);
 
-      // A reader that may only read still lists the leases and reports what it cannot reap.
-      const writer = openPgStore({ namespace, projectRoot: root, schema, leaseTtlMs: 200 });
-      await manager(writer, root).acquire('soon-stale', ['src']);
+      // A reader that may only read still lists the leases and reports what it cannot reap. The
+      // lease lives long enough to be listed live on a loaded machine, then runs out.
+      const writer = openPgStore({ namespace, projectRoot: root, schema, leaseTtlMs: 3_000 });
+      const { instance } = acquired(
+        await manager(writer, root).acquire('soon-stale', ['src']),
+      ).lock;
       await adminQuery(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
       await adminQuery(`GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${role}`);
       const reader = openPgStore({ namespace, projectRoot: root, schema, url });
-      expect((await reader.snapshot()).locks.map((lock) => lock.instance)).toEqual(['soon-stale']);
+      expect((await reader.snapshot()).locks.map((lock) => lock.instance)).toEqual([instance]);
       const stale = await eventually(async () => {
         const { problems } = await reader.snapshot();
         return problems.length > 0 ? problems : undefined;
       });
       expect(stale).toEqual([
         expect.objectContaining({
-          stem: 'soon-stale',
+          stem: instance,
           reason: expect.stringMatching(/^stale \(its lease expired .*cannot be removed/),
         }),
       ]);

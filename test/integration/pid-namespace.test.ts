@@ -24,7 +24,7 @@ async function inNewPidNamespace(root: string, script: string): Promise<string> 
     }),
   );
   return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
+    createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`unshare exited (${code}) before printing`)));
   });
 }

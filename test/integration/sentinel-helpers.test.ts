@@ -166,7 +166,7 @@ describe.skipIf(!python)('flock(2) through the native addon and each helper prog
       python.stdin!.end();
       expect(await fromChild()).toBe(`held by ${expected}`);
       expect(pythonSeesSentinel(sentinel)).toBe('held');
-      child.stdin!.end();
+      child.stdin.end();
       expect(await fromChild()).toBe('released');
       expect(pythonSeesSentinel(sentinel)).toBe('free');
     },

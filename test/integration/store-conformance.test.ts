@@ -70,8 +70,9 @@ describe.each(stores)('$name conformance', ({ available, open }) => {
       const first = await manager.acquire('loop', ['a'], { pid: a.pid });
       const second = await manager.acquire('loop', ['b'], { pid: b.pid });
       const names = [first, second].map((result) => (result.acquired ? result.lock.instance : ''));
-      expect(names[0]).toMatch(/^loop\b/);
-      expect(names[1]).toMatch(/^loop\b/);
+      // ll-loop's `<loop>-YYYYmmddTHHMMSS`, and a random tail for two in one second.
+      expect(names[0]).toMatch(/^loop-\d{8}T\d{6}-[0-9a-f]{8}$/);
+      expect(names[1]).toMatch(/^loop-\d{8}T\d{6}-[0-9a-f]{8}$/);
       expect(names[0]).not.toBe(names[1]);
       const clash = await manager.acquire('other', ['c'], { pid: b.pid, instanceId: names[0] });
       expect(clash).toMatchObject({ acquired: false, reason: 'instance' });
@@ -95,6 +96,38 @@ describe.each(stores)('$name conformance', ({ available, open }) => {
     expect((await manager.acquire('outer', ['src'])).acquired).toBe(true);
     expect((await manager.acquire('inner', ['src/deep'])).acquired).toBe(true);
   });
+
+  it.skipIf(!available)(
+    "never lets an ancestor's lock conflict with its descendant, for scopes and singletons",
+    async () => {
+      const { manager } = setup();
+      // This process holds the outer locks; the idle processes are its children.
+      expect((await manager.acquire('outer', ['src'])).acquired).toBe(true);
+      expect((await manager.acquire('solo', ['x'], { singleton: true })).acquired).toBe(true);
+      const child = startIdleProcess();
+      expect(await manager.acquire('inner', ['src/a'], { pid: child.pid })).toMatchObject({
+        acquired: true,
+      });
+      expect(
+        await manager.acquire('solo', ['y'], { singleton: true, pid: child.pid }),
+      ).toMatchObject({ acquired: true });
+
+      // A sibling of the child is excused from its parent's locks, not from the child's.
+      const sibling = startIdleProcess();
+      expect(await manager.acquire('sibling', ['src/a/b'], { pid: sibling.pid })).toMatchObject({
+        acquired: false,
+        reason: 'scope',
+        conflict: { record: { loop_name: 'inner', pid: child.pid } },
+      });
+      expect(
+        await manager.acquire('solo', ['z'], { singleton: true, pid: sibling.pid }),
+      ).toMatchObject({
+        acquired: false,
+        reason: 'singleton',
+        conflict: { record: { loop_name: 'solo', pid: child.pid } },
+      });
+    },
+  );
 
   it.skipIf(!available)(
     'releases for the holder, refuses other live holders unless forced, reports missing',

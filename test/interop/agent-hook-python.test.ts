@@ -28,7 +28,7 @@ describe.skipIf(!pythonAvailable)('agent-hook against a lock the Python original
       }),
     );
     const line = await new Promise<string>((resolve) =>
-      createInterface({ input: holder.stdout! }).once('line', resolve),
+      createInterface({ input: holder.stdout }).once('line', resolve),
     );
     expect(line).toBe('acquired');
 

@@ -37,7 +37,7 @@ describe.skipIf(!pythonAvailable).each(pythonVersions)(
           { cwd: root, env: { ...process.env, PYTHONPATH: modulePath }, stdio: 'pipe' },
         ),
       );
-      const lines = createInterface({ input: holder.stdout! })[Symbol.asyncIterator]();
+      const lines = createInterface({ input: holder.stdout })[Symbol.asyncIterator]();
       try {
         expect((await lines.next()).value).toBe('held');
         expect((await lines.next()).value).toBe('0');
@@ -50,7 +50,7 @@ describe.skipIf(!pythonAvailable).each(pythonVersions)(
         expect(sibling.code).toBe(75);
         expect(sibling.stderr).toContain('held by loop "outer"');
       } finally {
-        holder.stdin!.end();
+        holder.stdin.end();
       }
     });
   },

@@ -39,7 +39,7 @@ async function pythonHolder(root: string, name: string, scope: string[]) {
     ),
   );
   const [line] = await new Promise<string[]>((resolve) =>
-    createInterface({ input: child.stdout! }).once('line', (l) => resolve([l])),
+    createInterface({ input: child.stdout }).once('line', (l) => resolve([l])),
   );
   return { child, line };
 }
@@ -135,7 +135,7 @@ describe.skipIf(!pythonAvailable)('sharing .loops/.running with the Python origi
       ),
     );
     await new Promise((resolve) =>
-      createInterface({ input: blocker.stdout! }).once('line', resolve),
+      createInterface({ input: blocker.stdout }).once('line', resolve),
     );
     const slow = new LockManager({
       projectRoot: root,
@@ -188,9 +188,7 @@ describe.skipIf(!pythonAvailable)('sharing .loops/.running with the Python origi
         { stdio: ['ignore', 'pipe', 'inherit'] },
       ),
     );
-    await new Promise((resolve) =>
-      createInterface({ input: writer.stdout! }).once('line', resolve),
-    );
+    await new Promise((resolve) => createInterface({ input: writer.stdout }).once('line', resolve));
     expect(readFileSync(path.join(runningDir, 'slow.lock'), 'utf8')).toHaveLength(20);
     const manager = new LockManager({ loopsDir: path.join(root, '.loops'), projectRoot: root });
     const snapshot = await manager.listLocks();

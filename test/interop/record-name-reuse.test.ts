@@ -31,7 +31,7 @@ describe.skipIf(!pythonAvailable).each(pythonVersions)(
           stdio: ['pipe', 'pipe', 'inherit'],
         }),
       );
-      const lines = createInterface({ input: reader.stdout! })[Symbol.asyncIterator]();
+      const lines = createInterface({ input: reader.stdout })[Symbol.asyncIterator]();
       expect((await lines.next()).value).toBe('judging');
 
       const holder = startIdleProcess();
@@ -39,7 +39,7 @@ describe.skipIf(!pythonAvailable).each(pythonVersions)(
       if (!again.acquired) throw new Error('not acquired');
       expect(again.reaped).toHaveLength(1);
 
-      reader.stdin!.end('go\n');
+      reader.stdin.end('go\n');
       expect((await lines.next()).value).toBe('free');
       expect(existsSync(again.lock.location)).toBe(true);
       expect(pythonAcquires(root, 'third', ['src/a'], modulePath)).toBe(false);

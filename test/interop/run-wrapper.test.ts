@@ -45,7 +45,7 @@ describe.skipIf(!pythonAvailable)('a run wrapper killed by a signal it cannot fo
       try {
         const commandPid = Number(
           await new Promise<string>((resolve) =>
-            createInterface({ input: wrapper.stdout! }).once('line', resolve),
+            createInterface({ input: wrapper.stdout }).once('line', resolve),
           ),
         );
         const record = JSON.parse(

@@ -8,7 +8,7 @@ import { track } from '../support/processes.js';
 import { pythonAvailable, pythonVersions } from '../support/python-peer.js';
 import { makeTempRepo } from '../support/temp-dir.js';
 
-const singletonHolder = path.join(import.meta.dirname, 'workers', 'singleton_holder.py');
+const pythonHolder = path.join(import.meta.dirname, 'workers', 'python_holder.py');
 // Versions before upstream BUG-2526 know no singletons; which one a folder holds, its code says.
 const withSingletons = pythonVersions.filter((version) =>
   readFileSync(path.join(version.path, 'concurrency.py'), 'utf8').includes('caller_singleton'),
@@ -20,13 +20,17 @@ describe.skipIf(!pythonAvailable || withSingletons.length === 0).each(withSingle
     it('is told who blocks it, and waits until the singleton ends', async () => {
       const root = makeTempRepo();
       const holder = track(
-        spawn('python3', [singletonHolder, path.join(root, '.loops'), 'autodev', 'src'], {
-          cwd: root,
-          env: { ...process.env, PYTHONPATH: modulePath },
-          stdio: 'pipe',
-        }),
+        spawn(
+          'python3',
+          [pythonHolder, path.join(root, '.loops'), 'autodev', 'src', '--singleton'],
+          {
+            cwd: root,
+            env: { ...process.env, PYTHONPATH: modulePath },
+            stdio: 'pipe',
+          },
+        ),
       );
-      const lines = createInterface({ input: holder.stdout! })[Symbol.asyncIterator]();
+      const lines = createInterface({ input: holder.stdout })[Symbol.asyncIterator]();
       expect((await lines.next()).value).toBe('held');
       const wait = (...extra: string[]) =>
         runCli(['locks', 'wait', '--scope', 'docs', ...extra], { cwd: root });
@@ -37,7 +41,7 @@ describe.skipIf(!pythonAvailable || withSingletons.length === 0).each(withSingle
       expect(blocked.stderr).toContain('still held by singleton loop "autodev"');
 
       const waiting = wait('--name', 'autodev', '--singleton', '--timeout', '60');
-      holder.stdin!.end();
+      holder.stdin.end();
       expect((await waiting).code).toBe(0);
     });
   },

@@ -5,97 +5,47 @@ import { agentPayload, codexPatch } from '../support/agent-payloads.js';
 
 const call = (payload: unknown) => readToolCall(payload);
 
+type EditCase = [tool: string, input: Record<string, unknown>, paths: string[] | undefined];
+
+/** One agent's calls in the shape it sends them from `/w`, with the files each writes. */
+function edits(agent: 'claude' | 'gemini' | 'cursor', cases: EditCase[]) {
+  return cases.map(([tool, input, paths]) => ({
+    agent,
+    payload: agentPayload[agent]('/w', tool, input),
+    paths,
+  }));
+}
+
 describe('the files an agent tool call writes', () => {
   it.each([
+    ...edits('claude', [
+      ['Write', { file_path: '/w/a.ts', content: 'x' }, ['/w/a.ts']],
+      ['Edit', { file_path: 'a.ts', old_string: 'a', new_string: 'b' }, ['a.ts']],
+      ['MultiEdit', { file_path: 'a.ts', edits: [] }, ['a.ts']],
+      ['NotebookEdit', { notebook_path: '/w/n.ipynb', new_source: 'x' }, ['/w/n.ipynb']],
+      ['Read', { file_path: '/w/a.ts' }, undefined],
+      ['Bash', { command: 'touch a.ts' }, undefined],
+    ]),
     {
-      agent: 'claude',
-      payload: agentPayload.claude('/w', 'Write', { file_path: '/w/a.ts', content: 'x' }),
-      paths: ['/w/a.ts'],
-    },
-    {
-      agent: 'claude',
-      payload: agentPayload.claude('/w', 'Edit', {
-        file_path: 'a.ts',
-        old_string: 'a',
-        new_string: 'b',
-      }),
-      paths: ['a.ts'],
-    },
-    {
-      agent: 'claude',
-      payload: agentPayload.claude('/w', 'MultiEdit', { file_path: 'a.ts', edits: [] }),
-      paths: ['a.ts'],
-    },
-    {
-      agent: 'claude',
-      payload: agentPayload.claude('/w', 'NotebookEdit', {
-        notebook_path: '/w/n.ipynb',
-        new_source: 'x',
-      }),
-      paths: ['/w/n.ipynb'],
-    },
-    {
-      agent: 'claude',
-      payload: agentPayload.claude('/w', 'Read', { file_path: '/w/a.ts' }),
-      paths: undefined,
-    },
-    {
-      agent: 'claude',
-      payload: agentPayload.claude('/w', 'Bash', { command: 'touch a.ts' }),
-      paths: undefined,
-    },
-    {
-      agent: 'codex',
+      agent: 'codex' as const,
       payload: agentPayload.codex(
         '/w',
         codexPatch('*** Add File: b.ts', '+b', '*** Update File: a.ts', '*** Move to: c.ts'),
       ),
       paths: ['b.ts', 'a.ts', 'c.ts'],
     },
-    {
-      agent: 'gemini',
-      payload: agentPayload.gemini('/w', 'write_file', { file_path: 'a.ts', content: 'x' }),
-      paths: ['a.ts'],
-    },
-    {
-      agent: 'gemini',
-      payload: agentPayload.gemini('/w', 'replace', {
-        file_path: '/w/a.ts',
-        old_string: 'a',
-        new_string: 'b',
-      }),
-      paths: ['/w/a.ts'],
-    },
-    {
-      agent: 'gemini',
-      payload: agentPayload.gemini('/w', 'read_file', { file_path: 'a.ts' }),
-      paths: undefined,
-    },
-    {
-      agent: 'cursor',
-      payload: agentPayload.cursor('/w', 'Write', { file_path: 'a.ts', contents: 'x' }),
-      paths: ['a.ts'],
-    },
-    {
-      agent: 'cursor',
-      payload: agentPayload.cursor('/w', 'StrReplace', {
-        path: 'a.ts',
-        old_string: 'a',
-        new_string: 'b',
-      }),
-      paths: ['a.ts'],
-    },
-    {
-      agent: 'cursor',
-      payload: agentPayload.cursor('/w', 'Delete', { target_file: 'a.ts' }),
-      paths: ['a.ts'],
-    },
-    {
-      agent: 'cursor',
-      payload: agentPayload.cursor('/w', 'Shell', { command: 'ls' }),
-      paths: undefined,
-    },
-  ] as const)('$agent $payload.tool_name', ({ agent, payload, paths }) => {
+    ...edits('gemini', [
+      ['write_file', { file_path: 'a.ts', content: 'x' }, ['a.ts']],
+      ['replace', { file_path: '/w/a.ts', old_string: 'a', new_string: 'b' }, ['/w/a.ts']],
+      ['read_file', { file_path: 'a.ts' }, undefined],
+    ]),
+    ...edits('cursor', [
+      ['Write', { file_path: 'a.ts', contents: 'x' }, ['a.ts']],
+      ['StrReplace', { path: 'a.ts', old_string: 'a', new_string: 'b' }, ['a.ts']],
+      ['Delete', { target_file: 'a.ts' }, ['a.ts']],
+      ['Shell', { command: 'ls' }, undefined],
+    ]),
+  ])('$agent $payload.tool_name', ({ agent, payload, paths }) => {
     const parsed = call(payload);
     expect(agentForCall(parsed, agents[agent])).toBe(agents[agent]);
     expect(agents[agent].editedPaths(parsed)).toEqual(paths);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { assertValidName, nameProblem } from '../../src/lock/lock-name.js';
+import { assertSafeReference, assertValidName, nameProblem } from '../../src/lock/lock-name.js';
 
 const refused: { name: string; problem: RegExp }[] = [
   { name: '../x', problem: /path separator/ },
@@ -53,10 +53,52 @@ describe('assertValidName', () => {
   });
 
   it('names the kind of name in the message', () => {
-    expect(() => assertValidName('instance id', 'a/b')).toThrow(/invalid instance id "a\/b"/);
+    expect(() => assertValidName('instance id', 'a/b/c')).toThrow(/invalid instance id "a\/b\/c"/);
   });
 
   it.each(accepted)('does not throw for %s', (name) => {
     expect(() => assertValidName('instance id', name)).not.toThrow();
+  });
+});
+
+// Today's little-loops names instances like `generated/<task>-<stamp>`: one `/`, two plain parts.
+const nestedIds = {
+  accepted: ['generated/inkscape-task-20261130T101500', 'a/b'],
+  refused: [
+    { id: 'a/b/c', problem: /more than 1 "\/"/ },
+    { id: '/abs', problem: /empty part/ },
+    { id: 'a/', problem: /empty part/ },
+    { id: 'a//b', problem: /more than 1|empty part/ },
+    { id: '../x', problem: /"\.\."/ },
+    { id: 'a/..', problem: /"\.\."/ },
+    { id: 'generated/.hidden', problem: /starts with a dot/ },
+    { id: 'a\\b/c', problem: /path separator/ },
+    { id: 'generated/fix tests', problem: /allowed set/ },
+    { id: 'generated/a%2Fb', problem: /allowed set/ },
+  ],
+};
+
+describe('instance ids with "/"', () => {
+  it.each(nestedIds.accepted)('accepts %s to acquire under', (id) => {
+    expect(() => assertValidName('instance id', id)).not.toThrow();
+  });
+
+  it.each(nestedIds.accepted)('refuses %s as a loop name', (id) => {
+    expect(nameProblem(id)).toMatch(/path separator/);
+  });
+
+  it.each(nestedIds.refused)('refuses $id to acquire under', ({ id, problem }) => {
+    expect(() => assertValidName('instance id', id)).toThrow(problem);
+  });
+
+  it.each(nestedIds.refused.filter(({ id }) => !/ |%/.test(id)))(
+    'refuses $id as a record to act on',
+    ({ id }) => {
+      expect(() => assertSafeReference(id)).toThrow(UsageError);
+    },
+  );
+
+  it('takes any name of a record one folder down to act on', () => {
+    expect(() => assertSafeReference('generated/fix tests')).not.toThrow();
   });
 });

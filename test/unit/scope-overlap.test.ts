@@ -79,10 +79,10 @@ describe('scopesOverlap', () => {
       [['/elsewhere/src'], ['/repo/src'], false],
     ];
     for (const [a, b, overlap] of cases) {
-      expect(scopesOverlap(a, b, { roots }), `${a} vs ${b}`).toBe(overlap);
-      expect(scopesOverlap(b, a, { roots }), `${b} vs ${a}`).toBe(overlap);
+      expect(scopesOverlap(a, b, { roots }), `${a.join()} vs ${b.join()}`).toBe(overlap);
+      expect(scopesOverlap(b, a, { roots }), `${b.join()} vs ${a.join()}`).toBe(overlap);
       // as plain absolute paths, none of these pairs overlap
-      expect(scopesOverlap(a, b), `${a} vs ${b} without roots`).toBe(false);
+      expect(scopesOverlap(a, b), `${a.join()} vs ${b.join()} without roots`).toBe(false);
     }
   });
 });
