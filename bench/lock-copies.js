@@ -17,15 +17,18 @@ export function writeLockCopies(dir, env, holderPid, locks) {
   const running = path.join(dir, '.loops', '.running');
   const acquire = ['locks', 'acquire', '--name', 'template', '--scope', 'template'];
   run(process.execPath, [scopeguardBin, ...acquire, '--pid', String(holderPid)], { cwd: dir, env });
-  const templateFile = path.join(running, 'template.lock');
+  // Records are named after their instance id, the loop name plus a unique suffix.
+  const [templateName] = readdirSync(running).filter((file) => file.startsWith('template-'));
+  const templateFile = path.join(running, templateName);
   const template = readFileSync(templateFile, 'utf8');
-  const { scope } = JSON.parse(template);
+  const { scope, instance } = JSON.parse(template);
   rmSync(templateFile);
   const before = readdirSync(running).length;
   for (const lock of locks) {
     const text = template
       .replace(JSON.stringify(scope), JSON.stringify(lock.scope))
-      .replaceAll('"template"', JSON.stringify(lock.name));
+      .replace(JSON.stringify(instance), JSON.stringify(lock.name))
+      .replace('"template"', JSON.stringify(lock.name));
     writeFileSync(path.join(running, `${lock.name}.lock`), text);
   }
   if (readdirSync(running).length !== before + locks.length)

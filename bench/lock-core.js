@@ -112,7 +112,7 @@ async function runIn(tmp) {
       '--pid',
       String(process.pid),
     ),
-    ourRelease: scopeguard('locks', 'release', '--instance', loopName, '--force'),
+    ourRelease: scopeguard('locks', 'release', '--name', loopName, '--force'),
     pythonCycle: [
       interpreter?.executable,
       ['-c', pythonCycle, ...lockArgs],

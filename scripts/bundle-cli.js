@@ -1,11 +1,12 @@
 // Bundles the CLI (every command, the pre-commit hook and the agent hook) into dist/cli.js, one
-// file for node to load instead of dozens of modules; run after tsc, which still builds the library
-// (dist/index.js and its types) and the type checks. Packages stay outside the bundle, loaded from
-// node_modules when a code path asks for them. What the CLI imports dynamically (the shared store's
-// modules, which load pg) becomes chunks of the same build in dist/chunks/, sharing one copy of
-// every module with the entry: a second copy (tsc's) would bring its own error classes, which the
-// CLI would no longer recognise. pg must never load on the directory-store path, so no static
-// import may lead from dist/cli.js to it.
+// file for node to load instead of dozens of modules, and the hook commands alone into
+// dist/hook.cjs, the file bin/scopeguard.js loads for them (see src/cli/hook-entry.ts); run after
+// tsc, which still builds the library (dist/index.js and its types) and the type checks. Packages
+// stay outside the bundle, loaded from node_modules when a code path asks for them. What the CLI
+// imports dynamically (the shared store's modules, which load pg) becomes chunks of the same build
+// in dist/chunks/, sharing one copy of every module with the entry: a second copy (tsc's) would
+// bring its own error classes, which the CLI would no longer recognise. pg must never load on the
+// directory-store path, so no static import may lead from dist/cli.js to it.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -46,3 +47,20 @@ while (pending.length > 0) {
     if (!entry.external) pending.push(entry.path);
   }
 }
+
+// The hook commands, everything they may load but packages, in one CommonJS file: node reads and
+// compiles it in one synchronous step. What they import dynamically (the shared store) is in the
+// file too, evaluated only when a run asks for it. import.meta.url, which finds packages, the
+// package root and dist/cli.js, becomes this file's URL.
+await esbuild.build({
+  entryPoints: [path.join(src, 'cli', 'hook-entry.ts')],
+  outfile: path.join(root, 'dist', 'hook.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20.19',
+  packages: 'external',
+  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': 'importMetaUrl' },
+  logLevel: 'warning',
+});

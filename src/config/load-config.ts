@@ -1,5 +1,6 @@
-import { createRequire } from 'node:module';
-import type { lilconfigSync as lilconfigSyncType } from 'lilconfig';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { errnoCode } from '../errno-error.js';
 import { UsageError } from '../errors.js';
 import { guardModes, type GuardMode } from '../guard/guard-mode.js';
 
@@ -33,34 +34,54 @@ export interface LoadedConfig {
 
 const searchPlaces = ['.scopeguardrc.json', '.scopeguardrc', 'package.json'];
 
-// Required rather than imported: loading lilconfig's CommonJS through the ESM loader costs the
-// hook about 7 ms more on every commit. Its synchronous search, because the asynchronous one loads
-// node's promise-based file API (and with it streams and readline) on every commit.
-const { lilconfigSync } = createRequire(import.meta.url)('lilconfig') as {
-  lilconfigSync: typeof lilconfigSyncType;
-};
-
 /**
  * Find and validate the configuration, searching from `cwd` up to the repository's top level.
  * A file that does not parse or holds a wrong value is an error naming the file and the key.
  */
 export async function loadConfig(cwd: string, stopDir: string): Promise<LoadedConfig> {
-  let result;
+  const found = searchConfig(path.resolve(cwd), stopDir);
+  if (found === undefined) return { config: {} };
+  return { config: validate(found.config, found.file), file: found.file };
+}
+
+/**
+ * The search lilconfig and cosmiconfig do, in a few lines instead of a package that loads node's
+ * promise-based file API on every commit: in each folder from `dir` up to `stopDir` (or the
+ * file system's root), the first search place that exists wins, but a package.json only with a
+ * `scopeguard` key. An empty rc file ends the search with no settings.
+ */
+function searchConfig(dir: string, stopDir: string): { config: unknown; file: string } | undefined {
+  for (;;) {
+    for (const place of searchPlaces) {
+      const file = path.join(dir, place);
+      const content = readConfigFile(file);
+      if (content === undefined) continue;
+      if (place === 'package.json') {
+        const config = (parseJson(file, content) as Record<string, unknown> | null)?.scopeguard;
+        if (config != null) return { config, file };
+        continue;
+      }
+      if (content.trim() === '') return undefined;
+      return { config: parseJson(file, content), file };
+    }
+    const parent = path.dirname(dir);
+    if (dir === stopDir || parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** A file's text, or undefined when there is no such file (or none that can be seen). */
+function readConfigFile(file: string): string | undefined {
   try {
-    result = lilconfigSync('scopeguard', {
-      searchPlaces,
-      stopDir,
-      loaders: { '.json': parseJson, noExt: parseJson },
-    }).search(cwd);
+    return readFileSync(file, 'utf8');
   } catch (error) {
-    if (error instanceof UsageError) throw error;
+    const code = errnoCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR' || !existsSync(file)) return undefined;
     throw new UsageError(
-      `cannot read scopeguard configuration: ${(error as Error).message}`,
+      `cannot read scopeguard configuration: ${file} (${code ?? String(error)}): check its permissions, or remove it.`,
       'bad-config',
     );
   }
-  if (!result || result.isEmpty) return { config: {} };
-  return { config: validate(result.config, result.filepath), file: result.filepath };
 }
 
 function parseJson(file: string, content: string): unknown {

@@ -1,5 +1,5 @@
-import path from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
+import { resolveLexically } from '../lexical-path.js';
 import { resolveScopePath } from '../lock/scope-path.js';
 import { relativeInside } from '../relative-inside.js';
 import type { Repository } from './repository.js';
@@ -97,7 +97,7 @@ function mapExplicitPaths(paths: string[], repository: Repository, cwd: string):
   const outside: string[] = [];
   for (const given of paths) {
     const relative =
-      relativeInside(repository.topLevel, path.resolve(cwd, given)) ??
+      relativeInside(repository.topLevel, resolveLexically(cwd, given)) ??
       relativeInside(repository.topLevel, resolveScopePath(given, cwd));
     if (relative === undefined) outside.push(given);
     else if (relative !== '') mapped.add(relative);

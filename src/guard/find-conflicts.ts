@@ -25,7 +25,14 @@ interface Hit {
 }
 
 interface GlobHit extends Hit {
+  /** Where the entry came among all glob entries. */
+  order: number;
+}
+
+/** The glob entries under one base with one pattern: tested once for all of them. */
+interface GlobGroup {
   matches: (relativePath: string) => boolean;
+  hits: GlobHit[];
 }
 
 /**
@@ -43,7 +50,8 @@ export function findConflicts(
   const fold = options.ignoreCase ? (text: string) => text.toLowerCase() : (text: string) => text;
   const exact = new Map<string, Hit[]>(); // entry prefix -> entries
   const below = new Map<string, Hit[]>(); // ancestor of an entry prefix -> entries under it
-  const globs = new Map<string, GlobHit[]>(); // glob base -> globs
+  const globs = new Map<string, Map<string, GlobGroup>>(); // glob base -> pattern -> entries
+  let globOrder = 0;
   const add = <T>(map: Map<string, T[]>, key: string, value: T) => {
     const list = map.get(key);
     if (list) list.push(value);
@@ -57,34 +65,80 @@ export function findConflicts(
         add(exact, prefix, { lock, entry });
         for (const ancestor of ancestorsOf(prefix)) add(below, ancestor, { lock, entry });
         if (scope.glob) {
-          const matches = globOwner(scope.glob.pattern, options.ignoreCase);
-          add(globs, fold(scope.glob.base), { lock, entry, matches });
+          const { base, pattern } = scope.glob;
+          let patterns = globs.get(fold(base));
+          if (!patterns) globs.set(fold(base), (patterns = new Map<string, GlobGroup>()));
+          let group = patterns.get(pattern);
+          if (!group) {
+            group = { matches: globOwner(pattern, options.ignoreCase), hits: [] };
+            patterns.set(pattern, group);
+          }
+          group.hits.push({ lock, entry, order: globOrder++ });
         }
       }
     }
   }
 
+  // Every entry that may own the (folded) path `key`, in the order of its prefixes from the top.
+  const hitsFor = (key: string): Hit[] => {
+    const hits: Hit[] = [];
+    const visit = (prefix: string) => {
+      for (const hit of exact.get(prefix) ?? []) hits.push(hit);
+      const patterns = globs.get(prefix);
+      if (patterns === undefined) return;
+      // Slice the folded key, whose offsets match the prefix even where lower-casing changes a
+      // string's length ('İ'); the matcher is case-insensitive whenever keys are folded.
+      const relative = prefix === '' ? key : key.slice(prefix.length + 1);
+      const matched: GlobHit[] = [];
+      for (const group of patterns.values())
+        if (group.matches(relative)) for (const hit of group.hits) matched.push(hit);
+      // In the order the entries came, as if each had been tried on its own.
+      if (patterns.size > 1) matched.sort((a, b) => a.order - b.order);
+      for (const hit of matched) hits.push(hit);
+    };
+    visit('');
+    for (let index = key.indexOf('/'); index !== -1; index = key.indexOf('/', index + 1))
+      visit(key.slice(0, index));
+    visit(key);
+    // A changed path can also contain a scope entry: a submodule or a directory replaced by a file.
+    for (const hit of below.get(key) ?? []) hits.push(hit);
+    return hits;
+  };
+
   const conflicts: Conflict[] = [];
   for (const file of paths) {
-    const key = fold(file);
+    const hits = hitsFor(fold(file));
+    if (hits.length === 0) continue;
     const seen = new Set<LiveLock>();
-    const report = (hit: Hit) => {
-      if (seen.has(hit.lock)) return;
-      seen.add(hit.lock);
-      conflicts.push({ file, lock: hit.lock, matchedScope: hit.entry });
-    };
-    for (const prefix of ['', ...ancestorsOf(key).slice(1), key]) {
-      exact.get(prefix)?.forEach(report);
-      for (const glob of globs.get(prefix) ?? []) {
-        // Slice the folded key, whose offsets match the prefix even where lower-casing changes a
-        // string's length ('İ'); the matcher is case-insensitive whenever keys are folded.
-        if (glob.matches(prefix === '' ? key : key.slice(prefix.length + 1))) report(glob);
-      }
+    for (const { lock, entry } of hits) {
+      if (seen.has(lock)) continue;
+      seen.add(lock);
+      conflicts.push({ file, lock, matchedScope: entry });
     }
-    // A changed path can also contain a scope entry: a submodule or a directory replaced by a file.
-    below.get(key)?.forEach(report);
   }
   return conflicts;
+}
+
+/**
+ * Whether comparing case-folded could find more than comparing exactly: only when some entry is a
+ * glob, or folding changes a changed path or an entry. When it cannot, one matching pass is enough
+ * and `core.ignorecase` need not be asked.
+ */
+export function caseCanMatter(
+  paths: readonly string[],
+  locks: readonly LiveLock[],
+  worktreeRoots: readonly string[],
+): boolean {
+  const changedByFolding = (text: string) => text.toLowerCase() !== text;
+  return (
+    locks.some((lock) =>
+      lock.record.scope.some((entry) =>
+        toRepoScopes(entry, worktreeRoots).some(
+          (scope) => scope.glob !== undefined || changedByFolding(scope.prefix),
+        ),
+      ),
+    ) || paths.some(changedByFolding)
+  );
 }
 
 /** `a/b/c` -> `['', 'a', 'a/b']`: every proper ancestor, the repository root first. */

@@ -14,7 +14,7 @@ import {
 } from '../git/change-set.js';
 import { findCheckouts } from '../git/checkouts.js';
 import { openRepository, readIgnoreCase, type Repository } from '../git/repository.js';
-import { findConflicts, type Conflict } from './find-conflicts.js';
+import { caseCanMatter, findConflicts, type Conflict } from './find-conflicts.js';
 import { globMatcher } from '../glob-matcher.js';
 import type { GuardReport } from './guard-report.js';
 import { partitionLocks } from './own-lock-policy.js';
@@ -192,9 +192,10 @@ async function excuseOwnWork(
 const maxPathsToMatchTwice = 10_000;
 
 /**
- * Match the changes, asking git for `core.ignorecase` only when the answer depends on it: when a
- * case-folded match finds more than the exact one. On most commits it does not, and the git
- * process that reads the setting was the largest single cost of the hook.
+ * Match the changes, asking git for `core.ignorecase` only when the answer depends on it: when
+ * case can matter at all, and then when a case-folded match finds more than the exact one. On most
+ * commits it does not, and the git process that reads the setting was the largest single cost of
+ * the hook.
  */
 async function matchConflicts(
   paths: readonly string[],
@@ -202,6 +203,8 @@ async function matchConflicts(
   roots: readonly string[],
   readIgnoreCaseSetting: () => Promise<boolean>,
 ): Promise<Conflict[]> {
+  if (!caseCanMatter(paths, locks, roots))
+    return findConflicts(paths, locks, { worktreeRoots: roots, ignoreCase: false });
   if (paths.length > maxPathsToMatchTwice) {
     return findConflicts(paths, locks, {
       worktreeRoots: roots,

@@ -19,7 +19,21 @@ export interface RepoScope {
  * other, an entry that contains a checkout covers all of it (`''`), and an entry outside all of
  * them maps to nothing.
  */
-export function toRepoScopes(entry: string, roots: readonly string[]): RepoScope[] {
+export function toRepoScopes(entry: string, roots: readonly string[]): readonly RepoScope[] {
+  if (known?.roots !== roots) known = { roots, scopes: new Map() };
+  let scopes = known.scopes.get(entry);
+  if (scopes === undefined) {
+    scopes = mapOntoRepository(entry, roots);
+    known.scopes.set(entry, scopes);
+  }
+  return scopes;
+}
+
+// A guard run maps every entry of every lock for the locks outside the repository, and again for
+// each matching pass: the entries mapped onto the last roots asked about are kept.
+let known: { roots: readonly string[]; scopes: Map<string, readonly RepoScope[]> } | undefined;
+
+function mapOntoRepository(entry: string, roots: readonly string[]): readonly RepoScope[] {
   const canonical = roots[0];
   if (canonical === undefined) return [];
   return entryForms(entry, roots).flatMap((form) => {

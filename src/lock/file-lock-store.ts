@@ -2,6 +2,7 @@ import { existsSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError, LockRecordError } from '../errors.js';
+import { resolveLexically } from '../lexical-path.js';
 import { holderJudgeForScan, judgeHolder } from './holder-liveness.js';
 import { assertSafeReference } from './lock-name.js';
 import {
@@ -424,7 +425,7 @@ export class FileLockStore implements LockStore {
 
 /** A scope entry made absolute against the project root without touching the disk. */
 function lexically(entry: string, projectRoot: string): string {
-  return path.resolve(projectRoot, entry);
+  return resolveLexically(projectRoot, entry);
 }
 
 /** The record an acquire writes, before a free instance name is chosen for it. */

@@ -23,6 +23,12 @@ const nonFiniteTokens = ['-Infinity', 'Infinity', 'NaN'];
  * come back with `pythonSkips: false`.
  */
 export function parsePythonJson(text: string): PythonJsonResult {
+  // The common case, a record of a few hundred bytes, without scanning the text: so short a text
+  // holds no digit run Python refuses, and JSON's nesting is its value's.
+  if (text.length <= pythonMaxIntDigits) {
+    const value = parsedOrUndefined(text);
+    if (value !== undefined && nestingOf(value, 0) <= maxNesting) return { ok: true, value };
+  }
   const outside = scanOutsideStrings(text);
   if (outside.longestDigitRun > pythonMaxIntDigits) {
     return fails(`holds a number of more than ${pythonMaxIntDigits} digits`);
@@ -48,6 +54,25 @@ export function parsePythonJson(text: string): PythonJsonResult {
     pythonSkips: true,
     reason: 'not valid JSON (truncated or partly written?)',
   };
+}
+
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How deep arrays and objects nest in a parsed value, counted no further than past `maxNesting`. */
+function nestingOf(value: unknown, depth: number): number {
+  if (typeof value !== 'object' || value === null || depth > maxNesting) return depth;
+  let deepest = depth + 1;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    deepest = Math.max(deepest, nestingOf(item, depth + 1));
+    if (deepest > maxNesting) break;
+  }
+  return deepest;
 }
 
 function fails(reason: string): PythonJsonResult {

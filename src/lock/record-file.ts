@@ -167,8 +167,8 @@ export function readRecordFile(runningDir: string, name: string): ReadOutcome {
     if (!stat.isFile()) return problem('is not a regular file');
     if (stat.size > maxRecordBytes)
       return problem(`is ${stat.size} bytes, too large to be a record`);
-    const buffer = Buffer.alloc(stat.size + 1);
-    const length = readSync(fd, buffer, 0, buffer.length, 0);
+    const buffer = readBuffer(stat.size + 1);
+    const length = readSync(fd, buffer, 0, stat.size + 1, 0);
     if (length > stat.size) return problem('grew while being read');
     const text = decodeUtf8(buffer.subarray(0, length));
     if (text === undefined) return problem('is not valid UTF-8 text');
@@ -183,6 +183,18 @@ export function readRecordFile(runningDir: string, name: string): ReadOutcome {
   } finally {
     closeSync(fd);
   }
+}
+
+let sharedBuffer: Buffer | undefined;
+
+/**
+ * A buffer of at least `size` bytes, shared by all reads: records are read one at a time and
+ * their text decoded before the next, so a scan of thousands allocates one buffer, not thousands.
+ */
+function readBuffer(size: number): Buffer {
+  if (sharedBuffer === undefined || sharedBuffer.length < size)
+    sharedBuffer = Buffer.allocUnsafe(Math.max(size, 64 * 1024));
+  return sharedBuffer;
 }
 
 function isSymlink(file: string): boolean {

@@ -63,6 +63,20 @@ describe('directory store', () => {
     expect((await manager.acquire('other', ['any/path'])).acquired).toBe(false);
   });
 
+  it('reads entries other writers left relative or unnormalised as absolute, normalised paths', async () => {
+    const { root, runningDir, manager } = setup();
+    const holder = startIdleProcess();
+    await manager.acquire('other', ['x'], { pid: holder.pid, instanceId: 'other' });
+    const file = path.join(runningDir, 'other.lock');
+    const scope = ['src/a', `${root}//b/`, `${root}/c/./d/../e`, `${root}/f/..`, `${root}/g/h`];
+    const record = JSON.parse(readFileSync(file, 'utf8'));
+    writeRecord(runningDir, 'other.lock', { ...record, scope });
+    const { locks } = await manager.listLocks();
+    expect(locks.map((lock) => lock.record.scope)).toEqual([
+      [`${root}/src/a`, `${root}/b`, `${root}/c/e`, root, `${root}/g/h`],
+    ]);
+  });
+
   it('names every acquisition apart, as ll-loop does, and keeps explicit instances unique', async () => {
     const { runningDir, manager } = setup();
     const a = startIdleProcess();

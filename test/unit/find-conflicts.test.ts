@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findConflicts } from '../../src/guard/find-conflicts.js';
+import { caseCanMatter, findConflicts } from '../../src/guard/find-conflicts.js';
 import { toRepoScopes } from '../../src/guard/repo-scope.js';
 import type { LiveLock } from '../../src/lock/lock-store.js';
 import { liveLock } from '../support/guard-fixtures.js';
@@ -155,6 +155,14 @@ describe('findConflicts', () => {
     ]);
   });
 
+  it('names the first matching entry of a lock even when another lock holds its later glob', () => {
+    const locks = [lock('y', '/repo/src/a*'), lock('x', '/repo/src/*.ts', '/repo/src/a*')];
+    expect(match(['src/a.ts'], locks)).toEqual([
+      'src/a.ts <- y:/repo/src/a*',
+      'src/a.ts <- x:/repo/src/*.ts',
+    ]);
+  });
+
   it('finds nothing without locks or without paths', () => {
     expect(match(['a'], [])).toEqual([]);
     expect(match([], [lock('a', '/repo')])).toEqual([]);
@@ -166,5 +174,28 @@ describe('findConflicts', () => {
       'we ird/da\nta/f "q".txt <- odd:/repo/we ird/da\nta',
       '日本/é.md <- odd:/repo/日本',
     ]);
+  });
+});
+
+describe('caseCanMatter', () => {
+  const canMatter = (paths: string[], locks: LiveLock[]) => caseCanMatter(paths, locks, roots);
+
+  it('is false only when folding changes no path and no entry, and no entry is a glob', () => {
+    expect(
+      canMatter(['src/api/x.ts', '日本/é.md'], [lock('a', '/repo/src', '/wt/feature/日本')]),
+    ).toBe(false);
+    expect(canMatter(['src/API/x.ts'], [lock('a', '/repo/src')])).toBe(true);
+    expect(canMatter(['src/api/x.ts'], [lock('a', '/repo/Src')])).toBe(true);
+    expect(canMatter(['src/api/x.ts'], [lock('a', '/wt/feature/Src')])).toBe(true);
+    expect(canMatter(['İ/x'], [lock('a', '/repo/src')])).toBe(true);
+    // A lower-case glob may still match differently folded: [@-^] holds the capitals.
+    expect(canMatter(['src/a'], [lock('g', '/repo/src/[@-^]')])).toBe(true);
+  });
+
+  it('agrees with matching: wherever it is false, the folded match is the exact one', () => {
+    const locks = [lock('a', '/repo/src', '/repo/docs/a.md'), lock('b', '/repo/ſ')];
+    const paths = ['src/x.ts', 'docs/a.md', 'ſ/x', 'other/y'];
+    expect(canMatter(paths, locks)).toBe(false);
+    expect(match(paths, locks, true)).toEqual(match(paths, locks));
   });
 });

@@ -178,6 +178,21 @@ describe('parseLockRecord refuses what it cannot use, and says whether it blocks
       reason: /levels deep/,
       blocks: true,
     },
+    {
+      name: 'nesting 101 deep, one level more than read, in a short record',
+      text: recordText({ extra: 0 }).replace(
+        '"extra":0',
+        `"extra":${'['.repeat(100)}${']'.repeat(100)}`,
+      ),
+      reason: /levels deep/,
+      blocks: true,
+    },
+    {
+      name: 'an integer of 4,301 digits, one more than Python reads',
+      text: recordText({ extra: 0 }).replace('"extra":0', `"extra":${'7'.repeat(4301)}`),
+      reason: /more than 4300 digits/,
+      blocks: true,
+    },
   ];
 
   it.each(cases)('$name', ({ text, reason, blocks }) => {
@@ -192,6 +207,14 @@ describe('parseLockRecord refuses what it cannot use, and says whether it blocks
 describe('parseLockRecord reads what the Python original reads, as it reads it', () => {
   const cases: { name: string; text: string; record: LockRecord }[] = [
     { name: 'the four contract keys', text: recordText(), record: base },
+    {
+      name: 'nesting 100 deep, as deep as Python reads',
+      text: recordText({ extra: 0 }).replace(
+        '"extra":0',
+        `"extra":${'['.repeat(99)}${']'.repeat(99)}`,
+      ),
+      record: base,
+    },
     {
       name: 'Python layout with spaces and a trailing newline',
       text: `${JSON.stringify(base, null, 2)}\n`,

@@ -10,6 +10,10 @@ describe('relativeInside', () => {
     ['/repo/../other', undefined],
     ['/repository', undefined],
     ['/elsewhere/x', undefined],
+    ['/repo//src/./a/../b.ts', 'src/b.ts'],
+    ['/repo/src/', 'src'],
+    ['/rep', undefined],
+    ['/repo.', undefined],
   ])('%s is %j inside /repo', (absolute, expected) => {
     expect(relativeInside('/repo', absolute)).toBe(expected);
   });

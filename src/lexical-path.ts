@@ -1,0 +1,21 @@
+import path from 'node:path';
+
+// An absolute POSIX path without empty, `.` or `..` segments, which path.resolve returns as is.
+const normalAbsolutePath = /^(?:\/(?!\.\.?(?:\/|$))[^/]+)+$/;
+// The same without the leading `/`: relative, and joined to a normal folder by a plain `/`.
+const normalRelativePath = /^(?!\.\.?(?:\/|$))[^/]+(?:\/(?!\.\.?(?:\/|$))[^/]+)*$/;
+
+/**
+ * Whether `file` is an absolute path that path.resolve leaves as it is (never on Windows). Paths
+ * git and the lock records hold are; hot loops over thousands of them skip path.resolve for them.
+ */
+export function isNormalAbsolute(file: string): boolean {
+  return path.sep === '/' && normalAbsolutePath.test(file);
+}
+
+/** `path.resolve(base, file)`, by string operations when both are already normal. */
+export function resolveLexically(base: string, file: string): string {
+  if (isNormalAbsolute(file)) return file;
+  if (isNormalAbsolute(base) && normalRelativePath.test(file)) return `${base}/${file}`;
+  return path.resolve(base, file);
+}
