@@ -21,6 +21,13 @@ import {
 } from '../support/hook-managers.js';
 import { git } from '../support/temp-dir.js';
 
+/** The Scope-Lock trailer values of a commit, as git itself parses them. */
+function scopeLockTrailers(cwd: string): string[] {
+  return git(cwd, 'log', '-1', '--format=%(trailers:key=Scope-Lock,valueonly)')
+    .split('\n')
+    .filter(Boolean);
+}
+
 /** A hook manager as a project sets it up, and what `scopeguard init` must turn its config into. */
 interface Manager {
   name: string;
@@ -28,11 +35,16 @@ interface Manager {
   configFile: string;
   original: string;
   registered: string;
-  /** The command doctor must name when git does not run the manager's hook. */
-  installCommand: string;
-  /** Install (or, for simple-git-hooks, refresh) the manager's hook the way its users do. */
+  /** The command doctor must name, for each hook, when git does not run the manager's hook. */
+  installCommands: Record<GitHookName, string>;
+  /** Install (or, for simple-git-hooks, refresh) the manager's hooks the way its users do. */
   install(root: string, env: NodeJS.ProcessEnv): void;
+  /** Where the manager installs one hook at a time: install the pre-commit hook alone. */
+  installPreCommitOnly?(root: string, env: NodeJS.ProcessEnv): void;
 }
+
+type GitHookName = 'pre-commit' | 'commit-msg';
+const hookNames: GitHookName[] = ['pre-commit', 'commit-msg'];
 
 const projectHook = `echo "project hook ran" >&2`;
 
@@ -70,9 +82,27 @@ repos:
       language: system
       pass_filenames: false
       always_run: true
+    - id: scopeguard-trailer
+      name: scopeguard commit-msg
+      entry: scopeguard commit-msg
+      language: system
+      pass_filenames: true
+      always_run: true
+      stages: [commit-msg]
 `,
-    installCommand: 'pre-commit install',
-    install: (root, env) => runManager(root, env, 'pre-commit', ['install']),
+    installCommands: {
+      'pre-commit': 'pre-commit install --hook-type pre-commit',
+      'commit-msg': 'pre-commit install --hook-type commit-msg',
+    },
+    install: (root, env) =>
+      runManager(root, env, 'pre-commit', [
+        'install',
+        '--hook-type',
+        'pre-commit',
+        '--hook-type',
+        'commit-msg',
+      ]),
+    installPreCommitOnly: (root, env) => runManager(root, env, 'pre-commit', ['install']),
   },
   {
     name: 'lefthook',
@@ -93,8 +123,12 @@ pre-commit:
       run: ${projectHook}
     scopeguard:
       run: PATH=node_modules/.bin:$PATH scopeguard pre-commit
+commit-msg:
+  commands:
+    scopeguard-trailer:
+      run: PATH=node_modules/.bin:$PATH scopeguard commit-msg {1}
 `,
-    installCommand: 'npx lefthook install',
+    installCommands: { 'pre-commit': 'npx lefthook install', 'commit-msg': 'npx lefthook install' },
     install: (root, env) => runManager(root, env, process.execPath, [lefthookBin, 'install']),
   },
   {
@@ -115,11 +149,12 @@ pre-commit:
     "private": true,
     "files": ["src"],
     "simple-git-hooks": {
-        "pre-commit": ${JSON.stringify(`PATH=node_modules/.bin:$PATH scopeguard pre-commit && ${projectHook}`)}
+        "pre-commit": ${JSON.stringify(`PATH=node_modules/.bin:$PATH scopeguard pre-commit && ${projectHook}`)},
+        "commit-msg": ${JSON.stringify('PATH=node_modules/.bin:$PATH scopeguard commit-msg "$1"')}
     }
 }
 `,
-    installCommand: 'npx simple-git-hooks',
+    installCommands: { 'pre-commit': 'npx simple-git-hooks', 'commit-msg': 'npx simple-git-hooks' },
     install: (root, env) => runManager(root, env, process.execPath, [simpleGitHooksBin]),
   },
 ];
@@ -131,6 +166,7 @@ describe.each(managers)('$name', (manager) => {
       'src/a.ts': 'a\n',
       'docs/d.md': 'd\n',
     });
+  const hookFile = (root: string, hook: GitHookName) => path.join(root, '.git', 'hooks', hook);
   const configOf = (root: string) => readFileSync(path.join(root, manager.configFile), 'utf8');
 
   /** A project whose manager runs scopeguard, with the registration committed. */
@@ -161,17 +197,30 @@ describe.each(managers)('$name', (manager) => {
 
       const notInstalled = await runCli(['doctor'], { cwd: root });
       expect(notInstalled.code).toBe(1);
-      expect(notInstalled.stdout).toContain(
-        `FAIL pre-commit hook: ${file} runs scopeguard, but git does not run ${manager.name}'s hook`,
-      );
-      expect(notInstalled.stdout).toContain(`run \`${manager.installCommand}\``);
+      for (const hook of hookNames) {
+        expect(notInstalled.stdout).toContain(
+          `FAIL ${hook} hook: ${file} runs scopeguard, but git does not run ${manager.name}'s hook (${hookFile(root, hook)}): run \`${manager.installCommands[hook]}\``,
+        );
+      }
+
+      if (manager.installPreCommitOnly) {
+        manager.installPreCommitOnly(root, env);
+        const half = await runCli(['doctor'], { cwd: root });
+        expect(half.code).toBe(1);
+        expect(half.stdout).toContain(`ok   pre-commit hook: ${manager.name} runs scopeguard`);
+        expect(half.stdout).toContain(
+          `FAIL commit-msg hook: ${file} runs scopeguard, but git does not run ${manager.name}'s hook (${hookFile(root, 'commit-msg')}): run \`${manager.installCommands['commit-msg']}\``,
+        );
+      }
 
       manager.install(root, env);
       const installed = await runCli(['doctor'], { cwd: root });
       expect(installed.code, installed.stdout).toBe(0);
-      expect(installed.stdout).toContain(
-        `ok   pre-commit hook: ${manager.name} runs scopeguard from ${file}`,
-      );
+      for (const hook of hookNames) {
+        expect(installed.stdout).toContain(
+          `ok   ${hook} hook: ${manager.name} runs scopeguard from ${file}, through ${hookFile(root, hook)}`,
+        );
+      }
     },
   );
 
@@ -212,6 +261,27 @@ describe.each(managers)('$name', (manager) => {
       const outside = await commit(root, 'outside', [], env);
       expect(outside.code, outside.output).toBe(0);
       expect(filesOfHead(root)).toEqual(['docs/d.md']);
+    },
+  );
+
+  it.skipIf(!manager.available)(
+    'adds exactly one Scope-Lock trailer to a commit under its own lock, and none without one',
+    async () => {
+      const env = managerEnv();
+      const root = await guardedProject(env);
+      expect(scopeLockTrailers(root)).toEqual([]);
+      await holdLock(root, 'agent-1', ['src']);
+      const record = JSON.parse(
+        readFileSync(path.join(root, '.loops', '.running', 'agent-1.lock'), 'utf8'),
+      ) as { host: string; started_at: string };
+
+      writeFiles(root, { 'src/a.ts': 'by the agent\n' });
+      git(root, 'add', 'src/a.ts');
+      const named = await commit(root, 'by the agent', [], { ...env, SCOPEGUARD_AS: 'agent-1' });
+      expect(named.code, named.output).toBe(0);
+      expect(git(root, 'log', '-1', '--format=%B')).toBe(
+        `by the agent\n\nScope-Lock: agent-1@${record.host}#${record.started_at}\n\n`,
+      );
     },
   );
 
@@ -270,7 +340,16 @@ describe('several hook managers in one project', () => {
     expect(doctor.stdout).toContain(
       `FAIL pre-commit hook: ${path.join(root, 'lefthook.yml')} does not run scopeguard: run \`scopeguard init\``,
     );
+    // lefthook installs a hook file for each hook its configuration names, so the commit-msg
+    // entry needs its installer again.
     writeFileSync(path.join(root, 'lefthook.yml'), managers[1]!.registered);
+    const registered = await runCli(['doctor'], { cwd: root });
+    expect(registered.code).toBe(1);
+    expect(registered.stdout).toContain('ok   pre-commit hook: lefthook runs scopeguard');
+    expect(registered.stdout).toContain(
+      `FAIL commit-msg hook: ${path.join(root, 'lefthook.yml')} runs scopeguard, but git does not run lefthook's hook (${path.join(root, '.git', 'hooks', 'commit-msg')}): run \`npx lefthook install\``,
+    );
+    runManager(root, env, process.execPath, [lefthookBin, 'install', '--force']);
     expect((await runCli(['doctor'], { cwd: root })).code).toBe(0);
   });
 });
@@ -297,7 +376,7 @@ describe("a hook manager's configuration scopeguard cannot edit", () => {
     const init = await runCli(['init'], { cwd: root });
     expect(init.code).toBe(2);
     expect(init.stderr).toContain(
-      `${path.join(root, '.simple-git-hooks.cjs')}: scopeguard edits simple-git-hooks' JSON configuration only; put \`PATH=node_modules/.bin:$PATH scopeguard pre-commit\` first in its \`pre-commit\` command by hand, then run \`npx simple-git-hooks\``,
+      `${path.join(root, '.simple-git-hooks.cjs')}: scopeguard edits simple-git-hooks' JSON configuration only; put \`PATH=node_modules/.bin:$PATH scopeguard pre-commit\` first in its \`pre-commit\` command and \`PATH=node_modules/.bin:$PATH scopeguard commit-msg "$1"\` first in its \`commit-msg\` command by hand, then run \`npx simple-git-hooks\``,
     );
     expect(readFileSync(path.join(root, '.simple-git-hooks.cjs'), 'utf8')).toBe(config);
     expect(git(root, 'status', '--porcelain')).toBe('');

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { HookStatus } from '../hook-install.js';
+import { isExecutable, type HookStatus } from '../hook-install.js';
 import { locateHooks, type HooksLocation } from '../hooks-location.js';
 import type { Repository } from '../repository.js';
-import { guardedHooks } from './guarded-hooks.js';
+import { guardedHooks, type GuardedHook } from './guarded-hooks.js';
 
 /** What a hook manager looks at in one worktree. */
 export interface HookContext {
@@ -45,8 +45,7 @@ export async function hookContext(
   env?: NodeJS.ProcessEnv,
 ): Promise<HookContext> {
   const location = await locateHooks(repository.topLevel, env);
-  const hookFile = path.join(location.dir, 'pre-commit');
-  const installedHook = existsSync(hookFile) ? readFileSync(hookFile, 'utf8') : undefined;
+  const { file: hookFile, text: installedHook } = hookFileIn(location, 'pre-commit');
   return { repository, location, hookFile, installedHook, nodePath, env };
 }
 
@@ -57,36 +56,48 @@ export function firstExisting(context: HookContext, names: readonly string[]): s
     .find((file) => existsSync(file));
 }
 
-/**
- * The status of a manager that reads its configuration when the hook runs: git must run the
- * manager's hook, and the configuration must hold scopeguard's entries.
- */
-export function managerStatus(facts: {
-  manager: string;
-  configFile: string;
-  registered: boolean;
-  hookInstalled: boolean;
-  hookFile: string;
-  installCommand: string;
-}): HookCheck[] {
-  return [{ hook: guardedHooks.map((hook) => hook.name).join(' and '), status: statusOf(facts) }];
+/** The file git runs for `hook` in this worktree, and its text when there is one. */
+function hookFileIn(location: HooksLocation, hook: string): { file: string; text?: string } {
+  const file = path.join(location.dir, hook);
+  return { file, text: existsSync(file) ? readFileSync(file, 'utf8') : undefined };
 }
 
-function statusOf(facts: Parameters<typeof managerStatus>[0]): HookStatus {
-  if (!facts.registered) {
+/** What decides a manager's status, one guarded hook at a time. */
+interface ManagerFacts {
+  manager: string;
+  configFile: string;
+  /** Whether the configuration holds scopeguard's entry for the hook. */
+  registered(hook: GuardedHook): boolean;
+  /** Whether the hook file git runs (its text) is the manager's and reaches scopeguard. */
+  runsManager(hook: GuardedHook, installed: string): boolean;
+  /** What installs the manager's hook file for the hook. */
+  installCommand(hook: GuardedHook): string;
+}
+
+/**
+ * The status of a manager that reads its configuration when the hook runs, for each guarded hook:
+ * git must run the manager's hook, and the configuration must hold scopeguard's entry.
+ */
+export function managerStatus(context: HookContext, facts: ManagerFacts): HookCheck[] {
+  return guardedHooks.map((hook) => ({ hook: hook.name, status: statusOf(context, facts, hook) }));
+}
+
+function statusOf(context: HookContext, facts: ManagerFacts, hook: GuardedHook): HookStatus {
+  if (!facts.registered(hook)) {
     return {
       active: false,
       detail: `${facts.configFile} does not run scopeguard: run \`scopeguard init\``,
     };
   }
-  if (!facts.hookInstalled) {
+  const { file, text } = hookFileIn(context.location, hook.name);
+  if (text === undefined || !facts.runsManager(hook, text) || !isExecutable(file)) {
     return {
       active: false,
-      detail: `${facts.configFile} runs scopeguard, but git does not run ${facts.manager}'s hook (${facts.hookFile}): run \`${facts.installCommand}\``,
+      detail: `${facts.configFile} runs scopeguard, but git does not run ${facts.manager}'s hook (${file}): run \`${facts.installCommand(hook)}\``,
     };
   }
   return {
     active: true,
-    detail: `${facts.manager} runs scopeguard from ${facts.configFile}, through ${facts.hookFile}`,
+    detail: `${facts.manager} runs scopeguard from ${facts.configFile}, through ${file}`,
   };
 }

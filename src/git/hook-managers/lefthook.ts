@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
-import { isExecutable } from '../hook-install.js';
 import {
   guardCommand,
   guardedHooks,
@@ -35,7 +34,7 @@ type LefthookConfig = Record<
 export const lefthook: HookManager = {
   name: 'lefthook',
   configFile: (context) => firstExisting(context, configNames),
-  runsHook: (context) => /\blefthook\b/.test(context.installedHook ?? ''),
+  runsHook: (context) => runsLefthook(context.installedHook ?? ''),
 
   async install(context) {
     const config = await editableConfig(context, this.configFile(context));
@@ -44,7 +43,7 @@ export const lefthook: HookManager = {
     for (const hook of missing)
       config.append(
         [hook.name, 'commands'],
-        `${hook.id}:\n  run: ${guardCommand(hook, localBinLauncher)}\n`,
+        `${hook.id}:\n  run: ${guardCommand(hook, localBinLauncher, 'lefthook')}\n`,
       );
     config.save();
     const actions = [`added scopeguard to ${config.file}`];
@@ -71,16 +70,20 @@ export const lefthook: HookManager = {
     const file =
       this.configFile(context) ?? path.join(context.repository.topLevel, configNames[0]!);
     const config = isYaml(file) ? await YamlLines.read(file) : undefined;
-    return managerStatus({
+    return managerStatus(context, {
       manager: this.name,
       configFile: file,
-      registered: config !== undefined && guardedHooks.every((hook) => registers(config, hook)),
-      hookInstalled: this.runsHook(context) && isExecutable(context.hookFile),
-      hookFile: context.hookFile,
-      installCommand: 'npx lefthook install',
+      registered: (hook) => config !== undefined && registers(config, hook),
+      runsManager: (_hook, installed) => runsLefthook(installed),
+      installCommand: () => 'npx lefthook install',
     });
   },
 };
+
+/** Whether a hook file is lefthook's. */
+function runsLefthook(installed: string): boolean {
+  return /\blefthook\b/.test(installed);
+}
 
 function isYaml(file: string): boolean {
   return /\.ya?ml$/.test(file);
@@ -91,7 +94,7 @@ async function editableConfig(context: HookContext, file: string | undefined): P
     return await YamlLines.create(path.join(context.repository.topLevel, configNames[0]!));
   if (!isYaml(file)) {
     throw new UsageError(
-      `${file}: scopeguard edits lefthook's YAML configuration only; add a \`${guardedHooks[0]!.name}\` command running \`${guardCommand(guardedHooks[0]!, localBinLauncher)}\` by hand (README, "Hook managers")`,
+      `${file}: scopeguard edits lefthook's YAML configuration only; add ${guardedHooks.map((hook) => `a \`${hook.name}\` command running \`${guardCommand(hook, localBinLauncher, 'lefthook')}\``).join(' and ')} by hand (README, "Hook managers")`,
       'config',
     );
   }

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { isExecutable } from '../hook-install.js';
 import { guardCommand, guardedHooks, runsGuardCommand, type GuardedHook } from './guarded-hooks.js';
 import { firstExisting, managerStatus, type HookManager } from './hook-manager.js';
 import { YamlLines } from './yaml-lines.js';
@@ -44,7 +43,9 @@ export const preCommitFramework: HookManager = {
       `added scopeguard to ${file}; commit it, the framework refuses to run while its configuration has unstaged changes`,
     ];
     if (!this.runsHook(context))
-      actions.push('git does not run the pre-commit framework yet: run `pre-commit install`');
+      actions.push(
+        `git does not run the pre-commit framework yet: run \`${installCommand(guardedHooks)}\``,
+      );
     return actions;
   },
 
@@ -71,13 +72,12 @@ export const preCommitFramework: HookManager = {
     const file = this.configFile(context) ?? path.join(context.repository.topLevel, configName);
     const config = await YamlLines.read(file);
     const repos = config === undefined ? [] : reposOf(config);
-    return managerStatus({
+    return managerStatus(context, {
       manager: this.name,
       configFile: file,
-      registered: guardedHooks.every((hook) => findHook(repos, runs(hook)) !== undefined),
-      hookInstalled: this.runsHook(context) && isExecutable(context.hookFile),
-      hookFile: context.hookFile,
-      installCommand: 'pre-commit install',
+      registered: (hook) => findHook(repos, runs(hook)) !== undefined,
+      runsManager: (_hook, installed) => installed.includes(hookMarker),
+      installCommand: (hook) => installCommand([hook]),
     });
   },
 };
@@ -114,13 +114,24 @@ function isOwnRepo(repo: FrameworkRepo): boolean {
   return repo?.repo === 'local' && Array.isArray(repo.hooks) && repo.hooks.some(isOwnHook);
 }
 
-/** A hook entry as `.pre-commit-hooks.yaml` declares it, the stage named for hooks after pre-commit. */
+/**
+ * A hook entry as `.pre-commit-hooks.yaml` declares it. The framework passes git's message file
+ * to a commit-msg hook as its one file name. Only hooks after pre-commit name their stage: the
+ * framework's own name for that stage changed (`commit`, then `pre-commit` from 3.2), and a hook
+ * without stages runs at each one the framework is installed for, so the guard also runs at
+ * commit-msg, where it finds the same staged files.
+ */
 export function hookEntry(hook: GuardedHook): string {
   const stage = hook.name === 'pre-commit' ? '' : `  stages: [${hook.name}]\n`;
   return (
     `- id: ${hook.id}\n  name: scopeguard ${hook.name}\n  entry: ${guardCommand(hook)}\n` +
-    `  language: system\n  pass_filenames: false\n  always_run: true\n${stage}`
+    `  language: system\n  pass_filenames: ${hook.passFilenames}\n  always_run: true\n${stage}`
   );
+}
+
+/** The command that installs the framework's hook file for each of `hooks`. */
+function installCommand(hooks: readonly GuardedHook[]): string {
+  return ['pre-commit install', ...hooks.map((hook) => `--hook-type ${hook.name}`)].join(' ');
 }
 
 function indent(entries: string[]): string {

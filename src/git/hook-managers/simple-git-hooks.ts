@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
-import { isExecutable } from '../hook-install.js';
 import { guardCommand, guardedHooks, localBinLauncher, runsGuardCommand } from './guarded-hooks.js';
 import {
   firstExisting,
@@ -18,6 +17,8 @@ const configNames = [
 ];
 const packageKey = 'simple-git-hooks';
 const reinstall = 'npx simple-git-hooks';
+/** The variable every hook file simple-git-hooks writes checks first. */
+const skipVariable = 'SKIP_SIMPLE_GIT_HOOKS';
 
 /** A JSON configuration: the file, its text, and where in it the hooks object is. */
 interface JsonConfig {
@@ -37,7 +38,7 @@ export const simpleGitHooks: HookManager = {
   configFile: (context) =>
     firstExisting(context, configNames) ??
     (hasPackageHooks(context) ? packageFile(context) : undefined),
-  runsHook: (context) => context.installedHook?.includes('SKIP_SIMPLE_GIT_HOOKS') ?? false,
+  runsHook: (context) => context.installedHook?.includes(skipVariable) ?? false,
 
   async install(context) {
     const config = await readConfig(this.configFile(context) ?? packageFile(context));
@@ -47,7 +48,7 @@ export const simpleGitHooks: HookManager = {
     let text = config.text;
     for (const hook of missing) {
       const existing = config.hooks[hook.name];
-      const command = guardCommand(hook, localBinLauncher);
+      const command = guardCommand(hook, localBinLauncher, 'simpleGitHooks');
       const value =
         typeof existing === 'string' && existing.trim() !== ''
           ? `${command} && ${existing}`
@@ -66,7 +67,7 @@ export const simpleGitHooks: HookManager = {
     let text = config.text;
     for (const hook of guardedHooks) {
       const existing = config.hooks[hook.name];
-      const command = guardCommand(hook, localBinLauncher);
+      const command = guardCommand(hook, localBinLauncher, 'simpleGitHooks');
       if (existing === command) {
         text = applyEdits(text, modify(text, [...config.at, hook.name], undefined, formatOf(text)));
       } else if (typeof existing === 'string' && existing.startsWith(`${command} && `)) {
@@ -84,16 +85,14 @@ export const simpleGitHooks: HookManager = {
   async diagnose(context) {
     const file = this.configFile(context) ?? packageFile(context);
     const hooks = file.endsWith('.json') && existsSync(file) ? (await readConfig(file)).hooks : {};
-    return managerStatus({
+    return managerStatus(context, {
       manager: this.name,
       configFile: file,
-      registered: guardedHooks.every((hook) => runsGuardCommand(hooks[hook.name], hook)),
-      hookInstalled:
-        this.runsHook(context) &&
-        isExecutable(context.hookFile) &&
-        guardedHooks.some((hook) => runsGuardCommand(context.installedHook, hook)),
-      hookFile: context.hookFile,
-      installCommand: reinstall,
+      registered: (hook) => runsGuardCommand(hooks[hook.name], hook),
+      // simple-git-hooks copies the commands into the hook file, so it must hold scopeguard's.
+      runsManager: (hook, installed) =>
+        installed.includes(skipVariable) && runsGuardCommand(installed, hook),
+      installCommand: () => reinstall,
     });
   },
 };
@@ -117,7 +116,7 @@ function hasPackageHooks(context: HookContext): boolean {
 async function readConfig(file: string): Promise<JsonConfig> {
   if (!file.endsWith('.json')) {
     throw new UsageError(
-      `${file}: scopeguard edits simple-git-hooks' JSON configuration only; put \`${guardCommand(guardedHooks[0]!, localBinLauncher)}\` first in its \`pre-commit\` command by hand, then run \`${reinstall}\` (README, "Hook managers")`,
+      `${file}: scopeguard edits simple-git-hooks' JSON configuration only; put ${guardedHooks.map((hook) => `\`${guardCommand(hook, localBinLauncher, 'simpleGitHooks')}\` first in its \`${hook.name}\` command`).join(' and ')} by hand, then run \`${reinstall}\` (README, "Hook managers")`,
       'config',
     );
   }
