@@ -35,6 +35,8 @@ interface Manager {
   configFile: string;
   original: string;
   registered: string;
+  /** What init says to run so that git runs the manager's hooks. */
+  initAdvice: string;
   /** The command doctor must name, for each hook, when git does not run the manager's hook. */
   installCommands: Record<GitHookName, string>;
   /** Install (or, for simple-git-hooks, refresh) the manager's hooks the way its users do. */
@@ -90,6 +92,8 @@ repos:
       always_run: true
       stages: [commit-msg]
 `,
+    initAdvice:
+      'git does not run the pre-commit framework for pre-commit and commit-msg yet: run `pre-commit install --hook-type pre-commit --hook-type commit-msg`',
     installCommands: {
       'pre-commit': 'pre-commit install --hook-type pre-commit',
       'commit-msg': 'pre-commit install --hook-type commit-msg',
@@ -128,6 +132,7 @@ commit-msg:
     scopeguard-trailer:
       run: PATH=node_modules/.bin:$PATH scopeguard commit-msg {1}
 `,
+    initAdvice: 'git does not run lefthook yet: run `npx lefthook install`',
     installCommands: { 'pre-commit': 'npx lefthook install', 'commit-msg': 'npx lefthook install' },
     install: (root, env) => runManager(root, env, process.execPath, [lefthookBin, 'install']),
   },
@@ -154,6 +159,7 @@ commit-msg:
     }
 }
 `,
+    initAdvice: 'run `npx simple-git-hooks` to install the hook',
     installCommands: { 'pre-commit': 'npx simple-git-hooks', 'commit-msg': 'npx simple-git-hooks' },
     install: (root, env) => runManager(root, env, process.execPath, [simpleGitHooksBin]),
   },
@@ -190,6 +196,7 @@ describe.each(managers)('$name', (manager) => {
       const first = await runCli(['init'], { cwd: root });
       expect(first.code, first.stderr).toBe(0);
       expect(first.stdout).toContain(`scopeguard: added scopeguard to ${file}`);
+      expect(first.stdout).toContain(manager.initAdvice);
       expect(configOf(root)).toBe(manager.registered);
       const second = await runCli(['init'], { cwd: root });
       expect(second.stdout).toContain(`scopeguard: ${file} already runs scopeguard`);

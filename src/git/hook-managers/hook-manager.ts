@@ -57,7 +57,7 @@ export function firstExisting(context: HookContext, names: readonly string[]): s
 }
 
 /** The file git runs for `hook` in this worktree, and its text when there is one. */
-function hookFileIn(location: HooksLocation, hook: string): { file: string; text?: string } {
+export function hookFileIn(location: HooksLocation, hook: string): { file: string; text?: string } {
   const file = path.join(location.dir, hook);
   return { file, text: existsSync(file) ? readFileSync(file, 'utf8') : undefined };
 }

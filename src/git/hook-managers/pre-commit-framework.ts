@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { guardCommand, guardedHooks, runsGuardCommand, type GuardedHook } from './guarded-hooks.js';
-import { firstExisting, managerStatus, type HookManager } from './hook-manager.js';
+import { firstExisting, hookFileIn, managerStatus, type HookManager } from './hook-manager.js';
 import { YamlLines } from './yaml-lines.js';
 
 const configName = '.pre-commit-config.yaml';
@@ -42,10 +42,16 @@ export const preCommitFramework: HookManager = {
     const actions = [
       `added scopeguard to ${file}; commit it, the framework refuses to run while its configuration has unstaged changes`,
     ];
-    if (!this.runsHook(context))
+    // A framework installed before this hook existed runs pre-commit alone.
+    const notRun = guardedHooks.filter(
+      (hook) => !(hookFileIn(context.location, hook.name).text?.includes(hookMarker) ?? false),
+    );
+    if (notRun.length > 0) {
+      const names = notRun.map((hook) => hook.name).join(' and ');
       actions.push(
-        `git does not run the pre-commit framework yet: run \`${installCommand(guardedHooks)}\``,
+        `git does not run the pre-commit framework for ${names} yet: run \`${installCommand(notRun)}\``,
       );
+    }
     return actions;
   },
 
