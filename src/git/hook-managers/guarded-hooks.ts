@@ -44,6 +44,7 @@ export const guardedHooks: readonly GuardedHook[] = [
 export function guardCommand(hook: GuardedHook, launcher = '', form?: ArgumentForm): string {
   return `${launcher}scopeguard ${hook.name}${form === undefined ? '' : hook.args[form]}`;
 }
+
 /**
  * How JavaScript managers (lefthook, simple-git-hooks) start scopeguard: their hooks run from the
  * top level with the user's PATH, which lacks the project's own node_modules/.bin, so the command
