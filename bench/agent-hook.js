@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { acquireLocks } from './lock-copies.js';
 import {
   benchEnv,
   withTempAndHolder,
@@ -42,10 +43,7 @@ async function runIn(tmp, holderPid) {
   const locked = makeRepository(path.join(tmp, 'locked'), env);
   const unlocked = makeRepository(path.join(tmp, 'unlocked'), env);
   progress(`agent-hook: acquiring ${lockCount} locks`);
-  for (let n = 1; n <= lockCount; n++) {
-    const lock = ['--name', `l${n}`, '--scope', `src/locked${n}`, '--pid', String(holderPid)];
-    run(process.execPath, [scopeguardBin, 'locks', 'acquire', ...lock], { cwd: locked, env });
-  }
+  acquireLocks(locked, env, holderPid, lockCount);
   const hook = (cwd, file) => [
     process.execPath,
     [scopeguardBin, 'agent-hook', '--agent', 'claude'],

@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { acquireLocks } from './lock-copies.js';
 import {
   benchEnv,
   format,
@@ -35,10 +36,7 @@ async function runIn(tmp, holderPid) {
   const unlocked = makeRepository(path.join(tmp, 'unlocked'), env);
   const locked = makeRepository(path.join(tmp, 'locked'), env);
   progress(`commit-msg: acquiring ${lockCount} locks`);
-  for (let n = 1; n <= lockCount; n++) {
-    const lock = ['--name', `l${n}`, '--scope', `src/locked${n}`, '--pid', String(holderPid)];
-    run(process.execPath, [scopeguardBin, 'locks', 'acquire', ...lock], { cwd: locked, env });
-  }
+  acquireLocks(locked, env, holderPid, lockCount);
   const ownEnv = { ...env, SCOPEGUARD_AS: 'l7' };
   // What git runs: the installed script, with the message file as its one argument.
   const hook = (cwd, hookEnv, message) => [

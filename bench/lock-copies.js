@@ -9,6 +9,17 @@ const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const scopeguardBin = path.join(repoRoot, 'bin', 'scopeguard.js');
 
 /**
+ * Acquire `count` locks in the repository `dir` through the CLI, as loops do, all held by
+ * `holderPid`: loop `l<n>` holds `src/locked<n>`.
+ */
+export function acquireLocks(dir, env, holderPid, count) {
+  for (let n = 1; n <= count; n++) {
+    const lock = ['--name', `l${n}`, '--scope', `src/locked${n}`, '--pid', String(holderPid)];
+    run(process.execPath, [scopeguardBin, 'locks', 'acquire', ...lock], { cwd: dir, env });
+  }
+}
+
+/**
  * Write one record per `{ name, scope }` (absolute scope entries) into the lock directory of the
  * repository `dir`, all held by `holderPid`: byte for byte what `locks acquire` writes, copied
  * from a record it wrote and then released.

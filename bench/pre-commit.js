@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeLockCopies } from './lock-copies.js';
+import { acquireLocks, writeLockCopies } from './lock-copies.js';
 import {
   benchEnv,
   withTempAndHolder,
@@ -50,10 +50,7 @@ async function runIn(tmp, holderPid) {
   const node = (cwd, ...args) => [process.execPath, args, { cwd, env }];
 
   progress(`pre-commit: acquiring ${lockCount} + ${manyLockCount} locks`);
-  for (let n = 1; n <= lockCount; n++) {
-    const lock = ['--name', `l${n}`, '--scope', `src/locked${n}`, '--pid', String(holderPid)];
-    run(...node(locked, scopeguardBin, 'locks', 'acquire', ...lock));
-  }
+  acquireLocks(locked, env, holderPid, lockCount);
   const manyLocks = Array.from({ length: manyLockCount }, (_, i) => ({
     name: `m${i + 1}`,
     scope: [path.join(many, `src/locked${i + 1}`)],
