@@ -359,6 +359,20 @@ describe('scopeguard check: case', () => {
     expect(insensitive.code).toBe(1);
     expect(conflictFiles(insensitive.stdout)).toEqual(['src/api/x.ts']);
   });
+
+  it('folds the case of a changed path too, against a scope in lower case', async () => {
+    const root = await guardedRepo({ 'Src/API/x.ts': 'x\n' });
+    await holdLock(root, 'refactor', ['src/api']);
+    writeFiles(root, { 'Src/API/x.ts': 'changed\n' });
+    git(root, 'add', '-A');
+    const sensitive = await runCli(['check', '--staged', '--format', 'json'], { cwd: root });
+    expect(sensitive.code).toBe(0);
+
+    git(root, 'config', 'core.ignorecase', 'true');
+    const insensitive = await runCli(['check', '--staged', '--format', 'json'], { cwd: root });
+    expect(insensitive.code).toBe(1);
+    expect(conflictFiles(insensitive.stdout)).toEqual(['Src/API/x.ts']);
+  });
 });
 
 // util-linux `script` runs a command on a pseudo-terminal, as a terminal emulator would.
