@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode, ScopeguardError } from '../../src/errors.js';
+import { ExitCode } from '../../src/errors.js';
 import { openSharedStore, type StoreSettings } from '../../src/store/open-store.js';
 import { repoRoot } from '../support/cli.js';
 import { pgUrl } from '../support/postgres.js';
 import { git, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
+import { rejection } from '../support/rejection.js';
 
 const probe = path.join(repoRoot, 'test', 'integration', 'workers', 'open-store-probe.mjs');
 
@@ -19,16 +20,6 @@ function openInProcess(settings: StoreSettings): {
   return JSON.parse(
     execFileSync(process.execPath, [probe, JSON.stringify(settings)], { encoding: 'utf8' }),
   );
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ScopeguardError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof ScopeguardError))
-    throw new Error(`expected a ScopeguardError: ${String(error)}`);
-  return error;
 }
 
 function directory() {

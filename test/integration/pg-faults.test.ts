@@ -17,6 +17,7 @@ import {
 } from '../support/postgres.js';
 import { eventually } from '../support/processes.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { rejection } from '../support/rejection.js';
 
 const schema = testSchema();
 let audited = false;
@@ -34,16 +35,6 @@ async function auditedSetup(options: { url?: string; leaseTtlMs?: number } = {})
     audited = true;
   }
   return { root, namespace, applicationName, open };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ScopeguardError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof ScopeguardError))
-    throw new Error(`expected a ScopeguardError: ${String(error)}`);
-  return error;
 }
 
 async function leaseRows(namespace: string) {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode, ScopeguardError } from '../../src/errors.js';
+import { ExitCode } from '../../src/errors.js';
 import { LockManager } from '../../src/lock/lock-manager.js';
 import type { LockStore } from '../../src/lock/lock-store.js';
 import { schemaVersion } from '../../src/store/pg-schema.js';
@@ -13,6 +13,7 @@ import {
 } from '../support/postgres.js';
 import { eventually, killHard, startIdleProcess } from '../support/processes.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { rejection } from '../support/rejection.js';
 
 const schema = testSchema();
 
@@ -23,16 +24,6 @@ function manager(store: LockStore, root: string): LockManager {
 function acquired<T extends { acquired: boolean }>(result: T): Extract<T, { acquired: true }> {
   if (!result.acquired) throw new Error(`expected a grant, got ${JSON.stringify(result)}`);
   return result as Extract<T, { acquired: true }>;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ScopeguardError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof ScopeguardError))
-    throw new Error(`expected a ScopeguardError: ${String(error)}`);
-  return error;
 }
 
 describe.skipIf(!pgAvailable)('PostgreSQL store', () => {
