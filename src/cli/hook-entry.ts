@@ -10,7 +10,7 @@ import { runInProcess } from './process-io.js';
  * its own copy of every module.
  */
 export async function runCli(argv: readonly string[]): Promise<void> {
-  const hook = hookCommand(argv[0]);
+  const hook = hookCommand(argv);
   if (hook) {
     await runInProcess((io) => commandOutcome(io, async () => (await hook())(argv.slice(1), io)));
     return;
