@@ -211,8 +211,12 @@ describe.skipIf(!pgAvailable)('PostgreSQL store', () => {
         ),
       );
       expect(results.every((result) => !('acquired' in result) || result.acquired)).toBe(true);
-      const versions = await adminQuery(`SELECT version FROM ${fresh}.schema_version`);
-      expect(versions).toEqual([{ version: schemaVersion }]);
+      const versions = await adminQuery(
+        `SELECT version FROM ${fresh}.schema_version ORDER BY version`,
+      );
+      expect(versions).toEqual(
+        Array.from({ length: schemaVersion }, (_, index) => ({ version: index + 1 })),
+      );
     } finally {
       await adminQuery(`DROP SCHEMA IF EXISTS ${fresh} CASCADE`);
     }
