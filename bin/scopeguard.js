@@ -24,7 +24,8 @@ const wrapperTail = '\n})';
  * wrote beside it (dist/hook.cache): compiling the bundle was about half of the hook's own work.
  * The cache belongs to one bundle: its first line names the build id the bundle ends with, so a
  * bundle rebuilt without it never meets an old cache. A cache V8 rejects (another node version,
- * other V8 flags, a damaged file) costs a normal compile and nothing else. `vm.Script` rather
+ * other V8 flags, a cut-short or foreign file) costs a normal compile and nothing else; V8 checks
+ * a cache's header, not every byte of its payload, so the build renames a whole one into place. `vm.Script` rather
  * than `vm.compileFunction`, because only a script can write its cache after a run, when the
  * functions the run compiled are in it (the build does that, scripts/hook-code-cache.js). The
  * bundle's `require` resolves from dist/, as if node had loaded it; `module.constructor` is
@@ -32,8 +33,8 @@ const wrapperTail = '\n})';
  * module loader it drags in stay unloaded.
  */
 function loadHookBundle() {
-  // The bundle is ASCII (esbuild escapes the rest), so latin1 reads it without UTF-8 decoding.
-  const source = fs.readFileSync(hookBundle, 'latin1');
+  // As UTF-8, the read node's own module loader makes, in C++ (latin1 takes a slower JS path).
+  const source = fs.readFileSync(hookBundle, 'utf8');
   const script = new vm.Script(wrapperHead + source + wrapperTail, {
     filename: hookBundle,
     cachedData: matchingCache(source),

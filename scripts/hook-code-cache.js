@@ -7,7 +7,7 @@
 // was made with.
 import { Buffer } from 'node:buffer';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,10 +29,11 @@ async function runOnce(buildId, argv) {
   const { exports, script } = loadHookBundle();
   await exports.runHookCommand(argv);
   if (process.exitCode) throw new Error(`${argv.join(' ')} exited ${process.exitCode}`);
-  writeFileSync(
-    hookCodeCache,
-    Buffer.concat([Buffer.from(`${buildId}\n`), script.createCachedData()]),
-  );
+  // Renamed into place: V8 checks a cache's header, not its payload, so a half-written one must
+  // never be read.
+  const partial = `${hookCodeCache}.${process.pid}.tmp`;
+  writeFileSync(partial, Buffer.concat([Buffer.from(`${buildId}\n`), script.createCachedData()]));
+  renameSync(partial, hookCodeCache);
 }
 
 async function writeCache(buildId) {

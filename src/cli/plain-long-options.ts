@@ -1,6 +1,9 @@
-/** Options in node's parseArgs terms: a type, whether it repeats, a default. */
+/** Options in node's parseArgs terms; short names are left to parseArgs. */
 export type PlainOptions = Readonly<
-  Record<string, { type: 'string' | 'boolean'; multiple?: boolean; default?: string }>
+  Record<
+    string,
+    { type: 'string' | 'boolean'; multiple?: boolean; default?: string; short?: string }
+  >
 >;
 
 /**
