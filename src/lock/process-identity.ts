@@ -1,6 +1,5 @@
 import { builtin } from '../builtin.js';
 import { readFileSync, readlinkSync } from 'node:fs';
-import { hostname } from 'node:os';
 
 /** How a process is identified beyond its pid, so that a reused pid is recognised. */
 export interface ProcessStart {
@@ -26,7 +25,7 @@ let cachedOwnStart: ProcessStart | undefined;
 
 /** The host name written into records and compared when judging them; asked once per run. */
 export function currentHost(): string {
-  return (cachedHost ??= hostname());
+  return (cachedHost ??= builtin('node:os').hostname());
 }
 
 /**
