@@ -31,7 +31,8 @@ export interface RecordFile {
   file: string;
   record: LockRecord;
   text: string;
-  ino: number;
+  /** The file's inode, when the read learned it (a listed regular file is read without fstat). */
+  ino: number | undefined;
 }
 
 /** A `*.lock` entry that could not be used, with the reason. */
@@ -71,9 +72,13 @@ function readRecordLevel(runningDir: string, folder: string, reads: RecordRead[]
       problem: { stem, file: path.join(runningDir, name), reason, blocking: true },
     });
   };
-  const dir = path.join(runningDir, folder);
-  for (const entry of listDirectory(dir, folder !== '')) {
-    const kind = entryKind(dir, entry);
+  // `runningDir` is normal and a listed name is never `.` or `..` and holds no `/`: joining by
+  // string gives what path.join gives, without normalising each of thousands of paths again.
+  const prefix = `${runningDir}/${folder}`;
+  const entries = listDirectory(folder === '' ? runningDir : prefix, folder !== '');
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index]!;
+    const kind = entryKind(prefix, entry);
     if (kind === undefined) continue;
     const name = decodeUtf8(entry.name);
     if (name === undefined) {
@@ -83,7 +88,7 @@ function readRecordLevel(runningDir: string, folder: string, reads: RecordRead[]
       );
     } else if (kind === 'record') {
       if (folder + name === sentinelName) continue;
-      const read = readRecordFile(runningDir, folder + name);
+      const read = readRecord(folder + name, prefix + name, entry.isFile());
       if (!('gone' in read)) reads.push(read);
     } else if (kind === 'linked folder') {
       problem(
@@ -104,18 +109,34 @@ function readRecordLevel(runningDir: string, folder: string, reads: RecordRead[]
 }
 
 /**
- * What an entry of `dir` is to readers: a record (a `*.lock` name, whatever the file), a folder,
- * a symlink to a folder, or none of these (temp files, say), which readers pass over.
+ * What an entry of the folder `prefix` (ending in `/`) is to readers: a record (a `*.lock` name,
+ * whatever the file), a folder, a symlink to a folder, or none of these (temp files, say), which
+ * readers pass over.
  */
 function entryKind(
-  dir: string,
+  prefix: string,
   entry: Dirent<Buffer>,
 ): 'record' | 'folder' | 'linked folder' | undefined {
-  if (entry.name.toString('latin1').endsWith(lockSuffix)) return 'record';
+  if (hasLockSuffix(entry.name)) return 'record';
   if (entry.isDirectory()) return 'folder';
-  if (entry.isSymbolicLink() && isFolder(Buffer.concat([Buffer.from(`${dir}/`), entry.name])))
+  if (entry.isSymbolicLink() && isFolder(Buffer.concat([Buffer.from(prefix), entry.name])))
     return 'linked folder';
   return undefined;
+}
+
+const lockSuffixBytes = Buffer.from(lockSuffix);
+
+/**
+ * Whether a listed name ends in `.lock`, told from its bytes (it need not be UTF-8) one by one:
+ * `Buffer.compare` would validate its four offsets, an allocation each, for every entry.
+ */
+function hasLockSuffix(name: Buffer): boolean {
+  const start = name.length - lockSuffixBytes.length;
+  if (start < 0) return false;
+  for (let index = 0; index < lockSuffixBytes.length; index++) {
+    if (name[start + index] !== lockSuffixBytes[index]) return false;
+  }
+  return true;
 }
 
 function listDirectory(dir: string, nested: boolean): Dirent<Buffer>[] {
@@ -139,14 +160,24 @@ function listDirectory(dir: string, nested: boolean): Dirent<Buffer>[] {
  * a bad record; a record that vanished meanwhile (released) is reported as gone.
  */
 export function readRecordFile(runningDir: string, name: string): ReadOutcome {
-  const file = path.join(runningDir, name);
-  const problem = (reason: string, blocking = true): ReadOutcome => ({
-    ok: false,
-    problem: { stem: instanceOfRecord(name), file, reason, blocking },
-  });
+  return readRecord(name, path.join(runningDir, name), false);
+}
+
+/**
+ * `readRecordFile` for the record `name` (relative to `.running/`) at `file`. When the directory listing said it is a
+ * regular file (`listedAsFile`) it is read straight away, without the fstat that Node builds four
+ * `Date`s for; a read that finds nothing, or fills the buffer, is looked at with fstat after all,
+ * so an entry swapped for another kind of file meanwhile is still named for what it is.
+ */
+function readRecord(name: string, file: string, listedAsFile: boolean): ReadOutcome {
   // O_NOFOLLOW guards the last part of the path only: a folder swapped for a symlink is not read.
-  if (name.includes('/') && isSymlink(path.dirname(file)))
-    return problem('lies in a symbolic link to a folder, which scopeguard does not follow');
+  if (name.includes('/') && isSymlink(path.dirname(file))) {
+    return recordProblem(
+      name,
+      file,
+      'lies in a symbolic link to a folder, which scopeguard does not follow',
+    );
+  }
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -156,33 +187,53 @@ export function readRecordFile(runningDir: string, name: string): ReadOutcome {
     if (code === 'ELOOP' || isSymlink(file)) {
       // Python follows it, and skips it only when it leads nowhere.
       return targetExists(file)
-        ? problem('is a symbolic link, not a record')
-        : problem('is a symbolic link to nothing', false);
+        ? recordProblem(name, file, 'is a symbolic link, not a record')
+        : recordProblem(name, file, 'is a symbolic link to nothing', false);
     }
-    return problem(`cannot be opened (${code ?? String(error)})`);
+    return recordProblem(name, file, `cannot be opened (${code ?? String(error)})`);
   }
   try {
+    if (listedAsFile) {
+      const buffer = readBuffer(0);
+      const length = readSync(fd, buffer, 0, buffer.length, 0);
+      if (length > 0 && length < buffer.length)
+        return parsedRecord(name, file, buffer.subarray(0, length), undefined);
+    }
     const stat = fstatSync(fd);
-    if (stat.isDirectory()) return problem('is a directory, not a record');
-    if (!stat.isFile()) return problem('is not a regular file');
+    if (stat.isDirectory()) return recordProblem(name, file, 'is a directory, not a record');
+    if (!stat.isFile()) return recordProblem(name, file, 'is not a regular file');
     if (stat.size > maxRecordBytes)
-      return problem(`is ${stat.size} bytes, too large to be a record`);
+      return recordProblem(name, file, `is ${stat.size} bytes, too large to be a record`);
     const buffer = readBuffer(stat.size + 1);
     const length = readSync(fd, buffer, 0, stat.size + 1, 0);
-    if (length > stat.size) return problem('grew while being read');
-    const text = decodeUtf8(buffer.subarray(0, length));
-    if (text === undefined) return problem('is not valid UTF-8 text');
-    const parsed = parseLockRecord(text);
-    if (!parsed.ok) return problem(parsed.reason, parsed.blocking);
-    const stem = instanceOfRecord(name, parsed.record);
-    return { ok: true, value: { stem, name, file, record: parsed.record, text, ino: stat.ino } };
+    if (length > stat.size) return recordProblem(name, file, 'grew while being read');
+    return parsedRecord(name, file, buffer.subarray(0, length), stat.ino);
   } catch (error) {
     const code = errnoCode(error);
-    if (code === 'EISDIR') return problem('is a directory, not a record');
-    return problem(`cannot be read (${code ?? String(error)})`);
+    if (code === 'EISDIR') return recordProblem(name, file, 'is a directory, not a record');
+    return recordProblem(name, file, `cannot be read (${code ?? String(error)})`);
   } finally {
     closeSync(fd);
   }
+}
+
+/** The record in the bytes read from `file`, or why they are not one. */
+function parsedRecord(
+  name: string,
+  file: string,
+  bytes: Uint8Array,
+  ino: number | undefined,
+): ReadOutcome {
+  const text = decodeUtf8(bytes);
+  if (text === undefined) return recordProblem(name, file, 'is not valid UTF-8 text');
+  const parsed = parseLockRecord(text);
+  if (!parsed.ok) return recordProblem(name, file, parsed.reason, parsed.blocking);
+  const stem = instanceOfRecord(name, parsed.record);
+  return { ok: true, value: { stem, name, file, record: parsed.record, text, ino } };
+}
+
+function recordProblem(name: string, file: string, reason: string, blocking = true): ReadOutcome {
+  return { ok: false, problem: { stem: instanceOfRecord(name), file, reason, blocking } };
 }
 
 let sharedBuffer: Buffer | undefined;
@@ -241,10 +292,18 @@ function escapeBytes(bytes: Buffer): string {
     .join('');
 }
 
-/** True when the file still holds exactly what was read earlier (same inode, same bytes). */
+/**
+ * True when the file still holds exactly what was read earlier: the same bytes, and the same inode
+ * when the earlier read learned it. A holder is judged by the bytes alone, so a record replaced by
+ * an identical copy meanwhile is judged alike.
+ */
 export function isUnchanged(runningDir: string, earlier: RecordFile): boolean {
   const now = readRecordFile(runningDir, earlier.name);
-  return now.ok && now.value.ino === earlier.ino && now.value.text === earlier.text;
+  return (
+    now.ok &&
+    now.value.text === earlier.text &&
+    (earlier.ino === undefined || now.value.ino === earlier.ino)
+  );
 }
 
 /**
