@@ -68,9 +68,16 @@ function parsedOrUndefined(text: string): unknown {
 function nestingOf(value: unknown, depth: number): number {
   if (typeof value !== 'object' || value === null || depth > maxNesting) return depth;
   let deepest = depth + 1;
-  for (const item of Array.isArray(value) ? value : Object.values(value)) {
-    deepest = Math.max(deepest, nestingOf(item, depth + 1));
-    if (deepest > maxNesting) break;
+  // Indexed and for-in loops: no array of values or iterator is allocated per parsed record.
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length && deepest <= maxNesting; index++)
+      deepest = Math.max(deepest, nestingOf(value[index], depth + 1));
+  } else {
+    const fields = value as Record<string, unknown>;
+    for (const key in fields) {
+      deepest = Math.max(deepest, nestingOf(fields[key], depth + 1));
+      if (deepest > maxNesting) break;
+    }
   }
   return deepest;
 }
