@@ -367,8 +367,13 @@ export class FileLockStore implements LockStore {
   ): LiveLock {
     // Records we and Python write hold resolved absolute paths already; other writers' entries
     // are normalised (relative to the project root, no `//`, `.`, `..` or trailing `/`).
-    const scope = file.record.scope.map((entry) => normalise(entry, this.projectRoot));
-    return { instance: file.stem, location: file.file, record: { ...file.record, scope } };
+    const { record } = file;
+    const scope = normalisedEntries(record.scope, (entry) => normalise(entry, this.projectRoot));
+    return {
+      instance: file.stem,
+      location: file.file,
+      record: scope === record.scope ? record : { ...record, scope },
+    };
   }
 
   /**
@@ -421,6 +426,20 @@ export class FileLockStore implements LockStore {
   private recordPath(instance: string): string {
     return path.join(this.runningDir, flatRecordName(instance));
   }
+}
+
+/**
+ * `entries` with `normalise` applied to each; the same array when that changes none, as for the
+ * records we and Python write, so a scan of thousands copies no record.
+ */
+function normalisedEntries(entries: string[], normalise: (entry: string) => string): string[] {
+  let changed: string[] | undefined;
+  for (let index = 0; index < entries.length; index++) {
+    const entry = normalise(entries[index]!);
+    if (changed === undefined && entry !== entries[index]) changed = entries.slice(0, index);
+    changed?.push(entry);
+  }
+  return changed ?? entries;
 }
 
 /** A scope entry made absolute against the project root without touching the disk. */
