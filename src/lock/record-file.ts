@@ -2,7 +2,6 @@ import { builtin } from '../builtin.js';
 import {
   closeSync,
   constants,
-  type Dirent,
   fstatSync,
   linkSync,
   lstatSync,
@@ -31,7 +30,7 @@ export interface RecordFile {
   file: string;
   record: LockRecord;
   text: string;
-  /** The file's inode, when the read learned it (a listed regular file is read without fstat). */
+  /** The file's inode, when the read learned it (a scan reads records without fstat). */
   ino: number | undefined;
 }
 
@@ -50,12 +49,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * judge the same set; and the records one folder down that today's little-loops writes for ids
  * with `/` (`generated/task.lock`), which its own glob misses. Names that are not UTF-8 are
  * reported (Python reads them; we cannot name them). Our temp files end in `.tmp`, so they are
- * never among them.
+ * never among them. Each read is handed to `onRead` as it is made, so a caller can keep only what
+ * it needs of each.
  */
-export function readRecordDirectory(runningDir: string): RecordRead[] {
-  const reads: RecordRead[] = [];
-  readRecordLevel(runningDir, '', reads);
-  return reads;
+export function readRecordDirectory(runningDir: string, onRead: (read: RecordRead) => void): void {
+  readRecordLevel(runningDir, '', onRead);
 }
 
 /**
@@ -63,11 +61,15 @@ export function readRecordDirectory(runningDir: string): RecordRead[] {
  * when it is `.running/`'s own child; a deeper one, or a symlink to a folder, is reported instead:
  * records may hide in it that we do not read, so no scope is granted while it is there.
  */
-function readRecordLevel(runningDir: string, folder: string, reads: RecordRead[]): void {
+function readRecordLevel(
+  runningDir: string,
+  folder: string,
+  onRead: (read: RecordRead) => void,
+): void {
   const problem = (shown: string, reason: string): void => {
     const name = folder + shown;
     const stem = name.endsWith(lockSuffix) ? name.slice(0, -lockSuffix.length) : name;
-    reads.push({
+    onRead({
       ok: false,
       problem: { stem, file: path.join(runningDir, name), reason, blocking: true },
     });
@@ -80,27 +82,29 @@ function readRecordLevel(runningDir: string, folder: string, reads: RecordRead[]
     const entry = entries[index]!;
     const kind = entryKind(prefix, entry);
     if (kind === undefined) continue;
-    const name = decodeUtf8(entry.name);
-    if (name === undefined) {
+    if (typeof entry !== 'string') {
       problem(
-        escapeBytes(entry.name),
+        escapeBytes(entry),
         'has a file name that is not valid UTF-8, so scopeguard cannot judge it: rename it',
       );
-    } else if (kind === 'record') {
-      if (folder + name === sentinelName) continue;
-      const read = readRecord(folder + name, prefix + name, entry.isFile());
-      if (!('gone' in read)) reads.push(read);
+      continue;
+    }
+    const name = folder + entry;
+    if (kind === 'record') {
+      if (name === sentinelName) continue;
+      const read = readRecord(name, prefix + entry, false);
+      if (!('gone' in read)) onRead(read);
     } else if (kind === 'linked folder') {
       problem(
-        name,
+        entry,
         'is a symbolic link to a folder, which scopeguard does not follow (records in it would ' +
           'live outside the lock directory): replace it with a real folder or remove it',
       );
     } else if (folder === '') {
-      readRecordLevel(runningDir, `${name}/`, reads);
+      readRecordLevel(runningDir, `${entry}/`, onRead);
     } else {
       problem(
-        name,
+        entry,
         `is a folder nested deeper than instance ids go (at most ${maxIdParts - 1} "/"), so ` +
           'scopeguard does not read the records in it: move them up or remove the folder',
       );
@@ -111,38 +115,38 @@ function readRecordLevel(runningDir: string, folder: string, reads: RecordRead[]
 /**
  * What an entry of the folder `prefix` (ending in `/`) is to readers: a record (a `*.lock` name,
  * whatever the file), a folder, a symlink to a folder, or none of these (temp files, say), which
- * readers pass over.
+ * readers pass over. Only names that are not records cost a system call.
  */
 function entryKind(
   prefix: string,
-  entry: Dirent<Buffer>,
+  entry: string | Buffer,
 ): 'record' | 'folder' | 'linked folder' | undefined {
-  if (hasLockSuffix(entry.name)) return 'record';
-  if (entry.isDirectory()) return 'folder';
-  if (entry.isSymbolicLink() && isFolder(Buffer.concat([Buffer.from(prefix), entry.name])))
-    return 'linked folder';
+  const name = typeof entry === 'string' ? entry : entry.toString('latin1');
+  if (name.endsWith(lockSuffix)) return 'record';
+  const file =
+    typeof entry === 'string' ? prefix + entry : Buffer.concat([Buffer.from(prefix), entry]);
+  const stat = lstatSync(file, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) return 'folder';
+  if (stat?.isSymbolicLink() && isFolder(file)) return 'linked folder';
   return undefined;
 }
 
-const lockSuffixBytes = Buffer.from(lockSuffix);
-
 /**
- * Whether a listed name ends in `.lock`, told from its bytes (it need not be UTF-8) one by one:
- * `Buffer.compare` would validate its four offsets, an allocation each, for every entry.
+ * The names in `dir`: as text, or as bytes where a name is not UTF-8. Listing names as text costs
+ * a fraction of listing bytes or file types; a name that is not UTF-8 comes back holding U+FFFD,
+ * and only then is the folder listed again as bytes, to tell such names apart.
  */
-function hasLockSuffix(name: Buffer): boolean {
-  const start = name.length - lockSuffixBytes.length;
-  if (start < 0) return false;
-  for (let index = 0; index < lockSuffixBytes.length; index++) {
-    if (name[start + index] !== lockSuffixBytes[index]) return false;
-  }
-  return true;
+function listDirectory(dir: string, nested: boolean): (string | Buffer)[] {
+  const names = listNames(dir, nested, () => readdirSync(dir));
+  if (!names.some((name) => name.includes('\uFFFD'))) return names;
+  return listNames(dir, nested, () => readdirSync(dir, { encoding: 'buffer' })).map(
+    (bytes) => decodeUtf8(bytes) ?? bytes,
+  );
 }
 
-function listDirectory(dir: string, nested: boolean): Dirent<Buffer>[] {
+function listNames<T>(dir: string, nested: boolean, list: () => T[]): T[] {
   try {
-    // File types come with the names, so telling records from folders costs no further calls.
-    return readdirSync(dir, { encoding: 'buffer', withFileTypes: true });
+    return list();
   } catch (error) {
     const code = errnoCode(error);
     // A folder of nested records replaced by a file since it was listed holds none.
@@ -160,16 +164,16 @@ function listDirectory(dir: string, nested: boolean): Dirent<Buffer>[] {
  * a bad record; a record that vanished meanwhile (released) is reported as gone.
  */
 export function readRecordFile(runningDir: string, name: string): ReadOutcome {
-  return readRecord(name, path.join(runningDir, name), false);
+  return readRecord(name, path.join(runningDir, name), true);
 }
 
 /**
- * `readRecordFile` for the record `name` (relative to `.running/`) at `file`. When the directory listing said it is a
- * regular file (`listedAsFile`) it is read straight away, without the fstat that Node builds four
- * `Date`s for; a read that finds nothing, or fills the buffer, is looked at with fstat after all,
- * so an entry swapped for another kind of file meanwhile is still named for what it is.
+ * `readRecordFile` for the record `name` (relative to `.running/`) at `file`. Without `withInode`
+ * a record that fits one read of the shared buffer is parsed straight away, without the fstat
+ * that Node builds four `Date`s for (and that tells the inode); whatever else the file turns out
+ * to be is then looked at with fstat after all, and named as before.
  */
-function readRecord(name: string, file: string, listedAsFile: boolean): ReadOutcome {
+function readRecord(name: string, file: string, withInode: boolean): ReadOutcome {
   // O_NOFOLLOW guards the last part of the path only: a folder swapped for a symlink is not read.
   if (name.includes('/') && isSymlink(path.dirname(file))) {
     return recordProblem(
@@ -193,12 +197,8 @@ function readRecord(name: string, file: string, listedAsFile: boolean): ReadOutc
     return recordProblem(name, file, `cannot be opened (${code ?? String(error)})`);
   }
   try {
-    if (listedAsFile) {
-      const buffer = readBuffer(0);
-      const length = readSync(fd, buffer, 0, buffer.length, 0);
-      if (length > 0 && length < buffer.length)
-        return parsedRecord(name, file, buffer.subarray(0, length), undefined);
-    }
+    const quick = withInode ? undefined : quickRecord(fd, name, file);
+    if (quick !== undefined) return quick;
     const stat = fstatSync(fd);
     if (stat.isDirectory()) return recordProblem(name, file, 'is a directory, not a record');
     if (!stat.isFile()) return recordProblem(name, file, 'is not a regular file');
@@ -215,6 +215,20 @@ function readRecord(name: string, file: string, listedAsFile: boolean): ReadOutc
   } finally {
     closeSync(fd);
   }
+}
+
+/** The record read from `fd` at once, when one read of the shared buffer holds all of it. */
+function quickRecord(fd: number, name: string, file: string): ReadOutcome | undefined {
+  const buffer = readBuffer(0);
+  let length: number;
+  try {
+    length = readSync(fd, buffer, 0, buffer.length, 0);
+  } catch {
+    return undefined;
+  }
+  if (length === 0 || length === buffer.length) return undefined;
+  const read = parsedRecord(name, file, buffer.subarray(0, length), undefined);
+  return read.ok ? read : undefined;
 }
 
 /** The record in the bytes read from `file`, or why they are not one. */
