@@ -68,6 +68,11 @@ export class PgConnection {
     });
     // An idle connection whose server went away: the pool drops it and the next use reconnects.
     this.pool.on('error', () => undefined);
+    // A session ended between two statements is reported to its client as an 'error' event; the
+    // next statement fails anyway (and is retried), so the event needs only a listener, and one
+    // for the client's whole life: the server's FATAL can arrive in the same read as the end of
+    // the login, before the code that asked for the connection has run.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   /**
@@ -111,18 +116,12 @@ export class PgConnection {
 
   private async once<T>(work: (client: PgClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    // A session killed between two statements is reported to the client as an 'error' event;
-    // the next statement fails anyway, so the event only needs a listener.
-    const ignore = () => undefined;
-    client.on('error', ignore);
     try {
       const result = await work(client);
-      client.removeListener('error', ignore);
       client.release();
       return result;
     } catch (error) {
-      // Released with an error, the client is ended and never reused; its socket may still
-      // report the terminated session afterwards, so the listener stays.
+      // Released with an error, the client is ended and never reused.
       client.release(error instanceof Error ? error : new Error(String(error)));
       throw error;
     }

@@ -6,6 +6,8 @@ import { ExitCode, ScopeguardError } from '../../src/errors.js';
 import { LockManager } from '../../src/lock/lock-manager.js';
 import type { PgLockStore } from '../../src/store/pg-lock-store.js';
 import { checkLeaseHistory, installLeaseAudit, leaseHistory } from '../support/lease-audit.js';
+import { runCli } from '../support/cli.js';
+import { clones } from '../support/clones.js';
 import { startPgProxy } from '../support/pg-proxy.js';
 import {
   adminQuery,
@@ -140,6 +142,24 @@ describe.skipIf(!pgAvailable)('faults of the shared store', () => {
     const rows = await leaseRows(namespace);
     expect(rows).toEqual([{ instance: result.lock.instance, token: result.lock.lease!.token }]);
     expect((await leaseHistory(schema, namespace)).length).toBe(1);
+  });
+
+  it('survives a session terminated in the same read that ended its login, and retries', async () => {
+    const proxy = await startPgProxy(pgUrl);
+    const [clone] = clones(1).clones as [string];
+    const joined = proxy.joinLoginToNextMessage();
+    const listing = runCli(
+      ['locks', 'list', '--store', proxy.url, '--namespace', uniqueName('login')],
+      { cwd: clone },
+    );
+    const terminated = await adminQuery('SELECT pg_terminate_backend($1) AS terminated', [
+      await joined,
+    ]);
+    expect(terminated).toEqual([{ terminated: true }]);
+    const listed = await listing;
+    expect(listed.stderr).toBe('');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^No live locks in /);
   });
 
   it('leaves nothing behind when a session is terminated inside the transaction', async () => {

@@ -18,6 +18,13 @@ export interface PgProxy {
    * reports and stays until terminated.
    */
   cutAt(cut: CutPoint): Promise<number>;
+  /**
+   * Hold back the next connection's first ReadyForQuery (its login done) and deliver it in one
+   * write with the server's next message; resolves with that session's server process. A test
+   * that terminates the session then has the server's FATAL arrive in the same read as the end of
+   * the login, as a loaded client reads them.
+   */
+  joinLoginToNextMessage(): Promise<number>;
   /** Stop relaying: every connection is dropped and new ones are refused. */
   stop(): Promise<void>;
 }
@@ -37,6 +44,7 @@ export async function startPgProxy(serverUrl: string): Promise<PgProxy> {
   const url = new URL(serverUrl);
   const target = { host: url.hostname, port: Number(url.port || 5432) };
   let pending: { cut: CutPoint; resolve: (pid: number) => void } | undefined;
+  let joinLogin: ((pid: number) => void) | undefined;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(target);
@@ -57,6 +65,9 @@ export async function startPgProxy(serverUrl: string): Promise<PgProxy> {
 
     let buffered = Buffer.alloc(0);
     let backendPid = 0;
+    let loggedIn = false;
+    let heldLogin: Buffer | undefined;
+    upstream.on('close', () => heldLogin && client.end(heldLogin));
     const seen = new Set<string>();
     upstream.on('data', (chunk: Buffer) => {
       buffered = Buffer.concat([buffered, chunk]);
@@ -81,6 +92,20 @@ export async function startPgProxy(serverUrl: string): Promise<PgProxy> {
           }
           seen.add(tag);
         }
+        if (heldLogin) {
+          client.write(Buffer.concat([heldLogin, message]));
+          heldLogin = undefined;
+          continue;
+        }
+        if (type === 'Z' && !loggedIn) {
+          loggedIn = true;
+          if (joinLogin) {
+            heldLogin = Buffer.from(message);
+            joinLogin(backendPid);
+            joinLogin = undefined;
+            continue;
+          }
+        }
         client.write(message);
       }
     });
@@ -92,6 +117,10 @@ export async function startPgProxy(serverUrl: string): Promise<PgProxy> {
     cutAt: (cut) =>
       new Promise((resolve) => {
         pending = { cut, resolve };
+      }),
+    joinLoginToNextMessage: () =>
+      new Promise((resolve) => {
+        joinLogin = resolve;
       }),
     async stop() {
       running.delete(proxy);
