@@ -100,10 +100,11 @@ async function changeSource(args: CheckArgs, io: Io): Promise<ChangeSource> {
 export function splitPathList(input: string): string[] {
   if (input.includes('\0')) return input.split('\0').filter((entry) => entry !== '');
   const lines = input.split('\n');
+  const crlf = input.includes('\r');
   const paths: string[] = [];
   lines.forEach((line, index) => {
     // Only a CR before an LF ends a line: the last line has none after it.
-    const path = index < lines.length - 1 && line.endsWith('\r') ? line.slice(0, -1) : line;
+    const path = crlf && index < lines.length - 1 && line.endsWith('\r') ? line.slice(0, -1) : line;
     if (path !== '') paths.push(path);
   });
   return paths;

@@ -67,6 +67,7 @@ export function findConflicts(
   const conflicts: Conflict[] = [];
   for (const file of paths) {
     const hits = ownersOf(fold(file), root);
+    if (hits.length === 0) continue;
     // Each lock once, with its first matching entry.
     const seen = new Set<LiveLock>();
     for (const { lock, entry } of hits) {
