@@ -1,14 +1,80 @@
 #!/usr/bin/env node
 'use strict';
 // CommonJS (bin/package.json says so): the hook commands, run on every commit and before every
-// agent edit, load one CommonJS bundle without node's ES module loader (src/cli/hook-entry.ts);
-// the other commands load the whole CLI, an ES module bundle, without compiling that one first.
-// Either bundle runs any command, so this list only decides speed. Node 22.1+ can cache compiled
-// code between runs, which matters for a hook; on older versions this is a no-op.
-require('node:module').enableCompileCache?.();
-const argv = process.argv.slice(2);
-if (['pre-commit', 'commit-msg', 'agent-hook'].includes(argv[0])) {
-  require('../dist/hook.cjs').runCli(argv);
-} else {
+// agent edit, load one CommonJS bundle, dist/hook.cjs, without node's ES module loader (see
+// src/cli/hook-entry.ts); so do `locks acquire` and `locks release`, which scripts run around
+// every piece of work (the hook bundle hands any spelling it does not read plainly back to the
+// whole CLI). Every other command loads the whole CLI, the ES module bundle dist/cli.js, without
+// compiling the hook bundle first. A command missing from either list runs from the whole CLI,
+// so these lists only decide speed.
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+
+const fastCommands = ['pre-commit', 'commit-msg', 'agent-hook', 'locks acquire', 'locks release'];
+
+const dist = path.join(__dirname, '..', 'dist');
+const hookBundle = path.join(dist, 'hook.cjs');
+const hookCodeCache = path.join(dist, 'hook.cache');
+
+// The source is compiled as node compiles a CommonJS module: one function of these parameters.
+const wrapperHead = '(function (exports, require, module, __filename, __dirname) {';
+const wrapperTail = '\n})';
+
+/**
+ * Load dist/hook.cjs as node's `require` would, but compiled with the V8 code cache the build
+ * wrote beside it (dist/hook.cache): compiling the bundle was about half of the hook's own work.
+ * The cache belongs to one bundle: its first line names the build id the bundle ends with, so a
+ * bundle rebuilt without it never meets an old cache. A cache V8 rejects (another node version,
+ * other V8 flags, a cut-short or foreign file) costs a normal compile and nothing else; V8 checks
+ * a cache's header, not every byte of its payload, so the build renames a whole one into place. `vm.Script` rather
+ * than `vm.compileFunction`, because only a script can write its cache after a run, when the
+ * functions the run compiled are in it (the build does that, scripts/hook-code-cache.js). The
+ * bundle's `require` resolves from dist/, as if node had loaded it; `module.constructor` is
+ * node's Module class, taken from this module so that the `node:module` builtin and the ES
+ * module loader it drags in stay unloaded.
+ */
+function loadHookBundle() {
+  // As UTF-8, the read node's own module loader makes, in C++ (latin1 takes a slower JS path).
+  const source = fs.readFileSync(hookBundle, 'utf8');
+  const script = new vm.Script(wrapperHead + source + wrapperTail, {
+    filename: hookBundle,
+    cachedData: matchingCache(source),
+  });
+  const Module = module.constructor;
+  const bundle = new Module(hookBundle, module);
+  bundle.filename = hookBundle;
+  bundle.paths = Module._nodeModulePaths(dist);
+  const bundleRequire = (id) => bundle.require(id);
+  script.runInThisContext()(bundle.exports, bundleRequire, bundle, hookBundle, dist);
+  bundle.loaded = true;
+  return { exports: bundle.exports, script };
+}
+
+/** The code cache's V8 data if it was written for this bundle's source, else undefined. */
+function matchingCache(source) {
+  let cache;
+  try {
+    cache = fs.readFileSync(hookCodeCache);
+  } catch {
+    return undefined;
+  }
+  const newline = cache.indexOf(10);
+  const buildId = newline > 0 ? cache.toString('latin1', 0, newline) : '';
+  return buildId !== '' && source.endsWith(`${buildId}\n`)
+    ? cache.subarray(newline + 1)
+    : undefined;
+}
+
+function main(argv) {
+  const fast = fastCommands.includes(argv[0]) || fastCommands.includes(`${argv[0]} ${argv[1]}`);
+  const ran = fast && loadHookBundle().exports.runHookCommand(argv);
+  if (ran) return;
+  // Node 22.1+ can cache compiled code between runs; on older versions this is a no-op.
+  require('node:module').enableCompileCache?.();
   import('../dist/cli.js').then(({ runCli }) => runCli(argv));
 }
+
+if (require.main === module) main(process.argv.slice(2));
+
+module.exports = { loadHookBundle, hookCodeCache, hookBundle };

@@ -7,6 +7,10 @@
 // in dist/chunks/, sharing one copy of every module with the entry: a second copy (tsc's) would
 // bring its own error classes, which the CLI would no longer recognise. pg must never load on the
 // directory-store path, so no static import may lead from dist/cli.js to it.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -14,6 +18,22 @@ import * as esbuild from 'esbuild';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const src = path.join(root, 'src');
 const outfile = path.join(root, 'dist', 'cli.js');
+const { hookCodeCache } = createRequire(import.meta.url)('../bin/scopeguard.js');
+
+/**
+ * `createRequire` in the hook bundle: the bundle's own `require`. Every caller passes
+ * import.meta.url, which in the bundle is the bundle's URL, so this is the function it asks for.
+ */
+const bundleRequire = {
+  name: 'bundle-require',
+  setup(build) {
+    build.onResolve({ filter: /^node:module$/ }, () => ({ path: 'module', namespace: 'bundle' }));
+    build.onLoad({ filter: /.*/, namespace: 'bundle' }, () => ({
+      contents: 'export const createRequire = () => require;',
+      loader: 'js',
+    }));
+  },
+};
 
 const result = await esbuild.build({
   entryPoints: { cli: path.join(src, 'cli', 'cli-entry.ts') },
@@ -50,17 +70,46 @@ while (pending.length > 0) {
 
 // The hook commands, everything they may load but packages, in one CommonJS file: node reads and
 // compiles it in one synchronous step. What they import dynamically (the shared store) is in the
-// file too, evaluated only when a run asks for it. import.meta.url, which finds packages, the
-// package root and dist/cli.js, becomes this file's URL.
-await esbuild.build({
+// file too, evaluated only when a run asks for it, and so are packages' dynamic imports, as
+// `require` calls: a script compiled from a code cache cannot import. import.meta.url, which finds
+// packages, the package root and dist/cli.js, becomes this file's URL, so every
+// `createRequire(import.meta.url)` is the bundle's own `require`, and the `node:module` builtin
+// (which loads node's ES module loader) is not loaded for it. The bundle ends with its build id,
+// which the code cache names (bin/scopeguard.js).
+const hookFile = path.join(root, 'dist', 'hook.cjs');
+rmSync(hookCodeCache, { force: true });
+const hook = await esbuild.build({
   entryPoints: [path.join(src, 'cli', 'hook-entry.ts')],
-  outfile: path.join(root, 'dist', 'hook.cjs'),
+  outfile: hookFile,
+  write: false,
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20.19',
+  supported: { 'dynamic-import': false },
   packages: 'external',
-  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [bundleRequire],
+  metafile: true,
+  // "use strict" first: the sources are modules, strict throughout, and a directive counts only
+  // at the very top, where the banner would otherwise push esbuild's own.
+  banner: {
+    js: "'use strict';\nconst importMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+  },
   define: { 'import.meta.url': 'importMetaUrl' },
   logLevel: 'warning',
+});
+for (const entry of Object.values(hook.metafile.outputs).flatMap((output) => output.imports)) {
+  if (entry.kind === 'dynamic-import') {
+    console.error(`bundle-cli: dist/hook.cjs imports ${entry.path} at run time; require it`);
+    process.exit(1);
+  }
+}
+const [bundle] = hook.outputFiles;
+const buildId = createHash('sha256').update(bundle.contents).digest('hex').slice(0, 32);
+writeFileSync(hookFile, `${bundle.text}// build ${buildId}\n`);
+
+// The code cache of the hook bundle, written by the bundle's own loader after the runs it speeds
+// up, so the functions those runs compile are in it.
+execFileSync(process.execPath, [path.join(root, 'scripts', 'hook-code-cache.js'), buildId], {
+  stdio: 'inherit',
 });

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { guardModes } from '../guard/guard-mode.js';
 import { UsageError } from '../errors.js';
 import type { GuardRequest } from '../guard/guard-session.js';
+import { parsePlainLongOptions } from './plain-long-options.js';
 
 /**
  * One flag of the guard: how node's parseArgs reads it on the hook path and what yargs shows in
@@ -82,25 +83,24 @@ type OwnFlags = Record<string, { type: 'string' | 'boolean'; default?: string }>
 
 /**
  * Parse a hook entry's arguments with node's own parseArgs rather than yargs: the hooks run on
- * every commit and every agent edit, and start-up time is most of their cost. The guard's flags
- * come from the tables above; `own` adds the entry's own.
+ * every commit and every agent edit, and start-up time is most of their cost. The plain arguments
+ * the installed hooks pass do not even load parseArgs. The guard's flags come from the tables
+ * above; `own` adds the entry's own.
  */
 export function parseHookArgs(command: string, argv: readonly string[], own: OwnFlags): HookArgs {
   const guard = Object.entries({ ...policyFlags, ...storeFlags }).map(
     ([name, flag]: [string, FlagDefinition]) =>
       [name, { type: flag.type, multiple: flag.multiple ?? false }] as const,
   );
+  const options = {
+    ...Object.fromEntries(guard),
+    ...own,
+    help: { type: 'boolean', short: 'h' },
+  } as const;
+  const plain = parsePlainLongOptions(argv, options);
+  if (plain) return plain;
   try {
-    return parseArgs({
-      args: [...argv],
-      options: {
-        ...Object.fromEntries(guard),
-        ...own,
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new UsageError(`${command}: ${(error as Error).message}`, 'usage');
   }

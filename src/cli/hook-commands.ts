@@ -1,4 +1,5 @@
 import type { Io } from './io.js';
+import { plainLockCommand } from './plain-lock-commands.js';
 
 export type Command = (argv: readonly string[], io: Io) => Promise<number>;
 
@@ -12,7 +13,13 @@ const hookCommands: Readonly<Record<string, () => Promise<Command>>> = {
   'agent-hook': async () => (await import('./agent-hook-command.js')).agentHook,
 };
 
-/** The hook command `name` names, or undefined for every other command. */
-export function hookCommand(name: string | undefined): (() => Promise<Command>) | undefined {
-  return name !== undefined && Object.hasOwn(hookCommands, name) ? hookCommands[name] : undefined;
+/**
+ * The command `argv` (without the node and script names) runs without the argument parser: a hook
+ * command, or `locks acquire` / `locks release` written the plain way; undefined for the rest.
+ * It is called with the words after the command name.
+ */
+export function hookCommand(argv: readonly string[]): (() => Promise<Command>) | undefined {
+  const name = argv[0];
+  if (name !== undefined && Object.hasOwn(hookCommands, name)) return hookCommands[name];
+  return plainLockCommand(argv);
 }

@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { builtin } from '../builtin.js';
 import { judgeHolder } from '../lock/holder-liveness.js';
 import type { LockManager } from '../lock/lock-manager.js';
 import type { LiveLock } from '../lock/lock-store.js';
@@ -24,7 +23,7 @@ export function startLeaseKeeper(
   const script = process.argv[1]!;
   const args = [script, 'store', 'keep', '--instance', lock.instance, '--token', lock.lease!.token];
   if (loopsDir !== undefined) args.push('--loops-dir', loopsDir);
-  const child = spawn(io.execPath, args, {
+  const child = builtin('node:child_process').spawn(io.execPath, args, {
     cwd: io.cwd,
     env: {
       ...io.env,
@@ -56,7 +55,8 @@ export async function keepWhileHolderLives(
     },
   });
   try {
-    while (!lost && judgeHolder(lock.record).alive) await sleep(holderPollMs);
+    while (!lost && judgeHolder(lock.record).alive)
+      await builtin('node:timers/promises').setTimeout(holderPollMs);
   } finally {
     await keeper.stop();
   }

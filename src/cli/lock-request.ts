@@ -1,7 +1,9 @@
 import type { Argv } from 'yargs';
 import type { LockManager } from '../lock/lock-manager.js';
 import type { AcquireResult } from '../lock/lock-store.js';
+import { yargsOptions } from './command-flags.js';
 import type { Io } from './io.js';
+import { lockRequestFlags } from './lock-flags.js';
 import { secondsOption } from './seconds-option.js';
 import { waitProgress } from './wait-progress.js';
 
@@ -17,34 +19,7 @@ export interface LockRequestArgs {
 
 /** The options that describe a lock request. */
 export function lockRequestOptions(yargs: Argv): Argv {
-  return yargs
-    .option('name', {
-      type: 'string',
-      demandOption: true,
-      describe: 'Loop name written into the record',
-    })
-    .option('scope', {
-      type: 'string',
-      array: true,
-      default: [],
-      describe:
-        'Paths the loop owns (directories own everything below); none means the whole project',
-    })
-    .option('instance', {
-      type: 'string',
-      describe:
-        'Record name (default: <name>-YYYYmmddTHHMMSS-<hex>, never used before; a fixed name can be reused after a reap, which the Python original can race)',
-    })
-    .option('singleton', {
-      type: 'boolean',
-      default: false,
-      describe: 'At most one live lock of this loop name',
-    })
-    .option('wait', {
-      type: 'number',
-      default: 0,
-      describe: 'Seconds to wait for the scope to become free',
-    });
+  return yargs.options(yargsOptions(lockRequestFlags));
 }
 
 /** Acquire as the arguments say, waiting with a progress line on a terminal. */

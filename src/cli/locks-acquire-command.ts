@@ -2,10 +2,12 @@ import { ExitCode } from '../errors.js';
 import { storeJson } from '../report/json-report.js';
 import { printableJson } from '../report/printable.js';
 import { defineCommand } from './command-context.js';
+import { yargsOptions } from './command-flags.js';
+import { acquireFlags } from './lock-flags.js';
 import { startLeaseKeeper } from './lease-keeper-process.js';
 import { defaultHolderPid } from './default-holder.js';
 import { describeConflict, reportProblems, reportReaped } from './lock-messages.js';
-import { acquireFromArgs, lockRequestOptions, type LockRequestArgs } from './lock-request.js';
+import { acquireFromArgs, type LockRequestArgs } from './lock-request.js';
 
 interface AcquireArgs extends LockRequestArgs {
   pid?: number;
@@ -15,19 +17,7 @@ interface AcquireArgs extends LockRequestArgs {
 export const locksAcquireCommand = defineCommand<AcquireArgs>({
   command: 'acquire',
   describe: 'Take a scope lock held by a long-lived process (prints the instance)',
-  builder: (yargs) =>
-    lockRequestOptions(yargs)
-      .option('pid', {
-        type: 'number',
-        describe:
-          'The holder process, which the lock lives as long as (default: the calling interactive shell; in scripts use --pid $$)',
-      })
-      .option('format', {
-        type: 'string',
-        choices: ['text', 'json'] as const,
-        default: 'text' as const,
-        describe: 'text: the instance; json: the instance, its store and the fencing token',
-      }),
+  builder: (yargs) => yargs.options(yargsOptions(acquireFlags)),
   async run(args, { io, openLocks }) {
     const pid = args.pid ?? defaultHolderPid(io);
     const { manager, location, shared } = await openLocks(args);

@@ -2,6 +2,8 @@ import { ExitCode, UsageError } from '../errors.js';
 import type { ReleaseOutcome } from '../lock/lock-store.js';
 import { describeHolder } from '../report/lock-summary.js';
 import { defineCommand } from './command-context.js';
+import { yargsOptions } from './command-flags.js';
+import { releaseFlags } from './lock-flags.js';
 import type { OutputStream } from './io.js';
 import { printable, quoted } from '../report/printable.js';
 
@@ -17,13 +19,7 @@ export const locksReleaseCommand = defineCommand<ReleaseArgs>({
   describe: 'Release a lock by instance, or every lock of a loop name',
   builder: (yargs) =>
     yargs
-      .option('instance', { type: 'string', describe: 'The record to release' })
-      .option('name', { type: 'string', describe: 'Release every lock of this loop name' })
-      .option('force', {
-        type: 'boolean',
-        default: false,
-        describe: 'Also release records held by live processes other than the caller',
-      })
+      .options(yargsOptions(releaseFlags))
       .conflicts('instance', 'name')
       .check((args) => {
         if (args.instance === undefined && args.name === undefined)

@@ -9,7 +9,7 @@ import type { Io } from './io.js';
  */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   return commandOutcome(io, async () => {
-    const hook = hookCommand(argv[0]);
+    const hook = hookCommand(argv);
     if (hook) return (await hook())(argv.slice(1), io);
     const { runParsedCommand } = await import('./cli-parser.js');
     return runParsedCommand(argv, io);

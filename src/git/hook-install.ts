@@ -17,35 +17,17 @@ import { isHuskyHooksPath, locateHooks } from './hooks-location.js';
 import type { Repository } from './repository.js';
 import { runGit } from './run-git.js';
 import { shellQuote } from '../shell-quote.js';
+import {
+  guardCommand,
+  guardedHooks,
+  scriptRunsGuard,
+  type GuardedHook,
+} from './hook-managers/guarded-hooks.js';
 
-/** A git hook `init` installs: the plain-git script `hooks/<name>`, or a line in `.husky/<name>`. */
-export interface GitHook {
-  name: 'pre-commit' | 'commit-msg';
-  /** A line that marks a plain-git hook file as ours. */
-  marker: string;
-  /** The line husky's `.husky/<name>` runs (husky puts node_modules/.bin on PATH). */
-  huskyCommand: string;
-  /** A line of a husky hook file that runs this hook's command, however it is spelled. */
-  huskyLinePattern: RegExp;
+/** The line `init` adds to husky's `.husky/<hook>` (husky puts node_modules/.bin on PATH). */
+function huskyLine(hook: GuardedHook): string {
+  return guardCommand(hook, '', 'shell');
 }
-
-/** The hooks `init` installs, `uninstall` removes and `doctor` checks, in that order. */
-export const gitHooks: readonly GitHook[] = [
-  {
-    name: 'pre-commit',
-    marker: 'scopeguard pre-commit hook',
-    huskyCommand: 'scopeguard pre-commit',
-    huskyLinePattern: /^[^#\n]*\bscopeguard(\.js)?['"]?\s+pre-commit\b/m,
-  },
-  {
-    // commit-msg rather than prepare-commit-msg: it sees the message as written, after the
-    // editor, so an emptied message still aborts the commit and no edit drops the trailer.
-    name: 'commit-msg',
-    marker: 'scopeguard commit-msg hook',
-    huskyCommand: 'scopeguard commit-msg "$1"',
-    huskyLinePattern: /^[^#\n]*\bscopeguard(\.js)?['"]?\s+commit-msg\b/m,
-  },
-];
 
 /** Where a pre-existing plain-git hook is kept and chained. */
 export const chainedSuffix = '.pre-scopeguard';
@@ -72,7 +54,7 @@ export async function installHooks(
     ? path.dirname(path.resolve(cwd, location.hooksPath!))
     : path.join(cwd, '.husky');
   if (huskyActive || existsSync(huskyDir)) {
-    const actions = gitHooks.map((hook) => addHuskyLine(path.join(huskyDir, hook.name), hook));
+    const actions = guardedHooks.map((hook) => addHuskyLine(path.join(huskyDir, hook.name), hook));
     if (!huskyActive) {
       actions.push(
         'husky is not active in this clone (core.hooksPath is not .husky/_): run `npx husky` to activate it',
@@ -80,15 +62,16 @@ export async function installHooks(
     }
     return actions;
   }
-  return gitHooks.map((hook) =>
+  return guardedHooks.map((hook) =>
     writePlainHook(path.join(location.dir, hook.name), hook, options.nodePath),
   );
 }
 
-function addHuskyLine(file: string, { huskyCommand, huskyLinePattern }: GitHook): string {
+function addHuskyLine(file: string, hook: GuardedHook): string {
   const existing = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-  if (existing !== undefined && huskyLinePattern.test(existing))
+  if (existing !== undefined && scriptRunsGuard(existing, hook))
     return `${file} already runs scopeguard`;
+  const huskyCommand = huskyLine(hook);
   const prefix =
     existing === undefined || existing === '' || existing.endsWith('\n')
       ? (existing ?? '')
@@ -99,7 +82,7 @@ function addHuskyLine(file: string, { huskyCommand, huskyLinePattern }: GitHook)
     : `added \`${huskyCommand}\` to ${file}`;
 }
 
-function writePlainHook(file: string, hook: GitHook, nodePath: string): string {
+function writePlainHook(file: string, hook: GuardedHook, nodePath: string): string {
   const root = packageRoot();
   const script = readFileSync(path.join(root, 'hooks', hook.name), 'utf8')
     .replaceAll('__SCOPEGUARD_STAGED_LIST__', stagedListCommand)
@@ -160,9 +143,10 @@ export interface HookStatus {
 /** Look at the hook git will really run in this worktree. */
 export async function inspectHook(
   repository: Repository,
-  { name, marker, huskyCommand, huskyLinePattern }: GitHook,
+  hook: GuardedHook,
   env?: NodeJS.ProcessEnv,
 ): Promise<HookStatus> {
+  const { name, marker } = hook;
   const location = await locateHooks(repository.topLevel, env);
   if (isHuskyHooksPath(location)) {
     // husky generates `.husky/_` and git-ignores it, so `git clean -xfd` takes it away: then git
@@ -178,9 +162,9 @@ export async function inspectHook(
       path.dirname(path.resolve(repository.topLevel, location.hooksPath!)),
       name,
     );
-    const runs = existsSync(file) && huskyLinePattern.test(readFileSync(file, 'utf8'));
+    const runs = existsSync(file) && scriptRunsGuard(readFileSync(file, 'utf8'), hook);
     return runs
-      ? { active: true, detail: `husky runs \`${huskyCommand}\` from ${file}` }
+      ? { active: true, detail: `husky runs \`${huskyLine(hook)}\` from ${file}` }
       : {
           active: false,
           detail: `husky is active but ${file} does not run scopeguard: run \`scopeguard init\``,
@@ -195,7 +179,7 @@ export async function inspectHook(
     return { active: false, detail: `no ${name} hook in ${location.dir}${hint}` };
   }
   const text = readFileSync(file, 'utf8');
-  if (!text.includes(marker) && !huskyLinePattern.test(text)) {
+  if (!text.includes(marker) && !scriptRunsGuard(text, hook)) {
     return {
       active: false,
       detail: `${file} does not run scopeguard: run \`scopeguard init\` to chain it`,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chainedSuffix, gitHooks, type GitHook } from './hook-install.js';
+import { chainedSuffix } from './hook-install.js';
+import { guardedHooks, lineRunsGuard, type GuardedHook } from './hook-managers/guarded-hooks.js';
 import { isHuskyHooksPath, locateHooks } from './hooks-location.js';
 import type { Repository } from './repository.js';
 
@@ -18,7 +19,7 @@ export async function uninstallHooks(
   const huskyDir = isHuskyHooksPath(location)
     ? path.dirname(path.resolve(cwd, location.hooksPath!))
     : path.join(cwd, '.husky');
-  return gitHooks
+  return guardedHooks
     .flatMap((hook) => [
       removeHuskyLines(path.join(huskyDir, hook.name), hook),
       removePlainHook(path.join(location.dir, hook.name), hook),
@@ -26,10 +27,10 @@ export async function uninstallHooks(
     .filter((action): action is string => action !== undefined);
 }
 
-function removeHuskyLines(file: string, { huskyLinePattern }: GitHook): string | undefined {
+function removeHuskyLines(file: string, hook: GuardedHook): string | undefined {
   if (!existsSync(file)) return undefined;
   const lines = readFileSync(file, 'utf8').split(/(?<=\n)/);
-  const kept = lines.filter((line) => !huskyLinePattern.test(line));
+  const kept = lines.filter((line) => !lineRunsGuard(line, hook));
   if (kept.length === lines.length) return undefined;
   if (kept.every((line) => line.trim() === '')) {
     // Only our line was there: init created the file, so the file goes.
@@ -40,7 +41,7 @@ function removeHuskyLines(file: string, { huskyLinePattern }: GitHook): string |
   return `removed the scopeguard line from ${file}`;
 }
 
-function removePlainHook(file: string, { marker }: GitHook): string | undefined {
+function removePlainHook(file: string, { marker }: GuardedHook): string | undefined {
   if (!existsSync(file) || !readFileSync(file, 'utf8').includes(marker)) return undefined;
   const chained = `${file}${chainedSuffix}`;
   if (existsSync(chained)) {

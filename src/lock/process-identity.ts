@@ -1,6 +1,5 @@
 import { builtin } from '../builtin.js';
 import { readFileSync, readlinkSync } from 'node:fs';
-import { hostname } from 'node:os';
 
 /** How a process is identified beyond its pid, so that a reused pid is recognised. */
 export interface ProcessStart {
@@ -22,10 +21,11 @@ let cachedBootId: string | null | undefined;
 let cachedPidNamespace: string | null | undefined;
 
 let cachedHost: string | undefined;
+let cachedOwnStart: ProcessStart | undefined;
 
 /** The host name written into records and compared when judging them; asked once per run. */
 export function currentHost(): string {
-  return (cachedHost ??= hostname());
+  return (cachedHost ??= builtin('node:os').hostname());
 }
 
 /**
@@ -73,6 +73,12 @@ export function currentPidNamespace(): string | null {
  * Linux reads `/proc/<pid>/stat`; other POSIX systems ask `ps`.
  */
 export function processStart(pid: number): ProcessStart | undefined {
+  // This process's own start never changes, and acquire and release each ask for it.
+  if (pid === process.pid) return (cachedOwnStart ??= readProcessStart(pid));
+  return readProcessStart(pid);
+}
+
+function readProcessStart(pid: number): ProcessStart | undefined {
   try {
     return isLinux ? linuxProcessStart(pid) : psEntry(pid)?.start;
   } catch {

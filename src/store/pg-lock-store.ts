@@ -17,7 +17,12 @@ import type {
 } from '../lock/lock-store.js';
 import { freshInstance } from '../lock/fresh-instance.js';
 import { isHeldByAncestry, isSameHolderAs } from '../lock/own-locks.js';
-import { currentBootId, currentHost, processStart } from '../lock/process-identity.js';
+import {
+  currentBootId,
+  currentHost,
+  currentPidNamespace,
+  processStart,
+} from '../lock/process-identity.js';
 import { defaultLeaseTtlMs } from './lease-keeper.js';
 import { defaultTimeouts, PgConnection, type PgClient, type PgTimeouts } from './pg-connection.js';
 import {
@@ -62,6 +67,7 @@ interface LeaseRow {
   pid: number;
   boot_id: string | null;
   proc_start: string | null;
+  pid_ns: string | null;
   token: string;
   granted_at: Date;
   expires_at: Date;
@@ -73,7 +79,7 @@ interface Stale {
 }
 
 const leaseColumns =
-  'instance, loop_name, scope, singleton, host, pid, boot_id, proc_start, token, granted_at, expires_at';
+  'instance, loop_name, scope, singleton, host, pid, boot_id, proc_start, pid_ns, token, granted_at, expires_at';
 
 /**
  * The shared store: leases in PostgreSQL, one namespace per repository. Every decision to grant
@@ -209,11 +215,12 @@ export class PgLockStore implements LockStore {
              RETURNING last_token
            )
            INSERT INTO ${this.leases} (namespace, instance, loop_name, scope, scope_keys,
-             folded_keys, singleton, host, pid, boot_id, proc_start, token, request_id, ttl_ms,
-             granted_at, expires_at)
+             folded_keys, singleton, host, pid, boot_id, proc_start, pid_ns, token, request_id,
+             ttl_ms, granted_at, expires_at)
            SELECT $1::text, $2::text, $3::text, $4::text[], $5::text[], $6::text[], $7::boolean,
-             $8::text, $9::integer, $10::text, $11::text, next.last_token, $12::uuid, $13::integer,
-             clock_timestamp(), clock_timestamp() + $13::integer * interval '1 millisecond'
+             $8::text, $9::integer, $10::text, $11::text, $14::text, next.last_token, $12::uuid,
+             $13::integer, clock_timestamp(),
+             clock_timestamp() + $13::integer * interval '1 millisecond'
            FROM next
            RETURNING ${leaseColumns}`,
           [
@@ -230,6 +237,7 @@ export class PgLockStore implements LockStore {
             procStart,
             requestId,
             this.leaseTtlMs,
+            currentPidNamespace(),
           ],
         );
         return { acquired: true, lock: this.toLiveLock(granted.rows[0]!), reaped, problems: [] };
@@ -501,6 +509,7 @@ export class PgLockStore implements LockStore {
       host: row.host,
       ...(row.boot_id === null ? {} : { boot_id: row.boot_id }),
       ...(row.proc_start === null ? {} : { proc_start: row.proc_start }),
+      ...(row.pid_ns === null ? {} : { pid_ns: row.pid_ns }),
     };
   }
 

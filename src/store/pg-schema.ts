@@ -35,6 +35,10 @@ const migrations: readonly ((S: string) => string)[] = [
      UNIQUE (namespace, token),
      UNIQUE (namespace, request_id)
    );`,
+  // The holder's pid namespace, as directory records carry it: a lease taken in a container that
+  // shares this host's name and boot must not be judged by a pid that means another process here.
+  // Leases written before it (NULL) are taken to be of the reader's namespace, as before.
+  (S) => `ALTER TABLE ${S}.leases ADD COLUMN pid_ns text;`,
 ];
 
 /** The schema version this scopeguard writes and understands. */

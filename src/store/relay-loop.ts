@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { LeaseRelay } from './lease-relay.js';
 
@@ -49,17 +49,21 @@ export function startRelayLoop(relay: LeaseRelay, options: RelayLoopOptions): Re
     else running = passUntilQuiet();
   };
   // Until a loop has made `.running/` (and maybe `.loops/`), watch the nearest folder it will
-  // appear in, and move on to it then.
+  // appear in, and move on to it then. A watch follows the folder it was set on, so one whose
+  // path now names another folder (`.running/` removed and made again) is set anew.
   const loopsDir = path.dirname(options.runningDir);
   const watchable = [options.runningDir, loopsDir, path.dirname(loopsDir)];
+  let watchedFolder: string | undefined;
   const onChange = () => {
     startWatching();
     request();
   };
   const startWatching = () => {
-    if (stopped || watched === options.runningDir) return;
+    if (stopped) return;
     for (const dir of watchable) {
-      if (dir === watched) return;
+      const folder = folderIdentity(dir);
+      if (folder === undefined) continue;
+      if (dir === watched && folder === watchedFolder) return;
       try {
         const next = watch(dir, { persistent: false }, onChange);
         next.on('error', () => {
@@ -69,9 +73,10 @@ export function startRelayLoop(relay: LeaseRelay, options: RelayLoopOptions): Re
         watcher?.close();
         watcher = next;
         watched = dir;
+        watchedFolder = folder;
         return;
       } catch {
-        // Not there yet: try the folder above, and the rescan tries again.
+        // Gone again: try the folder above, and the rescan tries again.
       }
     }
   };
@@ -89,4 +94,14 @@ export function startRelayLoop(relay: LeaseRelay, options: RelayLoopOptions): Re
       await relay.stop();
     },
   };
+}
+
+/** Which folder a path names now (device and inode), or undefined when there is none. */
+function folderIdentity(dir: string): string | undefined {
+  try {
+    const stats = statSync(dir);
+    return stats.isDirectory() ? `${stats.dev}:${stats.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
 }

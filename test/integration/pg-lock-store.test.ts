@@ -211,10 +211,43 @@ describe.skipIf(!pgAvailable)('PostgreSQL store', () => {
         ),
       );
       expect(results.every((result) => !('acquired' in result) || result.acquired)).toBe(true);
-      const versions = await adminQuery(`SELECT version FROM ${fresh}.schema_version`);
-      expect(versions).toEqual([{ version: schemaVersion }]);
+      const versions = await adminQuery(
+        `SELECT version FROM ${fresh}.schema_version ORDER BY version`,
+      );
+      expect(versions).toEqual(
+        Array.from({ length: schemaVersion }, (_, index) => ({ version: index + 1 })),
+      );
     } finally {
       await adminQuery(`DROP SCHEMA IF EXISTS ${fresh} CASCADE`);
+    }
+  });
+
+  it('upgrades a version 1 schema in use: its leases stay and still block, read as before', async () => {
+    const older = uniqueName('sg_test_v1');
+    const root = makeTempDir();
+    try {
+      const holder = startIdleProcess();
+      const writer = openPgStore({ namespace: 'n', projectRoot: root, schema: older });
+      const held = acquired(
+        await manager(writer, root).acquire('v1', ['src'], { pid: holder.pid }),
+      );
+      // What version 1 was: the same table without the holder's pid namespace.
+      await adminQuery(`ALTER TABLE ${older}.leases DROP COLUMN pid_ns`);
+      await adminQuery(`DELETE FROM ${older}.schema_version WHERE version > 1`);
+
+      const reader = openPgStore({ namespace: 'n', projectRoot: root, schema: older });
+      const snapshot = await reader.snapshot();
+      expect(snapshot.reaped).toEqual([]);
+      expect(snapshot.locks.map((lock) => lock.instance)).toEqual([held.lock.instance]);
+      expect(snapshot.locks[0]!.record).not.toHaveProperty('pid_ns');
+      const versions = await adminQuery(`SELECT max(version) AS v FROM ${older}.schema_version`);
+      expect(versions).toEqual([{ v: schemaVersion }]);
+      expect(await manager(reader, root).acquire('other', ['src/a.ts'])).toMatchObject({
+        acquired: false,
+        conflict: { instance: held.lock.instance },
+      });
+    } finally {
+      await adminQuery(`DROP SCHEMA IF EXISTS ${older} CASCADE`);
     }
   });
 

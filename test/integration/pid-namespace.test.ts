@@ -5,7 +5,9 @@ import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { LockManager } from '../../src/lock/lock-manager.js';
 import { currentPidNamespace } from '../../src/lock/process-identity.js';
-import { binPath } from '../support/cli.js';
+import { binPath, runCli } from '../support/cli.js';
+import { clones } from '../support/clones.js';
+import { adminQuery, pgAvailable, pgUrl, uniqueName } from '../support/postgres.js';
 import { startIdleProcess, track } from '../support/processes.js';
 import { isolatedEnv, makeTempDir } from '../support/temp-dir.js';
 
@@ -72,4 +74,54 @@ describe.skipIf(!unshareWorks)('locks across pid namespaces (unshare --pid)', ()
     expect(report.locks.map((lock) => lock.instance)).toEqual(['outer']);
     expect(existsSync(path.join(root, '.loops', '.running', 'outer.lock'))).toBe(true);
   });
+
+  it.skipIf(!pgAvailable)(
+    'keeps a shared lease taken in another pid namespace of this host, and it still blocks',
+    async () => {
+      const [inside, outside] = clones(2).clones as [string, string];
+      const namespace = uniqueName('pidns');
+      const store = ['--store', pgUrl, '--namespace', namespace];
+      const line = await inNewPidNamespace(
+        inside,
+        `sleep 300 & $SCOPEGUARD locks acquire ${store.map((arg) => `'${arg}'`).join(' ')} ` +
+          '--name inner --instance inner --scope src --pid $! >/dev/null && echo "held by $!" && wait',
+      );
+      expect(line).toMatch(/^held by \d+$/);
+      const [lease] = await adminQuery<{ pid_ns: string | null }>(
+        `SELECT pid_ns FROM scopeguard.leases WHERE namespace = $1 AND instance = 'inner'`,
+        [namespace],
+      );
+      expect(lease?.pid_ns).toMatch(/^\d+$/);
+      expect(lease?.pid_ns).not.toBe(currentPidNamespace());
+
+      // Another checkout on this host: the lease's pid names some other process here, or none.
+      const listed = await runCli(['locks', 'list', '--json', ...store], {
+        cwd: outside,
+      });
+      const report = JSON.parse(listed.stdout) as {
+        locks: { instance: string; store: string }[];
+        reaped: unknown[];
+      };
+      expect(report.reaped).toEqual([]);
+      expect(report.locks).toContainEqual(
+        expect.objectContaining({ instance: 'inner', store: 'shared' }),
+      );
+      const refused = await runCli(
+        [
+          'locks',
+          'acquire',
+          ...store,
+          '--name',
+          'outer',
+          '--scope',
+          'src/a.ts',
+          '--pid',
+          String(startIdleProcess().pid),
+        ],
+        { cwd: outside },
+      );
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('"inner"');
+    },
+  );
 });

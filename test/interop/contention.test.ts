@@ -18,8 +18,9 @@ const scopes = ['area', 'area/one', 'area/two', 'area/one/deep'];
 // Every worker tries once per round, all at the same tick, so that check-and-create runs in
 // several processes at the same moment in every round: without the sentinel's flock(2), two of
 // them see the scope free and both take it within the first few rounds. The test stops the
-// workers well before their last round; that many rounds only bound the run.
-const maxRounds = 200;
+// workers once every phase has been seen in their log, which takes longer on a loaded machine;
+// that many rounds only bound the run.
+const maxRounds = 600;
 const periodMs = 60;
 const holdMs = 20;
 const workersPerSide = 3;
@@ -90,9 +91,26 @@ describe.skipIf(!pythonAvailable)('contention between scopeguard and the Python 
       deaths.push(process.hrtime.bigint());
       return { interval: { who, scope: 'area', start: at, end: deaths.at(-1)! }, line };
     };
-    const afterRounds = (count: number) => sleep(count * periodMs);
+    // Each phase lasts until the log shows what it is for, however slow the machine: a fixed
+    // number of rounds let a loaded machine end the run before anyone took the scope again.
+    const logSoFar = () => {
+      const text = readFileSync(logFile, { encoding: 'utf8', flag: 'a+' });
+      return readHoldLog(text.slice(0, text.lastIndexOf('\n') + 1).split('\n'));
+    };
+    const bothSidesContended = () => {
+      const log = logSoFar();
+      const contended = ['ours-', 'py-'].every(
+        (side) =>
+          log.holds.some((hold) => hold.who.startsWith(side)) &&
+          log.refused.some((refusal) => refusal.who.startsWith(side)),
+      );
+      return contended || undefined;
+    };
+    const takenAgainSince = (death: bigint) => () =>
+      logSoFar().holds.some((hold) => hold.start > death) || undefined;
+    const phaseMs = 20_000;
     await sleep(epoch - Date.now());
-    await afterRounds(10);
+    await eventually(bothSidesContended, phaseMs);
     const cliHold = await hog('hog-cli', () =>
       start(process.execPath, [
         binPath,
@@ -125,11 +143,11 @@ describe.skipIf(!pythonAvailable)('contention between scopeguard and the Python 
     }, 30_000);
     cliHold.interval.end = seenAlive;
     deaths[deaths.length - 1] = seenAlive;
-    await afterRounds(10);
+    await eventually(takenAgainSince(seenAlive), phaseMs);
     const pyHold = await hog('hog-py', () =>
       start('python3', [path.join(workers, 'python_hog.py'), loopsDir, 'hog-py', 'area']),
     );
-    await afterRounds(10);
+    await eventually(takenAgainSince(deaths.at(-1)!), phaseMs);
     writeFileSync(path.join(control, 'stop'), '');
 
     await Promise.all(pool.map(exited));
@@ -150,5 +168,5 @@ describe.skipIf(!pythonAvailable)('contention between scopeguard and the Python 
       );
     }
     for (const death of deaths) expect(log.holds.some((hold) => hold.start > death)).toBe(true);
-  }, 60_000);
+  }, 120_000);
 });

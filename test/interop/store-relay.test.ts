@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { binPath, runCli } from '../support/cli.js';
@@ -14,9 +16,12 @@ import { isolatedEnv } from '../support/temp-dir.js';
 const ttlSeconds = 6;
 
 /** A clone whose lease time to live is short, and the store flags of a fresh namespace. */
-function setUp(count: number): { dirs: string[]; store: string[]; namespace: string } {
+function setUp(
+  count: number,
+  leaseTtl = ttlSeconds,
+): { dirs: string[]; store: string[]; namespace: string } {
   const dirs = clones(count).clones;
-  for (const dir of dirs) writeFiles(dir, { '.scopeguardrc.json': `{"leaseTtl": ${ttlSeconds}}` });
+  for (const dir of dirs) writeFiles(dir, { '.scopeguardrc.json': `{"leaseTtl": ${leaseTtl}}` });
   const namespace = uniqueName('relay');
   return { dirs, store: ['--store', pgUrl, '--namespace', namespace], namespace };
 }
@@ -190,5 +195,31 @@ describe.skipIf(!pgAvailable || !pythonAvailable)('store relay', () => {
     expect((await leaseRows(namespace)).map((row) => row.instance)).toEqual(['py-loop']);
     const clear = await runCli(['store', 'status', ...store], { cwd: first });
     expect(clear.stdout).not.toContain('WARNING');
+  });
+
+  it('follows a lock directory removed and made again, publishing its next record on the event', async () => {
+    // A long time to live: the relay rescans only every 5 s, so a lease within 2.5 s came from a
+    // file-system event on the new folder.
+    const { dirs, store, namespace } = setUp(1, 60);
+    const [first] = dirs as [string];
+    const relay = startRelay(first, store);
+    await relay.waitFor(/^scopeguard relay: relaying /);
+    const before = await runCli(
+      ['locks', 'acquire', '--name', 'local', '--scope', 'docs', '--pid', String(process.pid)],
+      { cwd: first },
+    );
+    expect(before.code, before.stderr).toBe(0);
+    await eventually(async () => (await leaseRows(namespace))[0], 2500);
+
+    rmSync(path.join(first, '.loops', '.running'), { recursive: true });
+    await eventually(
+      async () => ((await leaseRows(namespace)).length === 0 ? true : undefined),
+      2500,
+    );
+    const { child: python } = await holdInPython(first, 'py-loop', ['src']);
+    const lease = await eventually(async () => (await leaseRows(namespace))[0], 2500);
+    expect(lease).toMatchObject({ instance: 'py-loop', pid: python.pid, live: true });
+    expect(relay.stderr()).toBe('');
+    expect(await relay.terminate()).toBe(0);
   });
 });

@@ -1,38 +1,46 @@
-/** How one manager hands git's hook arguments to a command. */
-export type ArgumentForm = 'lefthook' | 'simpleGitHooks';
+/**
+ * How a hook's command receives git's arguments: lefthook's placeholder, or a shell script's
+ * positional parameter (husky's hook files, simple-git-hooks' hook script).
+ */
+export type ArgumentForm = 'lefthook' | 'shell';
 
-/** A git hook scopeguard registers with whichever hook manager a project uses. */
+/**
+ * A git hook scopeguard installs, in every form a manager needs: husky and plain git run
+ * scopeguard's scripts or lines, the pre-commit framework, lefthook and simple-git-hooks an entry
+ * in their own configuration.
+ */
 export interface GuardedHook {
   /** The git hook's name, which is also the scopeguard command the hook runs. */
-  name: string;
+  name: 'pre-commit' | 'commit-msg';
   /** The hook's id where a manager names its hooks (the pre-commit framework, lefthook). */
   id: string;
-  /**
-   * What follows the command to pass git's arguments on, per manager: lefthook's placeholder, a
-   * shell parameter in simple-git-hooks' hook script. The pre-commit framework passes them as the
-   * hook's file names when `passFilenames` is set.
-   */
+  /** A line that marks a plain-git hook file (`hooks/<name>`, installed by `init`) as ours. */
+  marker: string;
+  /** What follows the command to pass git's arguments on, per form. */
   args: Record<ArgumentForm, string>;
+  /** The pre-commit framework passes git's arguments as the hook's file names when set. */
   passFilenames: boolean;
 }
 
 /**
- * Every hook `init` registers with a manager that keeps its own configuration (the pre-commit
- * framework, lefthook, simple-git-hooks); a manager adds, checks and removes an entry for each.
- * husky and plain hooks install scopeguard's scripts instead (`gitHooks` in `hook-install.ts`).
- * commit-msg takes git's message file as its argument, which each manager passes in its own form.
+ * The hooks `init` installs, `uninstall` removes and `doctor` checks, in that order. commit-msg
+ * takes git's message file as its argument.
  */
 export const guardedHooks: readonly GuardedHook[] = [
   {
     name: 'pre-commit',
     id: 'scopeguard',
-    args: { lefthook: '', simpleGitHooks: '' },
+    marker: 'scopeguard pre-commit hook',
+    args: { lefthook: '', shell: '' },
     passFilenames: false,
   },
   {
+    // commit-msg rather than prepare-commit-msg: it sees the message as written, after the
+    // editor, so an emptied message still aborts the commit and no edit drops the trailer.
     name: 'commit-msg',
     id: 'scopeguard-trailer',
-    args: { lefthook: ' {1}', simpleGitHooks: ' "$1"' },
+    marker: 'scopeguard commit-msg hook',
+    args: { lefthook: ' {1}', shell: ' "$1"' },
     passFilenames: true,
   },
 ];
@@ -59,4 +67,17 @@ export function runsGuardCommand(command: unknown, hook: GuardedHook): boolean {
   return new RegExp(`(^|[\\s/'"])scopeguard(\\.js)?['"]?\\s+${hook.name}(\\s|$|[;&|)])`).test(
     command,
   );
+}
+
+/**
+ * Whether a shell script (a husky hook file, a hook chained by hand) has a line that runs
+ * scopeguard's `hook` command before any comment on that line.
+ */
+export function scriptRunsGuard(script: string, hook: GuardedHook): boolean {
+  return script.split('\n').some((line) => lineRunsGuard(line, hook));
+}
+
+/** Whether one line of a shell script runs scopeguard's `hook` command, outside a comment. */
+export function lineRunsGuard(line: string, hook: GuardedHook): boolean {
+  return runsGuardCommand(line.replace(/#.*/s, ''), hook);
 }

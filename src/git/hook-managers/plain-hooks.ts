@@ -1,4 +1,5 @@
-import { gitHooks, inspectHook, installHooks } from '../hook-install.js';
+import { inspectHook, installHooks } from '../hook-install.js';
+import { guardedHooks } from './guarded-hooks.js';
 import { uninstallHooks } from '../hook-uninstall.js';
 import type { HookManager } from './hook-manager.js';
 
@@ -16,7 +17,7 @@ export const plainHooks: HookManager = {
   uninstall: (context) => uninstallHooks(context.repository, context.env),
   diagnose: (context) =>
     Promise.all(
-      gitHooks.map(async (hook) => ({
+      guardedHooks.map(async (hook) => ({
         hook: hook.name,
         status: await inspectHook(context.repository, hook, context.env),
       })),

@@ -48,7 +48,7 @@ export const simpleGitHooks: HookManager = {
     let text = config.text;
     for (const hook of missing) {
       const existing = config.hooks[hook.name];
-      const command = guardCommand(hook, localBinLauncher, 'simpleGitHooks');
+      const command = guardCommand(hook, localBinLauncher, 'shell');
       const value =
         typeof existing === 'string' && existing.trim() !== ''
           ? `${command} && ${existing}`
@@ -67,7 +67,7 @@ export const simpleGitHooks: HookManager = {
     let text = config.text;
     for (const hook of guardedHooks) {
       const existing = config.hooks[hook.name];
-      const command = guardCommand(hook, localBinLauncher, 'simpleGitHooks');
+      const command = guardCommand(hook, localBinLauncher, 'shell');
       if (existing === command) {
         text = applyEdits(text, modify(text, [...config.at, hook.name], undefined, formatOf(text)));
       } else if (typeof existing === 'string' && existing.startsWith(`${command} && `)) {
@@ -116,7 +116,7 @@ function hasPackageHooks(context: HookContext): boolean {
 async function readConfig(file: string): Promise<JsonConfig> {
   if (!file.endsWith('.json')) {
     throw new UsageError(
-      `${file}: scopeguard edits simple-git-hooks' JSON configuration only; put ${guardedHooks.map((hook) => `\`${guardCommand(hook, localBinLauncher, 'simpleGitHooks')}\` first in its \`${hook.name}\` command`).join(' and ')} by hand, then run \`${reinstall}\` (README, "Hook managers")`,
+      `${file}: scopeguard edits simple-git-hooks' JSON configuration only; put ${guardedHooks.map((hook) => `\`${guardCommand(hook, localBinLauncher, 'shell')}\` first in its \`${hook.name}\` command`).join(' and ')} by hand, then run \`${reinstall}\` (README, "Hook managers")`,
       'config',
     );
   }

@@ -1,0 +1,99 @@
+// Writes dist/hook.cache, the V8 code cache of the hook bundle (see bin/scopeguard.js), for the
+// build: `node scripts/hook-code-cache.js BUILD_ID`. V8 puts in a cache the functions compiled
+// before it is written, so the commands the bundle runs are run here first, as git and agents run them, in a
+// scratch repository without a lock directory and then with another process's lock: each run is
+// one process that loads the bundle with the cache so far and writes it back with what it
+// compiled. Plain `node` runs them (no NODE_OPTIONS): V8 accepts a cache only under the flags it
+// was made with.
+import { Buffer } from 'node:buffer';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const bin = require.resolve('../bin/scopeguard.js');
+const self = fileURLToPath(import.meta.url);
+
+if (process.argv[2] === '--run') {
+  await runOnce(process.argv[3], process.argv.slice(4));
+} else {
+  await writeCache(process.argv[2]);
+}
+
+/** One hook command in this process, then the cache with everything compiled so far. */
+async function runOnce(buildId, argv) {
+  const { loadHookBundle, hookCodeCache } = require(bin);
+  const { exports, script } = loadHookBundle();
+  await exports.runHookCommand(argv);
+  if (process.exitCode) throw new Error(`${argv.join(' ')} exited ${process.exitCode}`);
+  // Renamed into place: V8 checks a cache's header, not its payload, so a half-written one must
+  // never be read.
+  const partial = `${hookCodeCache}.${process.pid}.tmp`;
+  writeFileSync(partial, Buffer.concat([Buffer.from(`${buildId}\n`), script.createCachedData()]));
+  renameSync(partial, hookCodeCache);
+}
+
+async function writeCache(buildId) {
+  if (!/^[0-9a-f]+$/.test(buildId ?? '')) throw new Error('usage: hook-code-cache.js BUILD_ID');
+  const tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'scopeguard-hook-cache-')));
+  // A live process that is no ancestor of the hook's, to hold the lock of "another loop".
+  const holder = spawn('sleep', ['600'], { stdio: 'ignore' });
+  try {
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([name]) => !/^(GIT_|SCOPEGUARD_|NODE_OPTIONS$)/.test(name),
+      ),
+    );
+    Object.assign(env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' });
+    const repo = path.join(tmp, 'repo');
+    const run = (command, args, input = '') => {
+      const result = spawnSync(command, args, { cwd: repo, env, input, encoding: 'utf8' });
+      if (result.status !== 0)
+        throw new Error(`${command} ${args.join(' ')}: ${result.error ?? result.stderr}`);
+    };
+    const git = (...args) => run('git', args);
+    mkdirSync(repo);
+    git('init', '-q', '-b', 'main');
+    writeFileSync(path.join(repo, 'a.txt'), 'a\n');
+    git('add', 'a.txt');
+    git('-c', 'user.name=build', '-c', 'user.email=build@example.invalid', 'commit', '-qm', 'a');
+    writeFileSync(path.join(repo, 'a.txt'), 'b\n');
+    git('add', 'a.txt');
+    const message = path.join(tmp, 'COMMIT_EDITMSG');
+    writeFileSync(message, 'a change\n');
+    const payload = JSON.stringify({
+      cwd: repo,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Edit',
+      tool_input: { file_path: path.join(repo, 'a.txt'), old_string: 'b', new_string: 'c' },
+    });
+    const hook = (input, ...argv) =>
+      run(process.execPath, [self, '--run', buildId, ...argv], input);
+    const hooks = () => {
+      hook('a.txt\0git-exit:0\n', 'pre-commit', '--staged-from-stdin');
+      hook('', 'commit-msg', message);
+      hook(payload, 'agent-hook');
+    };
+    hooks();
+    // `locks acquire` and `locks release` run from the bundle too, as scripts spell them.
+    hook(
+      '',
+      'locks',
+      'acquire',
+      '--name',
+      'other',
+      '--scope',
+      'locked',
+      '--pid',
+      String(holder.pid),
+    );
+    hooks();
+    hook('', 'locks', 'release', '--name', 'other', '--force');
+  } finally {
+    holder.kill();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

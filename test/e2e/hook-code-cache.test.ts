@@ -1,0 +1,70 @@
+import { Buffer } from 'node:buffer';
+import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, runProcess } from '../support/cli.js';
+import { guardedRepo, holdLock, writeFiles } from '../support/commit-repo.js';
+import { git, isolatedEnv, makeTempDir } from '../support/temp-dir.js';
+
+// The hook bundle runs from the V8 code cache the build writes (dist/hook.cache). A cache that is
+// missing, made for another bundle, damaged, or made under other V8 flags must only cost a normal
+// compile: the hook still finds the conflict. Each case runs a copy of the built package with its
+// own cache file.
+function packageCopy(): { bin: string; cache: string } {
+  const dir = makeTempDir('scopeguard-package-');
+  for (const entry of ['bin', 'dist', 'hooks', 'package.json'])
+    cpSync(path.join(repoRoot, entry), path.join(dir, entry), { recursive: true });
+  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
+  return {
+    bin: path.join(dir, 'bin', 'scopeguard.js'),
+    cache: path.join(dir, 'dist', 'hook.cache'),
+  };
+}
+
+/** Whether V8 took the cache the bin gives it: false (taken), true (rejected), undefined (none). */
+async function cacheRejected(bin: string, nodeFlags: string[] = []): Promise<unknown> {
+  const probe = `process.stdout.write(String(require(${JSON.stringify(bin)}).loadHookBundle().script.cachedDataRejected))`;
+  const result = await runProcess(process.execPath, [...nodeFlags, '-e', probe], {
+    cwd: path.dirname(bin),
+    env: isolatedEnv(),
+  });
+  expect(result.stderr).toBe('');
+  return { true: true, false: false, undefined: undefined }[result.stdout];
+}
+
+describe('the hook code cache', () => {
+  it('is taken as built, and a missing, foreign, damaged or mismatched one still blocks the commit', async () => {
+    const root = await guardedRepo({ 'src/a.ts': 'a\n', 'README.md': 'r\n' });
+    await holdLock(root, 'refactor', ['src']);
+    writeFiles(root, { 'src/a.ts': 'changed\n' });
+    git(root, 'add', 'src/a.ts');
+
+    const { bin, cache } = packageCopy();
+    const built = readFileSync(cache);
+    const buildId = built.subarray(0, built.indexOf(10) + 1);
+    const variants: [string, Buffer | undefined, unknown, string[]?][] = [
+      ['as built', built, false],
+      ['missing', undefined, undefined],
+      [
+        'of another build',
+        Buffer.concat([Buffer.from('0123abcd\n'), built.subarray(buildId.length)]),
+        undefined,
+      ],
+      ['truncated', built.subarray(0, built.length >> 1), true],
+      ['not a cache', Buffer.concat([buildId, Buffer.alloc(4096, 7)]), true],
+      ['made under other V8 flags', built, true, ['--no-opt']],
+    ];
+    for (const [name, contents, rejected, nodeFlags = []] of variants) {
+      if (contents) writeFileSync(cache, contents);
+      else rmSync(cache, { force: true });
+      expect(await cacheRejected(bin, nodeFlags), name).toBe(rejected);
+      const hook = await runProcess(process.execPath, [...nodeFlags, bin, 'pre-commit'], {
+        cwd: root,
+        env: isolatedEnv(),
+      });
+      expect(hook.code, `${name}: ${hook.stderr}`).toBe(1);
+      expect(hook.stdout, name).toContain('src/a.ts');
+      expect(hook.stdout, name).toContain('loop "refactor"');
+    }
+  });
+});
