@@ -8,11 +8,42 @@ let picomatch: typeof picomatchType | undefined;
  * Compile globs (picomatch syntax, dotfiles included) into a path predicate. picomatch is loaded
  * on first use, through `require`: most commits meet no glob, and the hook should not pay for it.
  * A leading `!` is a literal character, not a negation: a pattern only ever adds matches.
+ *
+ * The predicate is picomatch's own (the empty path never matches, a path equal to the pattern
+ * always does, else its regular expression decides), without the objects picomatch's matcher
+ * builds on every call, and with the expression skipped for a path that lacks the text the
+ * pattern ends in: `**\/*.gen.ts` is tried on paths holding `.gen.ts` only. A guard tests each
+ * changed path against every glob above it, and most paths fail.
  */
 export function globMatcher(
   globs: string | string[],
   options: { nocase?: boolean } = {},
 ): (path: string) => boolean {
   picomatch ??= require('picomatch') as typeof picomatchType;
-  return picomatch(globs, { dot: true, nonegate: true, nocase: options.nocase ?? false });
+  const nocase = options.nocase ?? false;
+  const tests = [globs].flat().map((glob) => {
+    const regex = picomatch!.makeRe(glob, { dot: true, nonegate: true, nocase });
+    const required = requiredText(glob, nocase);
+    return (path: string) => path === glob || (path.includes(required) && regex.test(path));
+  });
+  return (path) => path !== '' && tests.some((test) => test(path));
+}
+
+// Characters that stand for themselves wherever they are in a pattern.
+const literalTail = /[\w.~-]+$/;
+// What can make the end of a pattern one alternative among others (`a|b`, `@(a|b)`, `{a,b}`, an
+// unclosed group whose `|` or `,` reaches the expression), or not the text a path holds (quotes,
+// escapes).
+const alternativesOrQuotes = /[|,{}()"'\\]/;
+// `**` segments at the end only add what lies below a match.
+const trailingGlobstars = /(?:\/\*\*)+$/;
+
+/**
+ * Text every path the pattern matches contains: the literal characters it ends in, before any
+ * trailing `/**`. Empty (every path) when there are none, when alternatives or quotes could make
+ * them optional, and when case is ignored.
+ */
+function requiredText(glob: string, nocase: boolean): string {
+  if (nocase || alternativesOrQuotes.test(glob)) return '';
+  return literalTail.exec(glob.replace(trailingGlobstars, ''))?.[0] ?? '';
 }

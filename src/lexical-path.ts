@@ -13,9 +13,17 @@ export function isNormalAbsolute(file: string): boolean {
   return path.sep === '/' && normalAbsolutePath.test(file);
 }
 
+/**
+ * Whether `file` is a relative path that names a place below its base by plain segments (never on
+ * Windows): joined to a folder with `/`, it needs no resolving.
+ */
+export function isNormalRelative(file: string): boolean {
+  return path.sep === '/' && normalRelativePath.test(file);
+}
+
 /** `path.resolve(base, file)`, by string operations when both are already normal. */
 export function resolveLexically(base: string, file: string): string {
   if (isNormalAbsolute(file)) return file;
-  if (isNormalAbsolute(base) && normalRelativePath.test(file)) return `${base}/${file}`;
+  if (isNormalAbsolute(base) && isNormalRelative(file)) return `${base}/${file}`;
   return path.resolve(base, file);
 }

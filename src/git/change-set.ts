@@ -1,5 +1,5 @@
 import { EnvironmentError, UsageError } from '../errors.js';
-import { resolveLexically } from '../lexical-path.js';
+import { isNormalRelative, resolveLexically } from '../lexical-path.js';
 import { resolveScopePath } from '../lock/scope-path.js';
 import { relativeInside } from '../relative-inside.js';
 import type { Repository } from './repository.js';
@@ -93,12 +93,19 @@ function splitNul(output: string): string[] {
 
 /** Paths named by the user, relative to cwd, mapped to the worktree's repo-relative form. */
 function mapExplicitPaths(paths: string[], repository: Repository, cwd: string): ChangeSet {
+  // A plain relative path (the usual kind, by the hundred thousand from stdin) is cwd's place in
+  // the worktree joined with it: nothing to resolve, path by path.
+  const cwdInside = relativeInside(repository.topLevel, cwd);
   const mapped = new Set<string>();
   const outside: string[] = [];
   for (const given of paths) {
     const relative =
-      relativeInside(repository.topLevel, resolveLexically(cwd, given)) ??
-      relativeInside(repository.topLevel, resolveScopePath(given, cwd));
+      cwdInside !== undefined && isNormalRelative(given)
+        ? cwdInside === ''
+          ? given
+          : `${cwdInside}/${given}`
+        : (relativeInside(repository.topLevel, resolveLexically(cwd, given)) ??
+          relativeInside(repository.topLevel, resolveScopePath(given, cwd)));
     if (relative === undefined) outside.push(given);
     else if (relative !== '') mapped.add(relative);
   }

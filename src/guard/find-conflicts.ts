@@ -36,11 +36,26 @@ interface GlobGroup {
 }
 
 /**
+ * One folder of the scope tree: the path its segments spell from the top, and what it holds. Most
+ * folders hold one kind of thing, so each list is made when its first item comes.
+ */
+interface ScopeNode {
+  /** Below, by (folded) segment: only folders on the way to an entry or a glob's base. */
+  children: Map<string, ScopeNode> | undefined;
+  /** Entries whose prefix is this folder. */
+  exact: Hit[] | undefined;
+  /** Glob entries based here, by pattern in the order the patterns came. */
+  globs: Map<string, GlobGroup> | undefined;
+  /** Entries strictly below this folder: a changed path that is this folder contains them. */
+  below: Hit[] | undefined;
+}
+
+/**
  * Match repo-relative changed paths against the scopes of live locks, by the rule of
  * `entriesOverlap`: a path conflicts with an entry that owns it literally or as a glob, or that it
- * contains (a submodule, a directory replaced by a file). Every scope entry goes into
- * a map keyed by its repo-relative prefix, so each path costs one lookup per path segment, not
- * one per lock: 100,000 paths against 5,000 entries stays linear in the paths.
+ * contains (a submodule, a directory replaced by a file). Every scope entry goes into a tree of
+ * folders, so a path costs one lookup per segment until it leaves the tree, not one per lock:
+ * 100,000 paths against 5,000 entries stays linear in the paths.
  */
 export function findConflicts(
   paths: readonly string[],
@@ -48,67 +63,12 @@ export function findConflicts(
   options: MatchOptions,
 ): Conflict[] {
   const fold = options.ignoreCase ? (text: string) => text.toLowerCase() : (text: string) => text;
-  const exact = new Map<string, Hit[]>(); // entry prefix -> entries
-  const below = new Map<string, Hit[]>(); // ancestor of an entry prefix -> entries under it
-  const globs = new Map<string, Map<string, GlobGroup>>(); // glob base -> pattern -> entries
-  let globOrder = 0;
-  const add = <T>(map: Map<string, T[]>, key: string, value: T) => {
-    const list = map.get(key);
-    if (list) list.push(value);
-    else map.set(key, [value]);
-  };
-
-  for (const lock of locks) {
-    for (const entry of lock.record.scope) {
-      for (const scope of toRepoScopes(entry, options.worktreeRoots)) {
-        const prefix = fold(scope.prefix);
-        add(exact, prefix, { lock, entry });
-        for (const ancestor of ancestorsOf(prefix)) add(below, ancestor, { lock, entry });
-        if (scope.glob) {
-          const { base, pattern } = scope.glob;
-          let patterns = globs.get(fold(base));
-          if (!patterns) globs.set(fold(base), (patterns = new Map<string, GlobGroup>()));
-          let group = patterns.get(pattern);
-          if (!group) {
-            group = { matches: globOwner(pattern, options.ignoreCase), hits: [] };
-            patterns.set(pattern, group);
-          }
-          group.hits.push({ lock, entry, order: globOrder++ });
-        }
-      }
-    }
-  }
-
-  // Every entry that may own the (folded) path `key`, in the order of its prefixes from the top.
-  const hitsFor = (key: string): Hit[] => {
-    const hits: Hit[] = [];
-    const visit = (prefix: string) => {
-      for (const hit of exact.get(prefix) ?? []) hits.push(hit);
-      const patterns = globs.get(prefix);
-      if (patterns === undefined) return;
-      // Slice the folded key, whose offsets match the prefix even where lower-casing changes a
-      // string's length ('İ'); the matcher is case-insensitive whenever keys are folded.
-      const relative = prefix === '' ? key : key.slice(prefix.length + 1);
-      const matched: GlobHit[] = [];
-      for (const group of patterns.values())
-        if (group.matches(relative)) for (const hit of group.hits) matched.push(hit);
-      // In the order the entries came, as if each had been tried on its own.
-      if (patterns.size > 1) matched.sort((a, b) => a.order - b.order);
-      for (const hit of matched) hits.push(hit);
-    };
-    visit('');
-    for (let index = key.indexOf('/'); index !== -1; index = key.indexOf('/', index + 1))
-      visit(key.slice(0, index));
-    visit(key);
-    // A changed path can also contain a scope entry: a submodule or a directory replaced by a file.
-    for (const hit of below.get(key) ?? []) hits.push(hit);
-    return hits;
-  };
-
+  const root = scopeTree(locks, options, fold);
   const conflicts: Conflict[] = [];
   for (const file of paths) {
-    const hits = hitsFor(fold(file));
+    const hits = ownersOf(fold(file), root);
     if (hits.length === 0) continue;
+    // Each lock once, with its first matching entry.
     const seen = new Set<LiveLock>();
     for (const { lock, entry } of hits) {
       if (seen.has(lock)) continue;
@@ -117,6 +77,96 @@ export function findConflicts(
     }
   }
   return conflicts;
+}
+
+/** The scope entries of the locks, as a tree of their (folded) folders. */
+function scopeTree(
+  locks: readonly LiveLock[],
+  options: MatchOptions,
+  fold: (text: string) => string,
+): ScopeNode {
+  const root = scopeNode();
+  let globOrder = 0;
+  for (const lock of locks) {
+    for (const entry of lock.record.scope) {
+      for (const scope of toRepoScopes(entry, options.worktreeRoots)) {
+        const hit = { lock, entry };
+        let node = root;
+        for (const segment of segmentsOf(fold(scope.prefix))) {
+          (node.below ??= []).push(hit);
+          node = childOf(node, segment);
+        }
+        (node.exact ??= []).push(hit);
+        if (scope.glob) {
+          const { base, pattern } = scope.glob;
+          let baseNode = root;
+          for (const segment of segmentsOf(fold(base))) baseNode = childOf(baseNode, segment);
+          const globs = (baseNode.globs ??= new Map<string, GlobGroup>());
+          let group = globs.get(pattern);
+          if (!group) {
+            group = { matches: globOwner(pattern, options.ignoreCase), hits: [] };
+            globs.set(pattern, group);
+          }
+          group.hits.push({ lock, entry, order: globOrder++ });
+        }
+      }
+    }
+  }
+  return root;
+}
+
+/**
+ * Every entry that owns the (folded) path `key` or that it contains, in the order of their folders
+ * from the top: down the tree segment by segment, as long as the folders so far lead to an entry.
+ */
+function ownersOf(key: string, root: ScopeNode): Hit[] {
+  const hits: Hit[] = [];
+  let folder: ScopeNode | undefined = root;
+  addOwners(folder, key, 0, hits);
+  for (let start = 0; key !== '' && start <= key.length;) {
+    const slash = key.indexOf('/', start);
+    const end = slash === -1 ? key.length : slash;
+    folder = folder.children?.get(key.slice(start, end));
+    if (folder === undefined) break;
+    addOwners(folder, key, end + 1, hits);
+    start = end + 1;
+  }
+  // A changed path can also contain a scope entry: a submodule or a directory replaced by a file.
+  if (folder?.below) hits.push(...folder.below);
+  return hits;
+}
+
+/**
+ * What one folder on the way owns of the path: its entries, then its globs that match the rest of
+ * the key (from `offset`: the folded key's offsets match the folded segments even where
+ * lower-casing changes a string's length, 'İ'; the matcher is case-insensitive when keys are
+ * folded), in the order the entries came, as if each had been tried on its own.
+ */
+function addOwners(folder: ScopeNode, key: string, offset: number, hits: Hit[]): void {
+  if (folder.exact) hits.push(...folder.exact);
+  if (!folder.globs) return;
+  const relative = key.slice(offset);
+  const matched: GlobHit[] = [];
+  for (const group of folder.globs.values())
+    if (group.matches(relative)) matched.push(...group.hits);
+  if (folder.globs.size > 1) matched.sort((a, b) => a.order - b.order);
+  hits.push(...matched);
+}
+
+function scopeNode(): ScopeNode {
+  return { children: undefined, exact: undefined, globs: undefined, below: undefined };
+}
+
+function childOf(node: ScopeNode, segment: string): ScopeNode {
+  const children = (node.children ??= new Map<string, ScopeNode>());
+  let child = children.get(segment);
+  if (!child) children.set(segment, (child = scopeNode()));
+  return child;
+}
+
+/** `a/b/c` -> `['a', 'b', 'c']`; the repository root `''` has none. */
+function segmentsOf(relativePath: string): string[] {
+  return relativePath === '' ? [] : relativePath.split('/');
 }
 
 /**
@@ -139,18 +189,4 @@ export function caseCanMatter(
       ),
     ) || paths.some(changedByFolding)
   );
-}
-
-/** `a/b/c` -> `['', 'a', 'a/b']`: every proper ancestor, the repository root first. */
-function ancestorsOf(relativePath: string): string[] {
-  if (relativePath === '') return [];
-  const ancestors = [''];
-  for (
-    let index = relativePath.indexOf('/');
-    index !== -1;
-    index = relativePath.indexOf('/', index + 1)
-  ) {
-    ancestors.push(relativePath.slice(0, index));
-  }
-  return ancestors;
 }

@@ -9,6 +9,8 @@ const unsafeCharacter = new RegExp(`[\\u0000-\\u001f${rawInJson}]`);
 // GitHub Actions' runner acts on a line that starts with `::` (after blanks) or holds `##[`.
 const workflowCommand = /##\[|^\s*::/;
 const leftRawByJson = new RegExp(`[${rawInJson}]|##\\[`, 'g');
+// Either of the two above, in one pass over the text.
+const needsQuoting = new RegExp(`${unsafeCharacter.source}|${workflowCommand.source}`);
 
 /**
  * Whether text holds a character that must never be printed raw: a C0 or C1 control, DEL, a line
@@ -26,7 +28,7 @@ export function hasUnsafeCharacter(text: string): boolean {
  * command. Printing a result again changes nothing.
  */
 export function printable(text: string): string {
-  return hasUnsafeCharacter(text) || workflowCommand.test(text) ? quoted(text) : text;
+  return needsQuoting.test(text) ? quoted(text) : text;
 }
 
 /** Like {@link printable}, but always quoted: for a name shown inside a sentence (`loop "x"`). */

@@ -86,8 +86,9 @@ function conflictFile(conflict: Conflict): string {
 }
 
 function waysForward(report: GuardReport): string[] {
+  const entries = new Set(report.conflicts.map((conflict) => conflict.matchedScope));
   const scopes = [
-    ...new Set(report.conflicts.map((c) => displayScopeEntry(c.matchedScope, report.projectRoot))),
+    ...new Set([...entries].map((entry) => displayScopeEntry(entry, report.projectRoot))),
   ];
   const options: string[] = [];
   if (scopes.length > 0) {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isNormalAbsolute, resolveLexically } from '../../src/lexical-path.js';
+import { isNormalAbsolute, isNormalRelative, resolveLexically } from '../../src/lexical-path.js';
 
 const bases = ['/repo', '/repo/sub', '/', '/repo/', '/repo//x', '/repo/./x', '/a/..', 'relative'];
 const files = [
@@ -35,5 +35,14 @@ describe('isNormalAbsolute', () => {
   it('holds exactly for absolute paths path.resolve leaves unchanged', () => {
     for (const file of [...files, ...bases])
       expect(isNormalAbsolute(file), file).toBe(file !== '/' && path.resolve(file) === file);
+  });
+});
+
+describe('isNormalRelative', () => {
+  it('holds exactly for relative paths that path.resolve joins onto a folder unchanged', () => {
+    for (const file of [...files, ...bases])
+      expect(isNormalRelative(file), file).toBe(
+        file !== '' && !path.isAbsolute(file) && path.resolve('/base', file) === `/base/${file}`,
+      );
   });
 });
