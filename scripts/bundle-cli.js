@@ -90,7 +90,11 @@ const hook = await esbuild.build({
   packages: 'external',
   plugins: [bundleRequire],
   metafile: true,
-  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // "use strict" first: the sources are modules, strict throughout, and a directive counts only
+  // at the very top, where the banner would otherwise push esbuild's own.
+  banner: {
+    js: "'use strict';\nconst importMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+  },
   define: { 'import.meta.url': 'importMetaUrl' },
   logLevel: 'warning',
 });

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import type { Options } from 'yargs';
+import { parsePlainLongOptions, type PlainOptions } from './plain-long-options.js';
 
 /**
  * One option of a command, in one table that both parsers are derived from: yargs, which gives
@@ -52,22 +52,12 @@ export function parsePlainArgs(
       name,
       { type: flag.type === 'boolean' ? 'boolean' : 'string', multiple: flag.multiple ?? false },
     ]),
-  ) as Record<string, { type: 'string' | 'boolean'; multiple: boolean }>;
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...words], options, strict: true, tokens: true });
-  } catch {
-    return undefined;
-  }
-  const given = new Set<string>();
-  for (const token of parsed.tokens) {
-    if (token.kind !== 'option' || token.inlineValue) return undefined;
-    if (given.has(token.name) && !flags[token.name]!.multiple) return undefined;
-    given.add(token.name);
-  }
+  ) as PlainOptions;
+  const parsed = parsePlainLongOptions(words, options);
+  if (parsed === undefined) return undefined;
   const args: Record<string, unknown> = {};
   for (const [name, flag] of Object.entries(flags)) {
-    const value = (parsed.values as Record<string, unknown>)[name] ?? flag.default;
+    const value = parsed[name] ?? flag.default;
     if (value === undefined) {
       if (flag.required) return undefined;
       continue;

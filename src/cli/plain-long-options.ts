@@ -9,8 +9,9 @@ export type PlainOptions = Readonly<
 /**
  * What node's `util.parseArgs` (strict, no positionals) returns for `argv` when every argument is
  * a known long option written plainly: `--flag`, or `--name value` with a value that does not
- * start with a dash. Undefined for anything else (`--name=value`, short options, `--`, unknown
- * names, a missing value), which parseArgs itself then reads, or rejects with its own message.
+ * start with a dash, each option once unless it is `multiple`. Undefined for anything else
+ * (`--name=value`, short options, `--`, unknown names, a missing value, a repeated option), which
+ * the caller's full parser (parseArgs, yargs) then reads, or rejects with its own message.
  * The hooks run on every commit and agent edit, and loading parseArgs costs about 5% of a node
  * start; the hook scripts pass only plain arguments (`--staged-from-stdin`, `--agent claude`).
  */
@@ -37,6 +38,9 @@ export function parsePlainLongOptions(
     if (option.multiple) {
       const list = (values[name] ??= []) as (string | boolean)[];
       list.push(value);
+    } else if (name in values) {
+      // parseArgs keeps the last, yargs makes an array: the caller's full parser decides.
+      return undefined;
     } else {
       values[name] = value;
     }

@@ -68,7 +68,7 @@ export interface FileLockStoreOptions {
 }
 
 interface Scan {
-  live: RecordFile[];
+  live: LiveLock[];
   dead: { file: RecordFile; reason: string }[];
   problems: RecordProblem[];
 }
@@ -118,19 +118,16 @@ export class FileLockStore implements LockStore {
     });
     this.createRunningDir();
     return this.underAllSentinels(async () => {
-      const scan = this.scan();
-      throwIfBlocking(scan.problems);
-      const { problems } = scan;
-      const reaped = this.reapUnderSentinel(scan.dead);
       // Python resolves every record's entries, symlinks included, before comparing; so must we,
       // or a record naming a symlink would not overlap here while it does in Python.
-      const live = scan.live.map((file) => this.toLiveLock(file, resolveScopePath));
+      const scan = this.scan(resolveScopePath);
+      throwIfBlocking(scan.problems);
+      const { live, problems } = scan;
+      const reaped = this.reapUnderSentinel(scan.dead);
       // The other checkouts' directories count too, unreadable records included.
-      const peerScans = this.peers.map((peer) => ({ peer, scan: peer.scan() }));
-      throwIfBlocking(peerScans.flatMap(({ scan: peerScan }) => peerScan.problems));
-      const peerLocks = peerScans.flatMap(({ peer, scan: peerScan }) =>
-        peerScan.live.map((file) => peer.toLiveLock(file, resolveScopePath)),
-      );
+      const peerScans = this.peers.map((peer) => peer.scan(resolveScopePath));
+      throwIfBlocking(peerScans.flatMap((peerScan) => peerScan.problems));
+      const peerLocks = peerScans.flatMap((peerScan) => peerScan.live);
       const conflict = findScopeConflict([...live, ...peerLocks], {
         scope: request.scope,
         loopName: request.loopName,
@@ -245,7 +242,7 @@ export class FileLockStore implements LockStore {
       }
     }
     return {
-      locks: scan.live.map((file) => this.toLiveLock(file)),
+      locks: scan.live,
       problems: scan.problems,
       reaped,
     };
@@ -273,20 +270,26 @@ export class FileLockStore implements LockStore {
 
   async close(): Promise<void> {}
 
-  private scan(): Scan {
+  /**
+   * Read and judge the records one at a time. A live one is kept as its lock, scope entries
+   * normalised by `normalise`, and the text it was read from is dropped at once: a scan of
+   * thousands then leaves little behind for the garbage collector to copy. Dead ones keep their
+   * text, which proves them unchanged before they are reaped.
+   */
+  private scan(normalise: ScopeNormaliser = lexically): Scan {
     const scan: Scan = { live: [], dead: [], problems: [] };
     const judge = holderJudgeForScan();
-    for (const read of readRecordDirectory(this.runningDir)) {
+    readRecordDirectory(this.runningDir, (read) => {
       if (!read.ok) {
         scan.problems.push(read.problem);
-        continue;
+        return;
       }
       const verdict = judge(read.value.record);
-      if (verdict.alive) scan.live.push(read.value);
+      if (verdict.alive) scan.live.push(this.toLiveLock(read.value, normalise));
       else if (read.value.name.split('/').some((part) => part.startsWith('.')))
         scan.problems.push(keptDotFile(read.value, verdict.reason));
       else scan.dead.push({ file: read.value, reason: verdict.reason });
-    }
+    });
     return scan;
   }
 
@@ -361,14 +364,16 @@ export class FileLockStore implements LockStore {
     }
   }
 
-  private toLiveLock(
-    file: RecordFile,
-    normalise: (entry: string, projectRoot: string) => string = lexically,
-  ): LiveLock {
+  private toLiveLock(file: RecordFile, normalise: ScopeNormaliser = lexically): LiveLock {
     // Records we and Python write hold resolved absolute paths already; other writers' entries
     // are normalised (relative to the project root, no `//`, `.`, `..` or trailing `/`).
-    const scope = file.record.scope.map((entry) => normalise(entry, this.projectRoot));
-    return { instance: file.stem, location: file.file, record: { ...file.record, scope } };
+    const { record } = file;
+    const scope = normalisedEntries(record.scope, (entry) => normalise(entry, this.projectRoot));
+    return {
+      instance: file.stem,
+      location: file.file,
+      record: scope === record.scope ? record : { ...record, scope },
+    };
   }
 
   /**
@@ -422,6 +427,23 @@ export class FileLockStore implements LockStore {
     return path.join(this.runningDir, flatRecordName(instance));
   }
 }
+
+/**
+ * `entries` with `normalise` applied to each; the same array when that changes none, as for the
+ * records we and Python write, so a scan of thousands copies no record.
+ */
+function normalisedEntries(entries: string[], normalise: (entry: string) => string): string[] {
+  let changed: string[] | undefined;
+  for (let index = 0; index < entries.length; index++) {
+    const entry = normalise(entries[index]!);
+    if (changed === undefined && entry !== entries[index]) changed = entries.slice(0, index);
+    changed?.push(entry);
+  }
+  return changed ?? entries;
+}
+
+/** How a record's scope entry is made absolute against the project root. */
+type ScopeNormaliser = (entry: string, projectRoot: string) => string;
 
 /** A scope entry made absolute against the project root without touching the disk. */
 function lexically(entry: string, projectRoot: string): string {

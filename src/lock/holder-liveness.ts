@@ -59,17 +59,32 @@ export function judgeHolder(record: LockRecord): HolderVerdict {
 }
 
 /**
- * `judgeHolder` for one scan of many records: records that name the same holder (every field
- * `judgeHolder` reads is equal) share one verdict, so a holder's /proc entry is read once per scan,
- * not once per record. Make a new one per scan: verdicts go stale.
+ * `judgeHolder` for one scan of many records: records that name the same holder (see
+ * `sameHolder`) share one verdict, so a holder's /proc entry is read once per scan, not once per
+ * record. Make a new one per scan: verdicts go stale.
  */
 export function holderJudgeForScan(): (record: LockRecord) => HolderVerdict {
-  const verdicts = new Map<string, HolderVerdict>();
+  const judgedByPid = new Map<number, { record: LockRecord; verdict: HolderVerdict }[]>();
   return (record) => {
-    const { host, boot_id, pid_ns, pid, proc_start } = record;
-    const key = JSON.stringify([host, boot_id, pid_ns, pid, proc_start ?? record.started_at]);
-    let verdict = verdicts.get(key);
-    if (verdict === undefined) verdicts.set(key, (verdict = judgeHolder(record)));
+    let judged = judgedByPid.get(record.pid);
+    if (judged === undefined) judgedByPid.set(record.pid, (judged = []));
+    for (let index = 0; index < judged.length; index++) {
+      if (sameHolder(judged[index]!.record, record)) return judged[index]!.verdict;
+    }
+    const verdict = judgeHolder(record);
+    judged.push({ record, verdict });
     return verdict;
   };
+}
+
+/** Whether every field of two records that `judgeHolder` reads is equal. */
+function sameHolder(a: LockRecord, b: LockRecord): boolean {
+  return (
+    a.pid === b.pid &&
+    a.host === b.host &&
+    a.boot_id === b.boot_id &&
+    a.pid_ns === b.pid_ns &&
+    a.proc_start === b.proc_start &&
+    (a.proc_start !== undefined || a.started_at === b.started_at)
+  );
 }

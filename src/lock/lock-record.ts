@@ -64,7 +64,8 @@ export function parseLockRecord(text: string): ParseResult {
   const fields = data as Record<string, unknown>;
   // from_dict reads loop_name, scope, pid, started_at in this order: a missing key is a KeyError,
   // which Python skips, unless converting the pid has failed before started_at is looked up.
-  for (const key of ['loop_name', 'scope', 'pid'] as const) {
+  for (let index = 0; index < keysReadBeforePid.length; index++) {
+    const key = keysReadBeforePid[index]!;
     if (!Object.hasOwn(fields, key)) return skipped(`"${key}" is missing`);
   }
   const pid = pythonInt(fields.pid);
@@ -75,25 +76,42 @@ export function parseLockRecord(text: string): ParseResult {
   const { loop_name: loopName, scope, started_at: startedAt } = fields;
   if (typeof loopName !== 'string') return fails(wrongType('loop_name', 'a string', loopName));
   const scopeList = typeof scope === 'string' ? [scope] : scope;
-  if (!Array.isArray(scopeList) || !scopeList.every((entry) => typeof entry === 'string')) {
-    return fails(wrongType('scope', 'an array of path strings', scope));
-  }
-  if (scopeList.some((entry) => entry.includes('\0'))) {
-    return fails('"scope" holds a path with a NUL character');
-  }
+  const scopeFault = Array.isArray(scopeList) ? pathListFault(scopeList) : 'type';
+  if (scopeFault === 'type') return fails(wrongType('scope', 'an array of path strings', scope));
+  if (scopeFault === 'nul') return fails('"scope" holds a path with a NUL character');
   const record: LockRecord = {
     loop_name: loopName,
-    scope: scopeList,
+    scope: scopeList as string[],
     pid,
     started_at: typeof startedAt === 'string' ? startedAt : JSON.stringify(startedAt),
   };
   if (pythonTruthy(fields.singleton)) record.singleton = true;
   if (typeof fields.schema === 'number') record.schema = fields.schema;
-  for (const key of ['instance', 'host', 'boot_id', 'proc_start', 'pid_ns'] as const) {
+  for (let index = 0; index < optionalStringKeys.length; index++) {
+    const key = optionalStringKeys[index]!;
     const value = fields[key];
     if (typeof value === 'string') record[key] = value;
   }
   return { ok: true, record };
+}
+
+// Read once per record, thousands of times in a scan, in code that runs too briefly to be
+// optimised: indexed loops over constant lists allocate no iterators and no arrays per record.
+const keysReadBeforePid = ['loop_name', 'scope', 'pid'] as const;
+const optionalStringKeys = ['instance', 'host', 'boot_id', 'proc_start', 'pid_ns'] as const;
+
+/**
+ * What is wrong with a scope list, if anything: an entry that is not a string (`type`, Python
+ * fails on it) before one with a NUL character (`nul`, no path can hold one).
+ */
+function pathListFault(entries: readonly unknown[]): 'type' | 'nul' | undefined {
+  let fault: 'nul' | undefined;
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index];
+    if (typeof entry !== 'string') return 'type';
+    if (entry.includes('\0')) fault = 'nul';
+  }
+  return fault;
 }
 
 /**

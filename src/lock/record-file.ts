@@ -2,7 +2,6 @@ import { builtin } from '../builtin.js';
 import {
   closeSync,
   constants,
-  type Dirent,
   fstatSync,
   linkSync,
   lstatSync,
@@ -31,7 +30,8 @@ export interface RecordFile {
   file: string;
   record: LockRecord;
   text: string;
-  ino: number;
+  /** The file's inode, when the read learned it (a scan reads records without fstat). */
+  ino: number | undefined;
 }
 
 /** A `*.lock` entry that could not be used, with the reason. */
@@ -49,12 +49,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * judge the same set; and the records one folder down that today's little-loops writes for ids
  * with `/` (`generated/task.lock`), which its own glob misses. Names that are not UTF-8 are
  * reported (Python reads them; we cannot name them). Our temp files end in `.tmp`, so they are
- * never among them.
+ * never among them. Each read is handed to `onRead` as it is made, so a caller can keep only what
+ * it needs of each.
  */
-export function readRecordDirectory(runningDir: string): RecordRead[] {
-  const reads: RecordRead[] = [];
-  readRecordLevel(runningDir, '', reads);
-  return reads;
+export function readRecordDirectory(runningDir: string, onRead: (read: RecordRead) => void): void {
+  readRecordLevel(runningDir, '', onRead);
 }
 
 /**
@@ -62,40 +61,50 @@ export function readRecordDirectory(runningDir: string): RecordRead[] {
  * when it is `.running/`'s own child; a deeper one, or a symlink to a folder, is reported instead:
  * records may hide in it that we do not read, so no scope is granted while it is there.
  */
-function readRecordLevel(runningDir: string, folder: string, reads: RecordRead[]): void {
+function readRecordLevel(
+  runningDir: string,
+  folder: string,
+  onRead: (read: RecordRead) => void,
+): void {
   const problem = (shown: string, reason: string): void => {
     const name = folder + shown;
     const stem = name.endsWith(lockSuffix) ? name.slice(0, -lockSuffix.length) : name;
-    reads.push({
+    onRead({
       ok: false,
       problem: { stem, file: path.join(runningDir, name), reason, blocking: true },
     });
   };
-  const dir = path.join(runningDir, folder);
-  for (const entry of listDirectory(dir, folder !== '')) {
-    const kind = entryKind(dir, entry);
+  // `runningDir` is normal and a listed name is never `.` or `..` and holds no `/`: joining by
+  // string gives what path.join gives, without normalising each of thousands of paths again.
+  const prefix = `${runningDir}/${folder}`;
+  const entries = listDirectory(folder === '' ? runningDir : prefix, folder !== '');
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index]!;
+    const kind = entryKind(prefix, entry);
     if (kind === undefined) continue;
-    const name = decodeUtf8(entry.name);
-    if (name === undefined) {
+    if (typeof entry !== 'string') {
       problem(
-        escapeBytes(entry.name),
+        escapeBytes(entry),
         'has a file name that is not valid UTF-8, so scopeguard cannot judge it: rename it',
       );
-    } else if (kind === 'record') {
-      if (folder + name === sentinelName) continue;
-      const read = readRecordFile(runningDir, folder + name);
-      if (!('gone' in read)) reads.push(read);
+      continue;
+    }
+    const name = folder + entry;
+    if (kind === 'record') {
+      if (name === sentinelName) continue;
+      const read = readRecord(name, prefix + entry, false);
+      if (!('gone' in read)) onRead(read);
     } else if (kind === 'linked folder') {
       problem(
-        name,
+        entry,
         'is a symbolic link to a folder, which scopeguard does not follow (records in it would ' +
           'live outside the lock directory): replace it with a real folder or remove it',
       );
     } else if (folder === '') {
-      readRecordLevel(runningDir, `${name}/`, reads);
+      readRecordLevel(runningDir, `${entry}/`, onRead);
     } else {
       problem(
-        name,
+        entry,
         `is a folder nested deeper than instance ids go (at most ${maxIdParts - 1} "/"), so ` +
           'scopeguard does not read the records in it: move them up or remove the folder',
       );
@@ -104,24 +113,40 @@ function readRecordLevel(runningDir: string, folder: string, reads: RecordRead[]
 }
 
 /**
- * What an entry of `dir` is to readers: a record (a `*.lock` name, whatever the file), a folder,
- * a symlink to a folder, or none of these (temp files, say), which readers pass over.
+ * What an entry of the folder `prefix` (ending in `/`) is to readers: a record (a `*.lock` name,
+ * whatever the file), a folder, a symlink to a folder, or none of these (temp files, say), which
+ * readers pass over. Only names that are not records cost a system call.
  */
 function entryKind(
-  dir: string,
-  entry: Dirent<Buffer>,
+  prefix: string,
+  entry: string | Buffer,
 ): 'record' | 'folder' | 'linked folder' | undefined {
-  if (entry.name.toString('latin1').endsWith(lockSuffix)) return 'record';
-  if (entry.isDirectory()) return 'folder';
-  if (entry.isSymbolicLink() && isFolder(Buffer.concat([Buffer.from(`${dir}/`), entry.name])))
-    return 'linked folder';
+  const name = typeof entry === 'string' ? entry : entry.toString('latin1');
+  if (name.endsWith(lockSuffix)) return 'record';
+  const file =
+    typeof entry === 'string' ? prefix + entry : Buffer.concat([Buffer.from(prefix), entry]);
+  const stat = lstatSync(file, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) return 'folder';
+  if (stat?.isSymbolicLink() && isFolder(file)) return 'linked folder';
   return undefined;
 }
 
-function listDirectory(dir: string, nested: boolean): Dirent<Buffer>[] {
+/**
+ * The names in `dir`: as text, or as bytes where a name is not UTF-8. Listing names as text costs
+ * a fraction of listing bytes or file types; a name that is not UTF-8 comes back holding U+FFFD,
+ * and only then is the folder listed again as bytes, to tell such names apart.
+ */
+function listDirectory(dir: string, nested: boolean): (string | Buffer)[] {
+  const names = listNames(dir, nested, () => readdirSync(dir));
+  if (!names.some((name) => name.includes('\uFFFD'))) return names;
+  return listNames(dir, nested, () => readdirSync(dir, { encoding: 'buffer' })).map(
+    (bytes) => decodeUtf8(bytes) ?? bytes,
+  );
+}
+
+function listNames<T>(dir: string, nested: boolean, list: () => T[]): T[] {
   try {
-    // File types come with the names, so telling records from folders costs no further calls.
-    return readdirSync(dir, { encoding: 'buffer', withFileTypes: true });
+    return list();
   } catch (error) {
     const code = errnoCode(error);
     // A folder of nested records replaced by a file since it was listed holds none.
@@ -139,14 +164,24 @@ function listDirectory(dir: string, nested: boolean): Dirent<Buffer>[] {
  * a bad record; a record that vanished meanwhile (released) is reported as gone.
  */
 export function readRecordFile(runningDir: string, name: string): ReadOutcome {
-  const file = path.join(runningDir, name);
-  const problem = (reason: string, blocking = true): ReadOutcome => ({
-    ok: false,
-    problem: { stem: instanceOfRecord(name), file, reason, blocking },
-  });
+  return readRecord(name, path.join(runningDir, name), true);
+}
+
+/**
+ * `readRecordFile` for the record `name` (relative to `.running/`) at `file`. Without `withInode`
+ * a record that fits one read of the shared buffer is parsed straight away, without the fstat
+ * that Node builds four `Date`s for (and that tells the inode); whatever else the file turns out
+ * to be is then looked at with fstat after all, and named as before.
+ */
+function readRecord(name: string, file: string, withInode: boolean): ReadOutcome {
   // O_NOFOLLOW guards the last part of the path only: a folder swapped for a symlink is not read.
-  if (name.includes('/') && isSymlink(path.dirname(file)))
-    return problem('lies in a symbolic link to a folder, which scopeguard does not follow');
+  if (name.includes('/') && isSymlink(path.dirname(file))) {
+    return recordProblem(
+      name,
+      file,
+      'lies in a symbolic link to a folder, which scopeguard does not follow',
+    );
+  }
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -156,33 +191,63 @@ export function readRecordFile(runningDir: string, name: string): ReadOutcome {
     if (code === 'ELOOP' || isSymlink(file)) {
       // Python follows it, and skips it only when it leads nowhere.
       return targetExists(file)
-        ? problem('is a symbolic link, not a record')
-        : problem('is a symbolic link to nothing', false);
+        ? recordProblem(name, file, 'is a symbolic link, not a record')
+        : recordProblem(name, file, 'is a symbolic link to nothing', false);
     }
-    return problem(`cannot be opened (${code ?? String(error)})`);
+    return recordProblem(name, file, `cannot be opened (${code ?? String(error)})`);
   }
   try {
+    const quick = withInode ? undefined : quickRecord(fd, name, file);
+    if (quick !== undefined) return quick;
     const stat = fstatSync(fd);
-    if (stat.isDirectory()) return problem('is a directory, not a record');
-    if (!stat.isFile()) return problem('is not a regular file');
+    if (stat.isDirectory()) return recordProblem(name, file, 'is a directory, not a record');
+    if (!stat.isFile()) return recordProblem(name, file, 'is not a regular file');
     if (stat.size > maxRecordBytes)
-      return problem(`is ${stat.size} bytes, too large to be a record`);
+      return recordProblem(name, file, `is ${stat.size} bytes, too large to be a record`);
     const buffer = readBuffer(stat.size + 1);
     const length = readSync(fd, buffer, 0, stat.size + 1, 0);
-    if (length > stat.size) return problem('grew while being read');
-    const text = decodeUtf8(buffer.subarray(0, length));
-    if (text === undefined) return problem('is not valid UTF-8 text');
-    const parsed = parseLockRecord(text);
-    if (!parsed.ok) return problem(parsed.reason, parsed.blocking);
-    const stem = instanceOfRecord(name, parsed.record);
-    return { ok: true, value: { stem, name, file, record: parsed.record, text, ino: stat.ino } };
+    if (length > stat.size) return recordProblem(name, file, 'grew while being read');
+    return parsedRecord(name, file, buffer.subarray(0, length), stat.ino);
   } catch (error) {
     const code = errnoCode(error);
-    if (code === 'EISDIR') return problem('is a directory, not a record');
-    return problem(`cannot be read (${code ?? String(error)})`);
+    if (code === 'EISDIR') return recordProblem(name, file, 'is a directory, not a record');
+    return recordProblem(name, file, `cannot be read (${code ?? String(error)})`);
   } finally {
     closeSync(fd);
   }
+}
+
+/** The record read from `fd` at once, when one read of the shared buffer holds all of it. */
+function quickRecord(fd: number, name: string, file: string): ReadOutcome | undefined {
+  const buffer = readBuffer(0);
+  let length: number;
+  try {
+    length = readSync(fd, buffer, 0, buffer.length, 0);
+  } catch {
+    return undefined;
+  }
+  if (length === 0 || length === buffer.length) return undefined;
+  const read = parsedRecord(name, file, buffer.subarray(0, length), undefined);
+  return read.ok ? read : undefined;
+}
+
+/** The record in the bytes read from `file`, or why they are not one. */
+function parsedRecord(
+  name: string,
+  file: string,
+  bytes: Uint8Array,
+  ino: number | undefined,
+): ReadOutcome {
+  const text = decodeUtf8(bytes);
+  if (text === undefined) return recordProblem(name, file, 'is not valid UTF-8 text');
+  const parsed = parseLockRecord(text);
+  if (!parsed.ok) return recordProblem(name, file, parsed.reason, parsed.blocking);
+  const stem = instanceOfRecord(name, parsed.record);
+  return { ok: true, value: { stem, name, file, record: parsed.record, text, ino } };
+}
+
+function recordProblem(name: string, file: string, reason: string, blocking = true): ReadOutcome {
+  return { ok: false, problem: { stem: instanceOfRecord(name), file, reason, blocking } };
 }
 
 let sharedBuffer: Buffer | undefined;
@@ -241,10 +306,18 @@ function escapeBytes(bytes: Buffer): string {
     .join('');
 }
 
-/** True when the file still holds exactly what was read earlier (same inode, same bytes). */
+/**
+ * True when the file still holds exactly what was read earlier: the same bytes, and the same inode
+ * when the earlier read learned it. A holder is judged by the bytes alone, so a record replaced by
+ * an identical copy meanwhile is judged alike.
+ */
 export function isUnchanged(runningDir: string, earlier: RecordFile): boolean {
   const now = readRecordFile(runningDir, earlier.name);
-  return now.ok && now.value.ino === earlier.ino && now.value.text === earlier.text;
+  return (
+    now.ok &&
+    now.value.text === earlier.text &&
+    (earlier.ino === undefined || now.value.ino === earlier.ino)
+  );
 }
 
 /**

@@ -1,5 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -398,6 +405,24 @@ describe('directory store', () => {
       expect(entries()).toEqual(before);
     },
   );
+
+  // A listed record is read with one read of a shared buffer; one larger than that buffer (64 KiB)
+  // must still be read whole, not cut short or refused.
+  it('reads a record of many scope entries, larger than one read, whole', async () => {
+    const { runningDir, manager } = setup();
+    const holder = startIdleProcess();
+    const scope = Array.from({ length: 5000 }, (_, n) => `/project/src/module-${n}/index.ts`);
+    writeRecord(runningDir, 'wide.lock', {
+      loop_name: 'wide',
+      scope,
+      pid: holder.pid,
+      started_at: new Date().toISOString(),
+    });
+    expect(statSync(path.join(runningDir, 'wide.lock')).size).toBeGreaterThan(128 * 1024);
+    const snapshot = await manager.listLocks();
+    expect(snapshot.problems).toEqual([]);
+    expect(snapshot.locks.map((lock) => lock.record.scope)).toEqual([scope]);
+  });
 
   it('names a file whose name is not UTF-8 byte for byte', async () => {
     const { runningDir, manager } = setup();

@@ -24,9 +24,8 @@ describe('parsePlainLongOptions', () => {
     [[]],
     [['--staged-from-stdin']],
     [['--agent', 'codex']],
-    [['--agent', 'codex', '--agent', 'cursor']],
     [['--as', 'a', '--strict', '--as', 'b', '--mode', 'warn']],
-    [['--strict', '--strict', '--help']],
+    [['--strict', '--help']],
     [['--mode', '']],
   ])('reads %j as parseArgs does', (argv) => {
     const plain = parsePlainLongOptions(argv, options);
@@ -47,6 +46,9 @@ describe('parsePlainLongOptions', () => {
     [['--__proto__', 'x']],
     [['file']],
     [['--strict', 'file']],
+    // parseArgs keeps the last of a repeated option, yargs makes an array of it.
+    [['--agent', 'codex', '--agent', 'cursor']],
+    [['--strict', '--strict']],
   ])('leaves %j to parseArgs', (argv) => {
     expect(parsePlainLongOptions(argv, options)).toBeUndefined();
   });
