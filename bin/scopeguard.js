@@ -27,9 +27,10 @@ const wrapperTail = '\n})';
  * The cache belongs to one bundle: its first line names the build id the bundle ends with, so a
  * bundle rebuilt without it never meets an old cache. A cache V8 rejects (another node version,
  * other V8 flags, a cut-short or foreign file) costs a normal compile and nothing else; V8 checks
- * a cache's header, not every byte of its payload, so the build renames a whole one into place. `vm.Script` rather
- * than `vm.compileFunction`, because only a script can write its cache after a run, when the
- * functions the run compiled are in it (the build does that, scripts/hook-code-cache.js). The
+ * a cache's header, not every byte of its payload, so the build renames a whole one into place.
+ * `vm.Script` rather than `vm.compileFunction`, because only a script can write its cache after a
+ * run, when the functions the run compiled are in it (the build does that,
+ * scripts/hook-code-cache.js). The
  * bundle's `require` resolves from dist/, as if node had loaded it; `module.constructor` is
  * node's Module class, taken from this module so that the `node:module` builtin and the ES
  * module loader it drags in stay unloaded.

@@ -1,10 +1,10 @@
 // Writes dist/hook.cache, the V8 code cache of the hook bundle (see bin/scopeguard.js), for the
 // build: `node scripts/hook-code-cache.js BUILD_ID`. V8 puts in a cache the functions compiled
-// before it is written, so the commands the bundle runs are run here first, as git and agents run them, in a
-// scratch repository without a lock directory and then with another process's lock: each run is
-// one process that loads the bundle with the cache so far and writes it back with what it
-// compiled. Plain `node` runs them (no NODE_OPTIONS): V8 accepts a cache only under the flags it
-// was made with.
+// before it is written, so the commands the bundle runs are run here first, as git, agents and
+// scripts run them, in a scratch repository without a lock directory and then with another
+// process's lock: each run is one process that loads the bundle with the cache so far and writes
+// it back with what it compiled. Plain `node` runs them (no NODE_OPTIONS): V8 accepts a cache
+// only under the flags it was made with.
 import { Buffer } from 'node:buffer';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
