@@ -235,7 +235,8 @@ export function toMarkdown({ n, stagedFiles, locks, manyLocks, lintStaged, rows,
       'live locks held by another process on directories next to them (checked first: staging a ' +
       `file in each of ${locks} locked directories blocks with ${locks} conflicts, and every run ` +
       'passes with all locks live). The hook runs as git runs it: the script `scopeguard init` ' +
-      'installs, piping `git diff --cached` into `scopeguard pre-commit`. Wall time of one ' +
+      'installs, which pipes `git diff --cached` into `scopeguard pre-commit` where ' +
+      '`.loops/.running/` exists. Wall time of one ' +
       'process per run, all runs interleaved, ' +
       `${n} runs each after warm-up; a ratio is the median (p90) of the per-round ratios to its ` +
       'floor, which ran in the same round. Percentiles are nearest-rank.',
