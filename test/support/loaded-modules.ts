@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { binPath } from './cli.js';
+import { isolatedEnv, makeTempDir } from './temp-dir.js';
+
+// A probe required before the CLI writes, when the process exits, the built-in modules it loaded
+// and the CommonJS files it required. CommonJS, so that it finds the require cache without the
+// `node:module` builtin, which a test may want unloaded.
+const probe = `
+const { writeFileSync } = require('node:fs');
+process.on('exit', () =>
+  writeFileSync(process.env.PROBE_OUT, [...process.moduleLoadList, ...Object.keys(require.cache)].join('\\n')),
+);
+`;
+
+/** What one run of the built CLI loaded: node's built-in modules, and whether it required yargs. */
+export interface LoadedModules {
+  builtins: string[];
+  yargs: boolean;
+}
+
+/** Run the built CLI with `args` in `cwd`, `input` on stdin; it must exit 0. */
+export function loadedBy(cwd: string, args: string[], input = ''): LoadedModules {
+  const dir = makeTempDir();
+  const probeFile = path.join(dir, 'probe.cjs');
+  const out = path.join(dir, 'loaded.txt');
+  writeFileSync(probeFile, probe);
+  const result = spawnSync(process.execPath, ['--require', probeFile, binPath, ...args], {
+    cwd,
+    env: isolatedEnv({ PROBE_OUT: out }),
+    input,
+    encoding: 'utf8',
+  });
+  expect(result.status, result.stderr).toBe(0);
+  const loaded = readFileSync(out, 'utf8').split('\n');
+  return {
+    builtins: loaded
+      .filter((entry) => entry.startsWith('NativeModule '))
+      .map((entry) => entry.slice('NativeModule '.length)),
+    yargs: loaded.some((entry) => entry.includes(`${path.sep}yargs${path.sep}`)),
+  };
+}
