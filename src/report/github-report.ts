@@ -1,5 +1,6 @@
 import type { Conflict } from '../guard/find-conflicts.js';
 import { isPassing, type GuardReport } from '../guard/guard-report.js';
+import { conflictFile } from './conflict-file.js';
 import { formatDuration } from './duration.js';
 import { describeHolder, displayScopeEntry, lockAgeMs } from './lock-summary.js';
 import { hasUnsafeCharacter, printable } from './printable.js';
@@ -26,7 +27,7 @@ export function formatGitHubReport(report: GuardReport, now: number): GitHubRepo
     const { record } = conflict.lock;
     const scope = displayScopeEntry(conflict.matchedScope, report.projectRoot);
     const properties = `file=${escapeProperty(annotationFile(conflict.file))},title=${escapeProperty(`Held by loop ${printable(record.loop_name)}`)}`;
-    const message = `${printable(conflict.file)} is inside scope ${scope} held by ${describeHolder(conflict.lock)}.`;
+    const message = `${conflictFile(conflict)} is inside scope ${scope} held by ${describeHolder(conflict.lock)}.`;
     return `::${severity} ${properties}::${escapeData(message)}`;
   });
   const hidden = files.length - lines.length;
@@ -93,7 +94,7 @@ function conflictTable(report: GuardReport, now: number): string {
     const { record } = conflict.lock;
     const age = lockAgeMs(conflict.lock, now);
     return [
-      conflict.file,
+      conflictFile(conflict, (file) => file),
       record.loop_name,
       conflict.lock.instance,
       String(record.pid),

@@ -1,7 +1,7 @@
 import { builtin } from '../builtin.js';
 import { isPassing, type GuardReport } from '../guard/guard-report.js';
 import { describeHolder, displayScopeEntry } from './lock-summary.js';
-import { printableJson } from './printable.js';
+import { printable, printableJson } from './printable.js';
 
 /** One issue of GitLab's Code Quality report format. */
 export interface CodeQualityIssue {
@@ -22,7 +22,7 @@ export function formatGitLabReport(report: GuardReport): string {
   const issues: CodeQualityIssue[] = report.conflicts.map((conflict) => {
     const { record } = conflict.lock;
     return {
-      description: `Inside scope ${displayScopeEntry(conflict.matchedScope, report.projectRoot)} held by ${describeHolder(conflict.lock)}`,
+      description: `${conflict.renamedFrom === undefined ? '' : `Renamed from ${printable(conflict.renamedFrom)}. `}Inside scope ${displayScopeEntry(conflict.matchedScope, report.projectRoot)} held by ${describeHolder(conflict.lock)}`,
       check_name: 'scopeguard/held-scope',
       fingerprint: builtin('node:crypto')
         .createHash('sha256')

@@ -1,8 +1,8 @@
 import { guardEnv } from '../guard/guard-env.js';
-import type { Conflict } from '../guard/find-conflicts.js';
 import { hasFindings, isPassing, type GuardReport } from '../guard/guard-report.js';
 import type { Colors } from './color.js';
 import { describeHolder, displayScopeEntry } from './lock-summary.js';
+import { conflictFile } from './conflict-file.js';
 import { printable } from './printable.js';
 import { shellQuote } from '../shell-quote.js';
 
@@ -75,14 +75,6 @@ function excusedLines(report: GuardReport, colors: Colors, now: number): string[
     for (const excuse of excuses) lines.push(`      ${printable(excuse.file)}`);
   }
   return lines;
-}
-
-/** The file, or for a rename `old -> new`. */
-function conflictFile(conflict: Conflict): string {
-  const file = printable(conflict.file);
-  return conflict.renamedFrom === undefined
-    ? file
-    : `${printable(conflict.renamedFrom)} -> ${file}`;
 }
 
 function waysForward(report: GuardReport): string[] {

@@ -45,6 +45,30 @@ describe('GitHub report', () => {
     expect(github.outputs).toEqual({ conflicts: '1' });
   });
 
+  it('names a renamed file by both paths in the annotation and the summary, placed at its new path', () => {
+    const renamed = report([], {
+      conflicts: [
+        {
+          file: 'moved.ts',
+          renamedFrom: 'src/old.ts',
+          lock: lock('refactor'),
+          matchedScope: '/repo/src',
+        },
+      ],
+    });
+    const github = formatGitHubReport(renamed, now);
+    expect(github.commands).toMatch(
+      /^::error file=moved\.ts,title=Held by loop refactor::src\/old\.ts -> moved\.ts is inside scope src held by /,
+    );
+    expect(github.summary).toContain('| `src/old.ts -> moved.ts` | `refactor` |');
+    const [issue] = JSON.parse(formatGitLabReport(renamed)) as {
+      description: string;
+      location: { path: string };
+    }[];
+    expect(issue!.location.path).toBe('moved.ts');
+    expect(issue!.description).toMatch(/^Renamed from src\/old\.ts\. Inside scope src held by /);
+  });
+
   it('caps annotations at 10 and says how many more, as warnings in warn mode', () => {
     const files = Array.from({ length: 13 }, (_, i) => `src/f${i}.ts`);
     const blocking = formatGitHubReport(report(files), now).commands.trimEnd().split('\n');
