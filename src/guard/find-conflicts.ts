@@ -169,6 +169,14 @@ function segmentsOf(relativePath: string): string[] {
   return relativePath === '' ? [] : relativePath.split('/');
 }
 
+// Only these can change when lower-cased: ASCII capitals and anything beyond ASCII.
+const foldable = /[A-Z\u0080-\uffff]/;
+
+/** Whether lower-casing changes `text`; most paths are plain lower-case ASCII, tested without a copy. */
+function changedByFolding(text: string): boolean {
+  return foldable.test(text) && text.toLowerCase() !== text;
+}
+
 /**
  * Whether comparing case-folded could find more than comparing exactly: only when some entry is a
  * glob, or folding changes a changed path or an entry. When it cannot, one matching pass is enough
@@ -179,7 +187,6 @@ export function caseCanMatter(
   locks: readonly LiveLock[],
   worktreeRoots: readonly string[],
 ): boolean {
-  const changedByFolding = (text: string) => text.toLowerCase() !== text;
   return (
     locks.some((lock) =>
       lock.record.scope.some((entry) =>

@@ -188,6 +188,8 @@ describe('caseCanMatter', () => {
     expect(canMatter(['src/api/x.ts'], [lock('a', '/repo/Src')])).toBe(true);
     expect(canMatter(['src/api/x.ts'], [lock('a', '/wt/feature/Src')])).toBe(true);
     expect(canMatter(['İ/x'], [lock('a', '/repo/src')])).toBe(true);
+    expect(canMatter(['docs/É.md'], [lock('a', '/repo/src')])).toBe(true);
+    expect(canMatter(['Ⅻ/x'], [lock('a', '/repo/src')])).toBe(true);
     // A lower-case glob may still match differently folded: [@-^] holds the capitals.
     expect(canMatter(['src/a'], [lock('g', '/repo/src/[@-^]')])).toBe(true);
   });
