@@ -22,6 +22,8 @@ const globCharacters = /[*?[\]{}]/;
  * no segment holds glob characters.
  */
 export function entryGlob(entry: string): EntryGlob | undefined {
+  // Most entries are plain paths: one test of the whole entry, no split.
+  if (!globCharacters.test(entry)) return undefined;
   const segments = entry.split('/');
   const firstGlob = segments.findIndex((segment) => globCharacters.test(segment));
   if (firstGlob === -1) return undefined;
