@@ -5,10 +5,10 @@ import { makeCiRepo, noCiEnv } from '../support/ci-repo.js';
 import { runCli } from '../support/cli.js';
 import { commit, commitSubjects, guardedRepo, writeFiles } from '../support/commit-repo.js';
 import { startIdleProcess } from '../support/processes.js';
-import { runningDir } from '../support/lock-records.js';
+import { acquireNestedId, nestedId, runningDir } from '../support/lock-records.js';
 import { git } from '../support/temp-dir.js';
 
-const id = 'generated/inkscape-task-20261130T101500';
+const id = nestedId;
 
 /** A record one folder down, as today's little-loops writes it for an id with `/`. */
 function writeNestedRecord(root: string, scope: string, pid: number): void {
@@ -81,21 +81,7 @@ describe('locks acquire --instance with "/"', () => {
   it('writes the record flat, prints the id, and releases it by the id', async () => {
     const root = await guardedRepo();
     const holder = startIdleProcess();
-    const acquired = await runCli(
-      [
-        'locks',
-        'acquire',
-        '--name',
-        'inkscape',
-        '--instance',
-        id,
-        '--scope',
-        'src',
-        '--pid',
-        String(holder.pid),
-      ],
-      { cwd: root },
-    );
+    const acquired = await acquireNestedId(root, holder.pid);
     expect(acquired, acquired.stderr).toMatchObject({ code: 0, stdout: `${id}\n` });
     expect(readdirSync(runningDir(root)).sort()).toEqual([
       '.acquire.lock',

@@ -4,13 +4,13 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { runningDir } from '../support/lock-records.js';
+import { acquireNestedId, nestedId, runningDir } from '../support/lock-records.js';
 import { killHard, startIdleProcess, track } from '../support/processes.js';
 import { python, pythonAcquires, pythonAvailable, pythonVersions } from '../support/python-peer.js';
 import { makeTempRepo } from '../support/temp-dir.js';
 
 const pythonHolder = path.join(import.meta.dirname, 'workers', 'python_holder.py');
-const id = 'generated/inkscape-task-20261130T101500';
+const id = nestedId;
 // Versions before upstream BUG-1788 take no instance id; which one a folder holds, its code says.
 const withInstanceIds = pythonVersions.filter((version) =>
   readFileSync(path.join(version.path, 'concurrency.py'), 'utf8').includes('instance_id'),
@@ -80,21 +80,7 @@ describe.skipIf(!pythonAvailable).each(pythonVersions)(
     it('is a flat record Python lists and conflicts with, until scopeguard releases it', async () => {
       const root = makeTempRepo();
       const holder = startIdleProcess();
-      const acquired = await runCli(
-        [
-          'locks',
-          'acquire',
-          '--name',
-          'inkscape',
-          '--instance',
-          id,
-          '--scope',
-          'src',
-          '--pid',
-          String(holder.pid),
-        ],
-        { cwd: root },
-      );
+      const acquired = await acquireNestedId(root, holder.pid);
       expect(acquired, acquired.stderr).toMatchObject({ code: 0, stdout: `${id}\n` });
 
       const listed = python(
