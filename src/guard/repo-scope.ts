@@ -36,17 +36,26 @@ let known: { roots: readonly string[]; scopes: Map<string, readonly RepoScope[]>
 function mapOntoRepository(entry: string, roots: readonly string[]): readonly RepoScope[] {
   const canonical = roots[0];
   if (canonical === undefined) return [];
-  return entryForms(entry, roots).flatMap((form) => {
-    if (form !== canonical && !isAncestor(canonical, form)) return [];
+  const forms = entryForms(entry, roots);
+  const scopes: RepoScope[] = [];
+  for (let index = 0; index < forms.length; index++) {
+    const form = forms[index]!;
+    if (form !== canonical && !isAncestor(canonical, form)) continue;
     const prefix = relativeBelow(canonical, form);
     const glob = entryGlob(prefix);
-    return [glob ? { prefix, glob } : { prefix }];
-  });
+    scopes.push(glob ? { prefix, glob } : { prefix });
+  }
+  return scopes;
 }
 
 /** The locks none of whose scope entries lies inside the repository: they guard nothing here. */
 export function locksOutside(locks: readonly LiveLock[], roots: readonly string[]): LiveLock[] {
-  return locks.filter((lock) =>
-    lock.record.scope.every((entry) => toRepoScopes(entry, roots).length === 0),
-  );
+  return locks.filter((lock) => guardsNothing(lock.record.scope, roots));
+}
+
+function guardsNothing(scope: readonly string[], roots: readonly string[]): boolean {
+  // Asked of every live lock: an indexed loop, no callback made per lock.
+  for (let index = 0; index < scope.length; index++)
+    if (toRepoScopes(scope[index]!, roots).length > 0) return false;
+  return true;
 }

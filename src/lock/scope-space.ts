@@ -50,17 +50,23 @@ export function entryForms(entry: string, roots: readonly string[]): string[] {
   const canonical = roots[0];
   if (canonical === undefined) return [entry];
   const under = (relative: string) => (relative === '' ? canonical : `${canonical}/${relative}`);
-  const forms = new Set([entry]);
+  // A guard run maps every entry of every lock, thousands of them, in code that runs too briefly
+  // to be optimised: a list and an indexed loop allocate no set and no iterators per entry.
+  const forms = [entry];
+  const add = (form: string) => {
+    if (!forms.includes(form)) forms.push(form);
+  };
   const glob = entryGlob(entry);
-  for (const root of roots) {
-    if (entry === root || isAncestor(root, entry)) forms.add(under(relativeBelow(root, entry)));
-    else if (isAncestor(entry, root)) forms.add(canonical);
+  for (let index = 0; index < roots.length; index++) {
+    const root = roots[index]!;
+    if (entry === root || isAncestor(root, entry)) add(under(relativeBelow(root, entry)));
+    else if (isAncestor(entry, root)) add(canonical);
     if (glob === undefined || !isAncestor(glob.base, root)) continue;
     // A glob whose folder contains the checkout (`/srv/*/src`): what the checkout's own path
     // leaves of the pattern applies inside it.
     const rest = matchLeading(glob.pattern, relativeBelow(glob.base, root).split('/'), false);
-    if (rest === true) forms.add(canonical);
-    else if (rest !== false) forms.add(under(rest));
+    if (rest === true) add(canonical);
+    else if (rest !== false) add(under(rest));
   }
-  return [...forms];
+  return forms;
 }
