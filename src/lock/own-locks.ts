@@ -57,12 +57,21 @@ export function* ancestorsOf(pid: number = process.pid): Generator<AncestorProce
  */
 export function isHeldByAncestry(record: LockRecord, ancestry: Iterable<AncestorProcess>): boolean {
   if (!sharesPidSpace(record)) return false;
-  for (const ancestor of ancestry) {
-    if (
-      ancestor.pid === record.pid &&
-      (record.proc_start === undefined || ancestor.startToken === record.proc_start)
-    )
-      return true;
+  // The guard asks this of every live lock, thousands of them, in code that runs too briefly to be
+  // optimised: a list is walked by index, which allocates no iterator and no step result per lock.
+  if (Array.isArray(ancestry)) {
+    const list = ancestry as readonly AncestorProcess[];
+    for (let index = 0; index < list.length; index++) if (holds(list[index]!, record)) return true;
+    return false;
   }
+  for (const ancestor of ancestry) if (holds(ancestor, record)) return true;
   return false;
+}
+
+/** Whether `ancestor` is the record's holder; a record that carries a start token must match it. */
+function holds(ancestor: AncestorProcess, record: LockRecord): boolean {
+  return (
+    ancestor.pid === record.pid &&
+    (record.proc_start === undefined || ancestor.startToken === record.proc_start)
+  );
 }
