@@ -87,14 +87,22 @@ function scopeTree(
 ): ScopeNode {
   const root = scopeNode();
   let globOrder = 0;
-  for (const lock of locks) {
-    for (const entry of lock.record.scope) {
-      for (const scope of toRepoScopes(entry, options.worktreeRoots)) {
+  // Once per entry of every lock, thousands of them, in code that runs too briefly to be
+  // optimised: indexed loops allocate no iterators and no step results.
+  for (let lockIndex = 0; lockIndex < locks.length; lockIndex++) {
+    const lock = locks[lockIndex]!;
+    const entries = lock.record.scope;
+    for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+      const entry = entries[entryIndex]!;
+      const scopes = toRepoScopes(entry, options.worktreeRoots);
+      for (let scopeIndex = 0; scopeIndex < scopes.length; scopeIndex++) {
+        const scope = scopes[scopeIndex]!;
         const hit = { lock, entry };
         let node = root;
-        for (const segment of segmentsOf(fold(scope.prefix))) {
+        const segments = segmentsOf(fold(scope.prefix));
+        for (let index = 0; index < segments.length; index++) {
           (node.below ??= []).push(hit);
-          node = childOf(node, segment);
+          node = childOf(node, segments[index]!);
         }
         (node.exact ??= []).push(hit);
         if (scope.glob) {
