@@ -15,6 +15,9 @@ const pythonMaxIntDigits = 4300;
 // (1000 frames, fewer when called deep in a program); a real record nests two levels.
 const maxNesting = 100;
 const nonFiniteTokens = ['-Infinity', 'Infinity', 'NaN'];
+// Matches a text with more than `maxNesting` brackets and braces in all, strings included; a text
+// with fewer cannot nest deeper than that.
+const moreOpenersThanNesting = new RegExp(`^(?:[^[{]*[[{]){${maxNesting + 1}}`);
 
 /**
  * Parse JSON and say where Python's `json.loads` would disagree: it also accepts `NaN`,
@@ -24,10 +27,17 @@ const nonFiniteTokens = ['-Infinity', 'Infinity', 'NaN'];
  */
 export function parsePythonJson(text: string): PythonJsonResult {
   // The common case, a record of a few hundred bytes, without scanning the text: so short a text
-  // holds no digit run Python refuses, and JSON's nesting is its value's.
+  // holds no digit run Python refuses, and JSON's nesting is its value's. A record has a handful
+  // of brackets, which one regular expression counts: the parsed value is walked only when there
+  // are more, so a scan of thousands runs no JavaScript loop over them (one that the scan would
+  // make hot enough for V8 to compile with TurboFan).
   if (text.length <= pythonMaxIntDigits) {
     const value = parsedOrUndefined(text);
-    if (value !== undefined && nestingOf(value, 0) <= maxNesting) return { ok: true, value };
+    if (
+      value !== undefined &&
+      (!moreOpenersThanNesting.test(text) || nestingOf(value, 0) <= maxNesting)
+    )
+      return { ok: true, value };
   }
   const outside = scanOutsideStrings(text);
   if (outside.longestDigitRun > pythonMaxIntDigits) {

@@ -216,6 +216,14 @@ describe('parseLockRecord reads what the Python original reads, as it reads it',
       record: base,
     },
     {
+      name: 'nesting 100 deep among 200 more brackets and braces inside strings',
+      text: recordText({
+        extra: 0,
+        note: `${'['.repeat(100)}${'{'.repeat(100)}`,
+      }).replace('"extra":0', `"extra":${'['.repeat(99)}${']'.repeat(99)}`),
+      record: base,
+    },
+    {
       name: 'Python layout with spaces and a trailing newline',
       text: `${JSON.stringify(base, null, 2)}\n`,
       record: base,
