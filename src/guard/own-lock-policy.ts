@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { LockRecord } from '../lock/lock-record.js';
 import type { LiveLock } from '../lock/lock-store.js';
 import { isHeldByAncestry, type AncestorProcess } from '../lock/own-locks.js';
 
@@ -33,13 +34,23 @@ export function partitionLocks(
   const own: LiveLock[] = [];
   const foreign: LiveLock[] = [];
   // Walking the process tree costs a `ps` where there is no /proc: only when a lock needs it.
-  let ancestry: readonly AncestorProcess[] | undefined;
-  for (const lock of locks) {
+  let ancestry: { chain: readonly AncestorProcess[]; pids: ReadonlySet<number> } | undefined;
+  const heldByAncestry = (record: LockRecord): boolean => {
+    if (ancestry === undefined) {
+      const chain = readAncestry();
+      ancestry = { chain, pids: new Set(chain.map((ancestor) => ancestor.pid)) };
+    }
+    // Most locks are held by no ancestor: one lookup of the pid rules them out without walking
+    // the chain for each of thousands of locks.
+    return ancestry.pids.has(record.pid) && isHeldByAncestry(record, ancestry.chain);
+  };
+  for (let index = 0; index < locks.length; index++) {
+    const lock = locks[index]!;
     const isOwn =
       identity.names.includes(lock.instance) ||
       identity.names.includes(lock.record.loop_name) ||
       isRunLock(lock, identity.runLock) ||
-      isHeldByAncestry(lock.record, (ancestry ??= readAncestry()));
+      heldByAncestry(lock.record);
     (isOwn ? own : foreign).push(lock);
   }
   return { own, foreign };
