@@ -188,8 +188,11 @@ async function excuseOwnWork(
   return excuseByTrailers(conflicts, commits, (lock) => scopeLockTrailerValue(lock, namespace));
 }
 
-// Below this many paths, matching twice costs less than the git process that reads the setting.
-const maxPathsToMatchTwice = 10_000;
+// Below this much work, matching twice costs less than the git process that reads the setting.
+// Work is counted in paths looked up; each pass also indexes every scope entry first, which costs
+// about as much as looking up four paths, so 1,000 locks of 5 entries already tip the balance.
+const maxWorkToMatchTwice = 10_000;
+const pathsPerScopeEntry = 4;
 
 /**
  * Match the changes, asking git for `core.ignorecase` only when the answer depends on it: when
@@ -205,7 +208,8 @@ async function matchConflicts(
 ): Promise<Conflict[]> {
   if (!caseCanMatter(paths, locks, roots))
     return findConflicts(paths, locks, { worktreeRoots: roots, ignoreCase: false });
-  if (paths.length > maxPathsToMatchTwice) {
+  const entries = locks.reduce((count, lock) => count + lock.record.scope.length, 0);
+  if (paths.length + pathsPerScopeEntry * entries > maxWorkToMatchTwice) {
     return findConflicts(paths, locks, {
       worktreeRoots: roots,
       ignoreCase: await readIgnoreCaseSetting(),

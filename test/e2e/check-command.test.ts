@@ -373,6 +373,22 @@ describe('scopeguard check: case', () => {
     expect(insensitive.code).toBe(1);
     expect(conflictFiles(insensitive.stdout)).toEqual(['Src/API/x.ts']);
   });
+
+  it('folds case for one changed path against thousands of scope entries too', async () => {
+    // So many entries that matching twice costs more than asking git for core.ignorecase first.
+    const root = await guardedRepo({ 'Src/API/x.ts': 'x\n' });
+    const elsewhere = Array.from({ length: 2_500 }, (_, n) => `area${n}`);
+    await holdLock(root, 'refactor', ['src/api', ...elsewhere]);
+    writeFiles(root, { 'Src/API/x.ts': 'changed\n' });
+    git(root, 'add', '-A');
+    const sensitive = await runCli(['check', '--staged', '--format', 'json'], { cwd: root });
+    expect(sensitive.code).toBe(0);
+
+    git(root, 'config', 'core.ignorecase', 'true');
+    const insensitive = await runCli(['check', '--staged', '--format', 'json'], { cwd: root });
+    expect(insensitive.code).toBe(1);
+    expect(conflictFiles(insensitive.stdout)).toEqual(['Src/API/x.ts']);
+  });
 });
 
 // util-linux `script` runs a command on a pseudo-terminal, as a terminal emulator would.
