@@ -84,6 +84,9 @@ function matchingCache(source, cacheFile) {
  */
 async function nothingToRun(argv) {
   if (!firstStageCommands.includes(argv[0])) return false;
+  // A lock directory in the hook's folder, as the installed pre-commit script tests it: the first
+  // stage would only hand over (a speed shortcut for commit-msg; the answer is the same).
+  if (fs.existsSync('.loops/.running')) return false;
   try {
     return await loadFirstStage().exports.nothingToRun(argv, process.cwd(), process.env);
   } catch {
