@@ -6,57 +6,67 @@
 // every piece of work (the hook bundle hands any spelling it does not read plainly back to the
 // whole CLI). Every other command loads the whole CLI, the ES module bundle dist/cli.js, without
 // compiling the hook bundle first. A command missing from either list runs from the whole CLI,
-// so these lists only decide speed.
+// so these lists only decide speed. Before the hook bundle, `pre-commit` and `commit-msg` run a
+// much smaller first stage, dist/first-stage.cjs, which ends the command when no lock is in
+// sight (src/cli/first-stage.ts).
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 
 const fastCommands = ['pre-commit', 'commit-msg', 'agent-hook', 'locks acquire', 'locks release'];
+// The commands the first stage may answer before either bundle loads (see nothingToRun).
+const firstStageCommands = ['pre-commit', 'commit-msg'];
 
 const dist = path.join(__dirname, '..', 'dist');
-const hookBundle = path.join(dist, 'hook.cjs');
-const hookCodeCache = path.join(dist, 'hook.cache');
+// Each bundle and the V8 code cache the build writes for it (see loadBundle).
+const hookBundle = { file: path.join(dist, 'hook.cjs'), cache: path.join(dist, 'hook.cache') };
+const firstStageBundle = {
+  file: path.join(dist, 'first-stage.cjs'),
+  cache: path.join(dist, 'first-stage.cache'),
+};
 
 // The source is compiled as node compiles a CommonJS module: one function of these parameters.
 const wrapperHead = '(function (exports, require, module, __filename, __dirname) {';
 const wrapperTail = '\n})';
 
 /**
- * Load dist/hook.cjs as node's `require` would, but compiled with the V8 code cache the build
- * wrote beside it (dist/hook.cache): compiling the bundle was about half of the hook's own work.
- * The cache belongs to one bundle: its first line names the build id the bundle ends with, so a
- * bundle rebuilt without it never meets an old cache. A cache V8 rejects (another node version,
- * other V8 flags, a cut-short or foreign file) costs a normal compile and nothing else; V8 checks
- * a cache's header, not every byte of its payload, so the build renames a whole one into place.
- * `vm.Script` rather than `vm.compileFunction`, because only a script can write its cache after a
- * run, when the functions the run compiled are in it (the build does that,
- * scripts/hook-code-cache.js). The
- * bundle's `require` resolves from dist/, as if node had loaded it; `module.constructor` is
- * node's Module class, taken from this module so that the `node:module` builtin and the ES
- * module loader it drags in stay unloaded.
+ * Load a bundle (dist/hook.cjs, dist/first-stage.cjs) as node's `require` would, but compiled
+ * with the V8 code cache the build wrote beside it: compiling the hook bundle was about half of
+ * the hook's own work. The cache belongs to one bundle: its first line names the build id the
+ * bundle ends with, so a bundle rebuilt without it never meets an old cache. A cache V8 rejects
+ * (another node version, other V8 flags, a cut-short or foreign file) costs a normal compile and
+ * nothing else; V8 checks a cache's header, not every byte of its payload, so the build renames a
+ * whole one into place. `vm.Script` rather than `vm.compileFunction`, because only a script can
+ * write its cache after a run, when the functions the run compiled are in it (the build does
+ * that, scripts/hook-code-cache.js). The bundle's `require` resolves from dist/, as if node had
+ * loaded it; `module.constructor` is node's Module class, taken from this module so that the
+ * `node:module` builtin and the ES module loader it drags in stay unloaded.
  */
-function loadHookBundle() {
+function loadBundle({ file, cache }) {
   // As UTF-8, the read node's own module loader makes, in C++ (latin1 takes a slower JS path).
-  const source = fs.readFileSync(hookBundle, 'utf8');
+  const source = fs.readFileSync(file, 'utf8');
   const script = new vm.Script(wrapperHead + source + wrapperTail, {
-    filename: hookBundle,
-    cachedData: matchingCache(source),
+    filename: file,
+    cachedData: matchingCache(source, cache),
   });
   const Module = module.constructor;
-  const bundle = new Module(hookBundle, module);
-  bundle.filename = hookBundle;
+  const bundle = new Module(file, module);
+  bundle.filename = file;
   bundle.paths = Module._nodeModulePaths(dist);
   const bundleRequire = (id) => bundle.require(id);
-  script.runInThisContext()(bundle.exports, bundleRequire, bundle, hookBundle, dist);
+  script.runInThisContext()(bundle.exports, bundleRequire, bundle, file, dist);
   bundle.loaded = true;
   return { exports: bundle.exports, script };
 }
 
+const loadHookBundle = () => loadBundle(hookBundle);
+const loadFirstStage = () => loadBundle(firstStageBundle);
+
 /** The code cache's V8 data if it was written for this bundle's source, else undefined. */
-function matchingCache(source) {
+function matchingCache(source, cacheFile) {
   let cache;
   try {
-    cache = fs.readFileSync(hookCodeCache);
+    cache = fs.readFileSync(cacheFile);
   } catch {
     return undefined;
   }
@@ -67,10 +77,32 @@ function matchingCache(source) {
     : undefined;
 }
 
+/**
+ * Whether the hooks' first stage, dist/first-stage.cjs (see src/cli/first-stage.ts), is sure that
+ * the command has nothing to do: then neither bundle is loaded. A first stage that cannot be
+ * loaded or fails is no answer, and the command runs in full.
+ */
+async function nothingToRun(argv) {
+  if (!firstStageCommands.includes(argv[0])) return false;
+  // A lock directory in the hook's folder, as the installed pre-commit script tests it: the first
+  // stage would only hand over (a speed shortcut for commit-msg; the answer is the same).
+  if (fs.existsSync('.loops/.running')) return false;
+  try {
+    return await loadFirstStage().exports.nothingToRun(argv, process.cwd(), process.env);
+  } catch {
+    return false;
+  }
+}
+
 function main(argv) {
   const fast = fastCommands.includes(argv[0]) || fastCommands.includes(`${argv[0]} ${argv[1]}`);
-  const ran = fast && loadHookBundle().exports.runHookCommand(argv);
-  if (ran) return;
+  if (!fast) return runCli(argv);
+  nothingToRun(argv).then((nothing) => {
+    if (!nothing && !loadHookBundle().exports.runHookCommand(argv)) runCli(argv);
+  });
+}
+
+function runCli(argv) {
   // Node 22.1+ can cache compiled code between runs; on older versions this is a no-op.
   require('node:module').enableCompileCache?.();
   import('../dist/cli.js').then(({ runCli }) => runCli(argv));
@@ -78,4 +110,4 @@ function main(argv) {
 
 if (require.main === module) main(process.argv.slice(2));
 
-module.exports = { loadHookBundle, hookCodeCache, hookBundle };
+module.exports = { loadHookBundle, loadFirstStage, hookBundle, firstStageBundle };

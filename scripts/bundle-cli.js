@@ -18,7 +18,7 @@ import * as esbuild from 'esbuild';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const src = path.join(root, 'src');
 const outfile = path.join(root, 'dist', 'cli.js');
-const { hookCodeCache } = createRequire(import.meta.url)('../bin/scopeguard.js');
+const { hookBundle, firstStageBundle } = createRequire(import.meta.url)('../bin/scopeguard.js');
 
 /**
  * `createRequire` in the hook bundle: the bundle's own `require`. Every caller passes
@@ -76,8 +76,9 @@ while (pending.length > 0) {
 // `createRequire(import.meta.url)` is the bundle's own `require`, and the `node:module` builtin
 // (which loads node's ES module loader) is not loaded for it. The bundle ends with its build id,
 // which the code cache names (bin/scopeguard.js).
-const hookFile = path.join(root, 'dist', 'hook.cjs');
-rmSync(hookCodeCache, { force: true });
+const hookFile = hookBundle.file;
+rmSync(hookBundle.cache, { force: true });
+rmSync(firstStageBundle.cache, { force: true });
 const hook = await esbuild.build({
   entryPoints: [path.join(src, 'cli', 'hook-entry.ts')],
   outfile: hookFile,
@@ -104,12 +105,53 @@ for (const entry of Object.values(hook.metafile.outputs).flatMap((output) => out
     process.exit(1);
   }
 }
-const [bundle] = hook.outputFiles;
-const buildId = createHash('sha256').update(bundle.contents).digest('hex').slice(0, 32);
-writeFileSync(hookFile, `${bundle.text}// build ${buildId}\n`);
+const hookBuildId = writeWithBuildId(hookFile, hook.outputFiles[0].text);
 
-// The code cache of the hook bundle, written by the bundle's own loader after the runs it speeds
-// up, so the functions those runs compile are in it.
-execFileSync(process.execPath, [path.join(root, 'scripts', 'hook-code-cache.js'), buildId], {
-  stdio: 'inherit',
+// The hooks' first stage (src/cli/first-stage.ts), which bin/scopeguard.js runs before it loads
+// the hook bundle: only the modules that locate the guard, in a file small enough to compile
+// without a cache. It loads built-in modules only, and none through import.meta.url (which CommonJS
+// has not): a module that finds packages that way is bundled for the rest of what it holds, and
+// esbuild warns of the import.meta.url it leaves out, so the output itself is checked instead.
+const firstStageFile = firstStageBundle.file;
+const firstStage = await esbuild.build({
+  entryPoints: [path.join(src, 'cli', 'first-stage.ts')],
+  outfile: firstStageFile,
+  write: false,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20.19',
+  packages: 'external',
+  metafile: true,
+  banner: { js: "'use strict';" },
+  logOverride: { 'empty-import-meta': 'silent' },
+  logLevel: 'warning',
 });
+const [firstStageOutput] = firstStage.outputFiles;
+const firstStageImports = Object.values(firstStage.metafile.outputs).flatMap((o) => o.imports);
+for (const entry of firstStageImports) {
+  if (!entry.path.startsWith('node:') || entry.path === 'node:module') {
+    console.error(`bundle-cli: dist/first-stage.cjs loads ${entry.path}; keep it to built-ins`);
+    process.exit(1);
+  }
+}
+if (firstStageOutput.text.includes('import_meta')) {
+  console.error('bundle-cli: dist/first-stage.cjs uses import.meta, which it has not');
+  process.exit(1);
+}
+const firstStageBuildId = writeWithBuildId(firstStageFile, firstStageOutput.text);
+
+// The code caches of both bundles, written by the bundles' own loader after the runs they speed
+// up, so the functions those runs compile are in them.
+execFileSync(
+  process.execPath,
+  [path.join(root, 'scripts', 'hook-code-cache.js'), hookBuildId, firstStageBuildId],
+  { stdio: 'inherit' },
+);
+
+/** Write a bundle ending with its build id, which its code cache names (bin/scopeguard.js). */
+function writeWithBuildId(file, text) {
+  const buildId = createHash('sha256').update(text).digest('hex').slice(0, 32);
+  writeFileSync(file, `${text}// build ${buildId}\n`);
+  return buildId;
+}

@@ -1,10 +1,12 @@
-// Writes dist/hook.cache, the V8 code cache of the hook bundle (see bin/scopeguard.js), for the
-// build: `node scripts/hook-code-cache.js BUILD_ID`. V8 puts in a cache the functions compiled
-// before it is written, so the commands the bundle runs are run here first, as git, agents and
-// scripts run them, in a scratch repository without a lock directory and then with another
-// process's lock: each run is one process that loads the bundle with the cache so far and writes
-// it back with what it compiled. Plain `node` runs them (no NODE_OPTIONS): V8 accepts a cache
-// only under the flags it was made with.
+// Writes dist/hook.cache and dist/first-stage.cache, the V8 code caches of the hook bundle and
+// of the hooks' first stage (see bin/scopeguard.js), for the build:
+// `node scripts/hook-code-cache.js HOOK_BUILD_ID FIRST_STAGE_BUILD_ID`. V8 puts in a cache the
+// functions compiled before it is written, so the commands the bundle runs are run here first, as
+// git, agents and scripts run them, in a scratch repository without a lock directory and then
+// with another process's lock: each run is one process that loads the bundle with the cache so
+// far and writes it back with what it compiled. The first stage runs where it ends the hook, with
+// no lock directory. Plain `node` runs them (no NODE_OPTIONS): V8 accepts a cache only under the
+// flags it was made with.
 import { Buffer } from 'node:buffer';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,28 +18,48 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const bin = require.resolve('../bin/scopeguard.js');
 const self = fileURLToPath(import.meta.url);
+const { loadHookBundle, loadFirstStage, hookBundle, firstStageBundle } = require(bin);
 
 if (process.argv[2] === '--run') {
   await runOnce(process.argv[3], process.argv.slice(4));
+} else if (process.argv[2] === '--first-stage') {
+  await runFirstStage(process.argv[3], process.argv[4]);
 } else {
-  await writeCache(process.argv[2]);
+  await writeCache(process.argv[2], process.argv[3]);
 }
 
 /** One hook command in this process, then the cache with everything compiled so far. */
 async function runOnce(buildId, argv) {
-  const { loadHookBundle, hookCodeCache } = require(bin);
   const { exports, script } = loadHookBundle();
   await exports.runHookCommand(argv);
   if (process.exitCode) throw new Error(`${argv.join(' ')} exited ${process.exitCode}`);
-  // Renamed into place: V8 checks a cache's header, not its payload, so a half-written one must
-  // never be read.
-  const partial = `${hookCodeCache}.${process.pid}.tmp`;
-  writeFileSync(partial, Buffer.concat([Buffer.from(`${buildId}\n`), script.createCachedData()]));
-  renameSync(partial, hookCodeCache);
+  writeCodeCache(hookBundle.cache, buildId, script);
 }
 
-async function writeCache(buildId) {
-  if (!/^[0-9a-f]+$/.test(buildId ?? '')) throw new Error('usage: hook-code-cache.js BUILD_ID');
+/**
+ * The first stage on the words the installed hooks pass (`pre-commit`, `commit-msg FILE`), in a
+ * repository without a lock directory, where it ends them; then its cache.
+ */
+async function runFirstStage(buildId, messageFile) {
+  const { exports, script } = loadFirstStage();
+  for (const argv of [['pre-commit'], ['commit-msg', messageFile]]) {
+    if (!(await exports.nothingToRun(argv, process.cwd(), process.env)))
+      throw new Error(`the first stage did not end ${argv.join(' ')} without a lock directory`);
+  }
+  writeCodeCache(firstStageBundle.cache, buildId, script);
+}
+
+// Renamed into place: V8 checks a cache's header, not its payload, so a half-written one must
+// never be read.
+function writeCodeCache(file, buildId, script) {
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, Buffer.concat([Buffer.from(`${buildId}\n`), script.createCachedData()]));
+  renameSync(partial, file);
+}
+
+async function writeCache(buildId, firstStageBuildId) {
+  if (![buildId, firstStageBuildId].every((id) => /^[0-9a-f]+$/.test(id ?? '')))
+    throw new Error('usage: hook-code-cache.js HOOK_BUILD_ID FIRST_STAGE_BUILD_ID');
   const tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'scopeguard-hook-cache-')));
   // A live process that is no ancestor of the hook's, to hold the lock of "another loop".
   const holder = spawn('sleep', ['600'], { stdio: 'ignore' });
@@ -72,6 +94,7 @@ async function writeCache(buildId) {
     });
     const hook = (input, ...argv) =>
       run(process.execPath, [self, '--run', buildId, ...argv], input);
+    run(process.execPath, [self, '--first-stage', firstStageBuildId, message]);
     const hooks = () => {
       hook('a.txt\0git-exit:0\n', 'pre-commit', '--staged-from-stdin');
       hook('', 'commit-msg', message);

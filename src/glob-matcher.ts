@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import type picomatchType from 'picomatch';
 
-const require = createRequire(import.meta.url);
 let picomatch: typeof picomatchType | undefined;
 
 /**
@@ -19,7 +18,8 @@ export function globMatcher(
   globs: string | string[],
   options: { nocase?: boolean } = {},
 ): (path: string) => boolean {
-  picomatch ??= require('picomatch') as typeof picomatchType;
+  // Required here, not at the top: the hooks' first stage bundles this module unused.
+  picomatch ??= createRequire(import.meta.url)('picomatch') as typeof picomatchType;
   const nocase = options.nocase ?? false;
   const tests = [globs].flat().map((glob) => {
     const regex = picomatch!.makeRe(glob, { dot: true, nonegate: true, nocase });

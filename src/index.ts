@@ -10,7 +10,8 @@ export {
 } from './errors.js';
 export { LockManager } from './lock/lock-manager.js';
 export type { LockManagerOptions, AcquireOptions, WaitOptions } from './lock/lock-manager.js';
-export { FileLockStore, runningDirName } from './lock/file-lock-store.js';
+export { FileLockStore } from './lock/file-lock-store.js';
+export { runningDirName } from './lock/loops-dir.js';
 export type { FileLockStoreOptions } from './lock/file-lock-store.js';
 export type {
   LockStore,

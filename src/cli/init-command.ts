@@ -5,8 +5,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import { ignoreLockRecords } from '../git/hook-install.js';
 import { chooseHookManager } from '../git/hook-managers/select-manager.js';
 import { openRepository, recordMainWorktree } from '../git/repository.js';
-import { runningDirName } from '../lock/file-lock-store.js';
-import path from 'node:path';
+import { runningDirOf } from '../lock/loops-dir.js';
 import { defineCommand } from './command-context.js';
 import { loadProjectSettings } from '../config/project-settings.js';
 
@@ -48,11 +47,7 @@ export const initCommand = defineCommand<InitArgs>({
       ...(await choice.manager.install(choice.context)),
     ];
     const { location } = await loadProjectSettings(io, args.loopsDir, repository);
-    const ignored = await ignoreLockRecords(
-      repository,
-      path.join(location.loopsDir, runningDirName),
-      io.env,
-    );
+    const ignored = await ignoreLockRecords(repository, runningDirOf(location.loopsDir), io.env);
     if (ignored) actions.push(ignored);
     const recorded = recordMainWorktree(repository);
     if (recorded) actions.push(recorded);

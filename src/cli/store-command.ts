@@ -1,9 +1,8 @@
-import path from 'node:path';
 import { ExitCode } from '../errors.js';
 import { findCheckouts } from '../git/checkouts.js';
 import { findRepository } from '../git/repository.js';
-import { FileLockStore, runningDirName } from '../lock/file-lock-store.js';
-import type { LoopsDirLocation } from '../lock/loops-dir.js';
+import { FileLockStore } from '../lock/file-lock-store.js';
+import { runningDirOf, type LoopsDirLocation } from '../lock/loops-dir.js';
 import { scopeSpaceFor, type ScopeSpace } from '../lock/scope-space.js';
 import { printable } from '../report/printable.js';
 import { findHeldElsewhere } from '../store/held-elsewhere.js';
@@ -136,7 +135,7 @@ const storeRelayCommand = defineCommand<RelayArgs>({
       });
       try {
         if (args.once) return (await relay.pass()).refused > 0 ? ExitCode.refused : ExitCode.ok;
-        const runningDir = path.join(location.loopsDir, runningDirName);
+        const runningDir = runningDirOf(location.loopsDir);
         io.stdout.write(
           `scopeguard relay: relaying ${printable(runningDir)} to ${printable(store.description)}\n`,
         );

@@ -1,10 +1,4 @@
-import {
-  resolveGuardSettings,
-  type GuardFlags,
-  type GuardSettings,
-} from '../config/guard-settings.js';
 import type { StoreErrorPolicy } from '../config/load-config.js';
-import { loadProjectSettings } from '../config/project-settings.js';
 import { EnvironmentError } from '../errors.js';
 import {
   collectChanges,
@@ -12,8 +6,7 @@ import {
   type ChangeSet,
   type ChangeSource,
 } from '../git/change-set.js';
-import { findCheckouts } from '../git/checkouts.js';
-import { openRepository, readIgnoreCase, type Repository } from '../git/repository.js';
+import { readIgnoreCase } from '../git/repository.js';
 import { caseCanMatter, findConflicts, type Conflict } from './find-conflicts.js';
 import { globMatcher } from '../glob-matcher.js';
 import type { GuardReport } from './guard-report.js';
@@ -25,15 +18,15 @@ import { excuseByTrailers, type TrailerOwnership } from './trailer-ownership.js'
 import { readRangeCommits } from '../git/range-commits.js';
 import type { LiveLock, LockSnapshot } from '../lock/lock-store.js';
 import { processAncestry } from '../lock/own-locks.js';
-import { scopeSpaceFor, type ScopeSpace } from '../lock/scope-space.js';
 import { LayeredLockStore } from '../store/layered-lock-store.js';
-import { openProjectStore, type ProjectStore, type StoreFlags } from '../store/project-store.js';
+import { openProjectStore, type ProjectStore } from '../store/project-store.js';
 import type { RunContext } from '../run-context.js';
 import type { GuardMode } from './guard-mode.js';
+import { locateGuard, type GuardLocation, type GuardLocationFlags } from './guard-location.js';
 
 export interface GuardRequest {
   source: ChangeSource;
-  flags: GuardFlags & StoreFlags & { loopsDir?: string };
+  flags: GuardLocationFlags;
   defaultMode?: GuardMode;
   /** What to do when the shared store cannot be reached, unless the config file says (default: block). */
   defaultOnStoreError?: StoreErrorPolicy;
@@ -45,19 +38,12 @@ export interface GuardRequest {
   asHook?: boolean;
 }
 
-/** Where a guard run looks: the repository, its settings and the lock store (closed by the caller). */
-export interface GuardSetup extends ProjectStore {
-  repository: Repository;
-  settings: GuardSettings;
-  /** Every checkout of the repository's files and their lock directories. */
-  space: ScopeSpace;
-  /** What the user should know about the layout (a main worktree that cannot be found). */
-  notes: string[];
-}
+/** Where a guard run looks, and the lock store it reads (closed by the caller). */
+export type GuardSetup = ProjectStore & Omit<GuardLocation, 'loaded' | 'location'>;
 
 /**
- * Find the repository, merge the settings, and locate the lock directory, plus those of the
- * repository's other checkouts.
+ * Locate the guard (see locateGuard) and open the lock store: the lock directory, those of the
+ * repository's other checkouts, and a shared store when one is configured.
  */
 export async function openGuardSetup(
   flags: GuardRequest['flags'],
@@ -65,26 +51,16 @@ export async function openGuardSetup(
   defaultMode?: GuardMode,
   defaultOnStoreError: StoreErrorPolicy = 'block',
 ): Promise<GuardSetup> {
-  const repository = await openRepository(io.cwd, io.env);
-  const { loaded, location } = await loadProjectSettings(io, flags.loopsDir, repository);
-  const settings = resolveGuardSettings(flags, io.env, loaded, defaultMode);
-  const checkouts = await findCheckouts(repository, io.env);
-  const space = scopeSpaceFor(checkouts, location.loopsDir);
+  const { loaded, location, ...located } = await locateGuard(flags, io, defaultMode);
   const opened = await openProjectStore({
     io,
     flags,
     loaded,
     location,
-    space,
+    space: located.space,
     defaultOnStoreError,
   });
-  return {
-    ...opened,
-    repository,
-    settings,
-    space,
-    notes: checkouts.notes.map((note) => `warning: ${note}`),
-  };
+  return { ...opened, ...located };
 }
 
 /**

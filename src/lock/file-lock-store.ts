@@ -5,6 +5,7 @@ import { EnvironmentError, LockRecordError } from '../errors.js';
 import { resolveLexically } from '../lexical-path.js';
 import { holderJudgeForScan, judgeHolder } from './holder-liveness.js';
 import { assertSafeReference } from './lock-name.js';
+import { runningDirOf } from './loops-dir.js';
 import {
   pythonIsoTimestamp,
   recordSchemaVersion,
@@ -50,9 +51,6 @@ import { holdSentinel, type HeldSentinel } from './sentinel.js';
 /** Errors that mean "this process may not change the lock directory", not "it is broken". */
 const unwritableCodes = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOENT']);
 
-/** The folder inside the loops directory that holds the records, as in the Python original. */
-export const runningDirName = '.running';
-
 export interface FileLockStoreOptions {
   /** The `.loops` directory (Python's `LockManager(loops_dir)`); records live in its `.running/`. */
   loopsDir: string;
@@ -86,7 +84,7 @@ export class FileLockStore implements LockStore {
   private readonly peers: FileLockStore[];
 
   constructor(options: FileLockStoreOptions) {
-    this.runningDir = path.join(path.resolve(options.loopsDir), runningDirName);
+    this.runningDir = runningDirOf(options.loopsDir);
     this.projectRoot = options.projectRoot;
     this.sentinelTimeoutMs = options.sentinelTimeoutMs ?? 30_000;
     this.description = this.runningDir;

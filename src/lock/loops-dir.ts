@@ -8,6 +8,14 @@ export const loopsDirEnv = 'SCOPEGUARD_LOOPS_DIR';
 /** little-loops' project config; its `loops.loops_dir` moves the loops directory for both tools. */
 export const littleLoopsConfig = path.join('.ll', 'll-config.json');
 
+/** The folder inside the loops directory that holds the records, as in the Python original. */
+export const runningDirName = '.running';
+
+/** The folder that holds the records of the loops directory `loopsDir`. */
+export function runningDirOf(loopsDir: string): string {
+  return path.join(path.resolve(loopsDir), runningDirName);
+}
+
 export interface LoopsDirLocation {
   loopsDir: string;
   projectRoot: string;

@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import type { LayeredLockStore } from './layered-lock-store.js';
 import { openSharedStore, openStore, type SharedStoreSettings } from './open-store.js';
 import type { PgLockStore } from './pg-lock-store.js';
-import { chooseSharedStore, type SharedStoreChoice } from './shared-store-choice.js';
+import { chooseProjectSharedStore, type SharedStoreChoice } from './shared-store-choice.js';
 import type { RunContext } from '../run-context.js';
 import { activeTracer } from '../trace.js';
 
@@ -111,12 +111,7 @@ async function sharedStoreSettings(
   leaseTtlMs: number,
 ): Promise<SharedStoreSettings | undefined> {
   const { io } = options;
-  const { config, file } = options.loaded;
-  const choice = chooseSharedStore({
-    flags: options.flags,
-    env: io.env,
-    config: { store: config.store, namespace: config.namespace, file },
-  });
+  const choice = chooseProjectSharedStore(options.flags, io.env, options.loaded);
   if (!choice) return undefined;
   return {
     ...choice,

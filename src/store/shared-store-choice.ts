@@ -1,3 +1,5 @@
+import type { LoadedConfig } from '../config/load-config.js';
+
 /** The environment variable that names the shared store, like `--store`. */
 export const storeEnv = 'SCOPEGUARD_STORE';
 /** The environment variable that names the namespace, like `--namespace`. */
@@ -32,4 +34,17 @@ export function chooseSharedStore(options: {
 
 function pick(value: string | undefined, source: string) {
   return value ? { value, source } : undefined;
+}
+
+/** The shared store chosen by the flags, the environment and the project's configuration file. */
+export function chooseProjectSharedStore(
+  flags: { store?: string; namespace?: string },
+  env: NodeJS.ProcessEnv,
+  { config, file }: LoadedConfig,
+): SharedStoreChoice | undefined {
+  return chooseSharedStore({
+    flags,
+    env,
+    config: { store: config.store, namespace: config.namespace, file },
+  });
 }

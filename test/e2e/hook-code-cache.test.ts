@@ -1,29 +1,27 @@
 import { Buffer } from 'node:buffer';
-import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, runProcess } from '../support/cli.js';
+import { runProcess } from '../support/cli.js';
 import { guardedRepo, holdLock, writeFiles } from '../support/commit-repo.js';
-import { git, isolatedEnv, makeTempDir } from '../support/temp-dir.js';
+import { packageCopy } from '../support/package-copy.js';
+import { git, isolatedEnv } from '../support/temp-dir.js';
 
 // The hook bundle runs from the V8 code cache the build writes (dist/hook.cache). A cache that is
 // missing, made for another bundle, damaged, or made under other V8 flags must only cost a normal
 // compile: the hook still finds the conflict. Each case runs a copy of the built package with its
 // own cache file.
-function packageCopy(): { bin: string; cache: string } {
-  const dir = makeTempDir('scopeguard-package-');
-  for (const entry of ['bin', 'dist', 'hooks', 'package.json'])
-    cpSync(path.join(repoRoot, entry), path.join(dir, entry), { recursive: true });
-  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
-  return {
-    bin: path.join(dir, 'bin', 'scopeguard.js'),
-    cache: path.join(dir, 'dist', 'hook.cache'),
-  };
-}
 
-/** Whether V8 took the cache the bin gives it: false (taken), true (rejected), undefined (none). */
-async function cacheRejected(bin: string, nodeFlags: string[] = []): Promise<unknown> {
-  const probe = `process.stdout.write(String(require(${JSON.stringify(bin)}).loadHookBundle().script.cachedDataRejected))`;
+/**
+ * Whether V8 took the cache the bin gives a bundle (`loader`, the hook bundle's unless named):
+ * false (taken), true (rejected), undefined (none).
+ */
+async function cacheRejected(
+  bin: string,
+  nodeFlags: string[] = [],
+  loader = 'loadHookBundle',
+): Promise<unknown> {
+  const probe = `process.stdout.write(String(require(${JSON.stringify(bin)}).${loader}().script.cachedDataRejected))`;
   const result = await runProcess(process.execPath, [...nodeFlags, '-e', probe], {
     cwd: path.dirname(bin),
     env: isolatedEnv(),
@@ -39,7 +37,8 @@ describe('the hook code cache', () => {
     writeFiles(root, { 'src/a.ts': 'changed\n' });
     git(root, 'add', 'src/a.ts');
 
-    const { bin, cache } = packageCopy();
+    const { bin, dist } = packageCopy();
+    const cache = path.join(dist, 'hook.cache');
     const built = readFileSync(cache);
     const buildId = built.subarray(0, built.indexOf(10) + 1);
     const variants: [string, Buffer | undefined, unknown, string[]?][] = [
@@ -66,5 +65,10 @@ describe('the hook code cache', () => {
       expect(hook.stdout, name).toContain('src/a.ts');
       expect(hook.stdout, name).toContain('loop "refactor"');
     }
+  });
+
+  it("of the hooks' first stage is taken as built too", async () => {
+    const { bin } = packageCopy();
+    expect(await cacheRejected(bin, [], 'loadFirstStage')).toBe(false);
   });
 });
