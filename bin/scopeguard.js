@@ -38,8 +38,8 @@ const wrapperTail = '\n})';
  * nothing else; V8 checks a cache's header, not every byte of its payload, so the build renames a
  * whole one into place. `vm.Script` rather than `vm.compileFunction`, because only a script can
  * write its cache after a run, when the functions the run compiled are in it (the build does
- * that, scripts/hook-code-cache.js). The bundle's `require` resolves from dist/, as if node had
- * loaded it; `module.constructor` is node's Module class, taken from this module so that the
+ * that, scripts/hook-code-cache.js). The bundle's `require` and its `resolve` resolve from dist/,
+ * as if node had loaded it; `module.constructor` is node's Module class, taken from this module so that the
  * `node:module` builtin and the ES module loader it drags in stay unloaded.
  */
 function loadBundle({ file, cache }) {
@@ -54,6 +54,7 @@ function loadBundle({ file, cache }) {
   bundle.filename = file;
   bundle.paths = Module._nodeModulePaths(dist);
   const bundleRequire = (id) => bundle.require(id);
+  bundleRequire.resolve = (request) => Module._resolveFilename(request, bundle);
   script.runInThisContext()(bundle.exports, bundleRequire, bundle, file, dist);
   bundle.loaded = true;
   return { exports: bundle.exports, script };

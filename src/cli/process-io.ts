@@ -8,8 +8,8 @@ import type { Io } from './io.js';
  * when a command uses them: creating one costs the hook more than most of its work.
  */
 export async function runInProcess(command: (io: Io) => Promise<number>): Promise<void> {
-  const stdout = new GuardedOutput(() => process.stdout, 'standard output');
-  const stderr = new GuardedOutput(() => process.stderr, 'standard error');
+  const stdout = new GuardedOutput(1, () => process.stdout, 'standard output');
+  const stderr = new GuardedOutput(2, () => process.stderr, 'standard error');
   const exitCode = await command({
     cwd: process.cwd(),
     env: process.env,

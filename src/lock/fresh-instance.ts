@@ -1,4 +1,4 @@
-import { builtin } from '../builtin.js';
+import { randomHex } from '../random-hex.js';
 
 /**
  * A record name never used before: `<loop>-YYYYmmddTHHMMSS` as `ll-loop run` names its records
@@ -9,5 +9,5 @@ import { builtin } from '../builtin.js';
  */
 export function freshInstance(loopName: string, now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15);
-  return `${loopName}-${stamp}-${builtin('node:crypto').randomBytes(4).toString('hex')}`;
+  return `${loopName}-${stamp}-${randomHex(4)}`;
 }

@@ -1,4 +1,4 @@
-import { builtin } from '../builtin.js';
+import { randomHex } from '../random-hex.js';
 import {
   closeSync,
   constants,
@@ -355,10 +355,7 @@ export function publishRecord(runningDir: string, instance: string, text: string
   const name = flatRecordName(instance);
   const target = path.join(runningDir, name);
   // Nobody can plant a symlink at a name they cannot predict; exclusive creation refuses one too.
-  const temp = path.join(
-    runningDir,
-    `.${name.slice(0, -lockSuffix.length)}.${builtin('node:crypto').randomBytes(8).toString('hex')}.tmp`,
-  );
+  const temp = path.join(runningDir, `.${name.slice(0, -lockSuffix.length)}.${randomHex(8)}.tmp`);
   try {
     writeNewFile(temp, text);
   } catch (error) {

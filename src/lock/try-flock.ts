@@ -1,5 +1,6 @@
 import { builtin } from '../builtin.js';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { errnoCode } from '../errno-error.js';
 import { EnvironmentError } from '../errors.js';
 
@@ -17,30 +18,70 @@ interface FlockMechanism {
   attempt(fd: number): Promise<FlockAttempt | Unusable>;
 }
 
-/** The part of fs-ext-extra-prebuilt we use; it is optional, so its types are not imported. */
+/**
+ * One LOCK_EX|LOCK_NB flock(2) on a descriptor through fs-ext-extra-prebuilt; throws its errno
+ * error (EWOULDBLOCK when another holder has the lock).
+ */
+type NativeFlock = (fd: number) => void;
+
+/** The package's API we use; it is optional, so its types are not imported. */
 interface FsExt {
   flockSync(fd: number, flags: 'exnb'): unknown;
 }
 
-let fsExt: FsExt | Unusable | undefined;
+/** What the package's native binary exports, which its `flockSync` wraps. */
+interface FsExtBinding {
+  flock(fd: number, operation: number): unknown;
+  constants: { LOCK_EX: number; LOCK_NB: number };
+}
+
+let nativeLoaded: NativeFlock | Unusable | undefined;
 
 /** The native addon, loaded on first use: most commands never need the sentinel. */
-function loadFsExt(): FsExt | Unusable {
+function loadNativeFlock(): NativeFlock | Unusable {
+  if (nativeLoaded) return nativeLoaded;
+  const require = createRequire(import.meta.url);
   try {
-    fsExt ??= createRequire(import.meta.url)('fs-ext-extra-prebuilt') as FsExt;
+    const binding = prebuiltBinding(require);
+    if (binding) {
+      const exclusiveNonBlocking = binding.constants.LOCK_EX | binding.constants.LOCK_NB;
+      nativeLoaded = (fd) => binding.flock(fd, exclusiveNonBlocking);
+    } else {
+      const fsExt = require('fs-ext-extra-prebuilt') as FsExt;
+      nativeLoaded = (fd) => fsExt.flockSync(fd, 'exnb');
+    }
   } catch (error) {
-    fsExt = { unusable: `cannot be loaded (${String(error)})` };
+    nativeLoaded = { unusable: `cannot be loaded (${String(error)})` };
   }
-  return fsExt;
+  return nativeLoaded;
+}
+
+/**
+ * The package's prebuilt binary for this platform and Node major version, loaded by the name the
+ * package gives it (`binaries/fs-ext-<platform>-<arch>-node-<major>.0.0.node`), or undefined
+ * when there is none or it does not load. The package's own loader lists that folder and compiles
+ * two modules first, about 10 M instructions, a sixth of a `locks release`; it still decides every
+ * other case (Electron, an older binary, a local build).
+ */
+function prebuiltBinding(require: NodeJS.Require): FsExtBinding | undefined {
+  if (process.versions.electron !== undefined) return undefined;
+  const major = process.versions.node.split('.')[0];
+  const name = `fs-ext-${process.platform}-${process.arch}-node-${major}.0.0.node`;
+  try {
+    const packageJson = require.resolve('fs-ext-extra-prebuilt/package.json');
+    return require(path.join(path.dirname(packageJson), 'binaries', name)) as FsExtBinding;
+  } catch {
+    return undefined;
+  }
 }
 
 const nativeFlock: FlockMechanism = {
   name: 'fs-ext-extra-prebuilt (native)',
   async attempt(fd) {
-    const addon = loadFsExt();
-    if ('unusable' in addon) return addon;
+    const flock = loadNativeFlock();
+    if (typeof flock !== 'function') return flock;
     try {
-      addon.flockSync(fd, 'exnb');
+      flock(fd);
       return 'locked';
     } catch (error) {
       const code = errnoCode(error);

@@ -15,9 +15,11 @@ process.on('exit', () =>
 );
 `;
 
-/** What one run of the built CLI loaded: node's built-in modules, and whether it required yargs. */
+/** What one run of the built CLI loaded: node's built-in modules and the files it required. */
 export interface LoadedModules {
   builtins: string[];
+  /** Every CommonJS file (native addons included) it required. */
+  files: string[];
   yargs: boolean;
 }
 
@@ -36,6 +38,7 @@ export function loadedBy(cwd: string, args: string[], input = ''): LoadedModules
   expect(result.status, result.stderr).toBe(0);
   const loaded = readFileSync(out, 'utf8').split('\n');
   return {
+    files: loaded.filter((entry) => path.isAbsolute(entry)),
     builtins: loaded
       .filter((entry) => entry.startsWith('NativeModule '))
       .map((entry) => entry.slice('NativeModule '.length)),
