@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { runningDirOf } from '../lock/loops-dir.js';
 import type { StoreFlags } from '../store/project-store.js';
 import { chooseProjectSharedStore } from '../store/shared-store-choice.js';
@@ -9,7 +9,8 @@ import type { GuardLocation } from './guard-location.js';
  * no shared store is chosen (locks taken on other machines would count), the layout gave no
  * note, and no lock directory it reads (this checkout's, or another checkout's) has a records
  * folder. A records folder that is not there holds no records, as the store reads it; anything
- * else at its path (a folder, a file, a path that cannot be looked at) is the store's to judge.
+ * else at its path (a folder, a file, a symbolic link even to nothing, a path that cannot be
+ * looked at) is the store's to judge.
  */
 export function nothingToEnforce(
   located: GuardLocation,
@@ -19,6 +20,6 @@ export function nothingToEnforce(
   if (located.notes.length > 0) return false;
   if (chooseProjectSharedStore(flags, env, located.loaded)) return false;
   return [located.location.loopsDir, ...located.space.peerLoopsDirs].every(
-    (loopsDir) => statSync(runningDirOf(loopsDir), { throwIfNoEntry: false }) === undefined,
+    (loopsDir) => lstatSync(runningDirOf(loopsDir), { throwIfNoEntry: false }) === undefined,
   );
 }

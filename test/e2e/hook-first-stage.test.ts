@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runProcess } from '../support/cli.js';
@@ -80,6 +80,13 @@ const handOverCases: {
   {
     name: 'a records folder that is a file',
     setup: (root) => writeFiles(root, { '.loops/.running': '' }),
+  },
+  {
+    name: 'a records folder that is a symbolic link to nothing',
+    setup: (root) => {
+      mkdirSync(path.join(root, '.loops'));
+      symlinkSync(path.join(makeTempDir(), 'gone'), path.join(root, '.loops/.running'));
+    },
   },
   {
     name: 'a shared store in the environment',
