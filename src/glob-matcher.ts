@@ -12,21 +12,32 @@ let picomatch: typeof picomatchType | undefined;
  * always does, else its regular expression decides), without the objects picomatch's matcher
  * builds on every call, and with the expression skipped for a path that lacks the text the
  * pattern ends in: `**\/*.gen.ts` is tried on paths holding `.gen.ts` only. A guard tests each
- * changed path against every glob above it, and most paths fail.
+ * changed path against every glob above it, and most paths fail. Given `from`, it tests the path
+ * from that offset on, and copies that part only for the expression.
  */
 export function globMatcher(
   globs: string | string[],
   options: { nocase?: boolean } = {},
-): (path: string) => boolean {
+): (path: string, from?: number) => boolean {
   // Required here, not at the top: the hooks' first stage bundles this module unused.
   picomatch ??= createRequire(import.meta.url)('picomatch') as typeof picomatchType;
   const nocase = options.nocase ?? false;
-  const tests = [globs].flat().map((glob) => {
-    const regex = picomatch!.makeRe(glob, { dot: true, nonegate: true, nocase });
-    const required = requiredText(glob, nocase);
-    return (path: string) => path === glob || (path.includes(required) && regex.test(path));
-  });
-  return (path) => path !== '' && tests.some((test) => test(path));
+  const tests = [globs].flat().map((glob) => ({
+    glob,
+    regex: picomatch!.makeRe(glob, { dot: true, nonegate: true, nocase }),
+    required: requiredText(glob, nocase),
+  }));
+  return (path, from = 0) => {
+    if (path.length <= from) return false;
+    let rest: string | undefined;
+    // An indexed loop: called once per changed path and glob folder, it allocates nothing.
+    for (let index = 0; index < tests.length; index++) {
+      const { glob, regex, required } = tests[index]!;
+      if (path.length - from === glob.length && path.startsWith(glob, from)) return true;
+      if (path.includes(required, from) && regex.test((rest ??= path.slice(from)))) return true;
+    }
+    return false;
+  };
 }
 
 // Characters that stand for themselves wherever they are in a pattern.

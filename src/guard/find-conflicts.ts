@@ -31,7 +31,8 @@ interface GlobHit extends Hit {
 
 /** The glob entries under one base with one pattern: tested once for all of them. */
 interface GlobGroup {
-  matches: (relativePath: string) => boolean;
+  /** Whether the pattern owns the key from an offset on (see globOwner). */
+  matches: (key: string, offset: number) => boolean;
   hits: GlobHit[];
 }
 
@@ -44,8 +45,8 @@ interface ScopeNode {
   children: Map<string, ScopeNode> | undefined;
   /** Entries whose prefix is this folder. */
   exact: Hit[] | undefined;
-  /** Glob entries based here, by pattern in the order the patterns came. */
-  globs: Map<string, GlobGroup> | undefined;
+  /** Glob entries based here, one group per pattern in the order the patterns came. */
+  globs: GlobGroup[] | undefined;
   /** Entries strictly below this folder: a changed path that is this folder contains them. */
   below: Hit[] | undefined;
 }
@@ -62,30 +63,48 @@ export function findConflicts(
   locks: readonly LiveLock[],
   options: MatchOptions,
 ): Conflict[] {
-  const fold = options.ignoreCase ? (text: string) => text.toLowerCase() : (text: string) => text;
-  const root = scopeTree(locks, options, fold);
+  const root = scopeTree(locks, options);
   const conflicts: Conflict[] = [];
-  for (const file of paths) {
-    const hits = ownersOf(fold(file), root);
+  // Run once per changed path, by the hundred thousand: one list of hits for all of them, and no
+  // object made for a path that meets no entry, which is most of them.
+  const hits: Hit[] = [];
+  for (let index = 0; index < paths.length; index++) {
+    const file = paths[index]!;
+    collectOwners(options.ignoreCase ? file.toLowerCase() : file, root, hits);
     if (hits.length === 0) continue;
-    // Each lock once, with its first matching entry.
-    const seen = new Set<LiveLock>();
-    for (const { lock, entry } of hits) {
-      if (seen.has(lock)) continue;
-      seen.add(lock);
-      conflicts.push({ file, lock, matchedScope: entry });
-    }
+    addConflicts(file, hits, conflicts);
+    hits.length = 0;
   }
   return conflicts;
 }
 
+// Above this many hits for one path, a set finds a lock already reported faster than a scan.
+const maxHitsToScan = 16;
+
+/** A conflict per lock among the hits of `file`, with its first matching entry. */
+function addConflicts(file: string, hits: readonly Hit[], conflicts: Conflict[]): void {
+  const first = conflicts.length;
+  const seen = hits.length > maxHitsToScan ? new Set<LiveLock>() : undefined;
+  for (let index = 0; index < hits.length; index++) {
+    const { lock, entry } = hits[index]!;
+    if (seen ? seen.has(lock) : reportedSince(conflicts, first, lock)) continue;
+    seen?.add(lock);
+    conflicts.push({ file, lock, matchedScope: entry });
+  }
+}
+
+function reportedSince(conflicts: readonly Conflict[], first: number, lock: LiveLock): boolean {
+  for (let index = first; index < conflicts.length; index++)
+    if (conflicts[index]!.lock === lock) return true;
+  return false;
+}
+
 /** The scope entries of the locks, as a tree of their (folded) folders. */
-function scopeTree(
-  locks: readonly LiveLock[],
-  options: MatchOptions,
-  fold: (text: string) => string,
-): ScopeNode {
+function scopeTree(locks: readonly LiveLock[], options: MatchOptions): ScopeNode {
+  const fold = options.ignoreCase ? (text: string) => text.toLowerCase() : (text: string) => text;
   const root = scopeNode();
+  // The glob groups by folder and pattern, while the tree is built.
+  const groups = new Map<ScopeNode, Map<string, GlobGroup>>();
   let globOrder = 0;
   // Once per entry of every lock, thousands of them, in code that runs too briefly to be
   // optimised: indexed loops allocate no iterators and no step results.
@@ -109,11 +128,13 @@ function scopeTree(
           const { base, pattern } = scope.glob;
           let baseNode = root;
           for (const segment of segmentsOf(fold(base))) baseNode = childOf(baseNode, segment);
-          const globs = (baseNode.globs ??= new Map<string, GlobGroup>());
-          let group = globs.get(pattern);
+          let patterns = groups.get(baseNode);
+          if (!patterns) groups.set(baseNode, (patterns = new Map<string, GlobGroup>()));
+          let group = patterns.get(pattern);
           if (!group) {
             group = { matches: globOwner(pattern, options.ignoreCase), hits: [] };
-            globs.set(pattern, group);
+            patterns.set(pattern, group);
+            (baseNode.globs ??= []).push(group);
           }
           group.hits.push({ lock, entry, order: globOrder++ });
         }
@@ -124,24 +145,24 @@ function scopeTree(
 }
 
 /**
- * Every entry that owns the (folded) path `key` or that it contains, in the order of their folders
- * from the top: down the tree segment by segment, as long as the folders so far lead to an entry.
+ * Add every entry that owns the (folded) path `key` or that it contains to `hits`, in the order of
+ * their folders from the top: down the tree segment by segment, as long as the folders so far lead
+ * to an entry.
  */
-function ownersOf(key: string, root: ScopeNode): Hit[] {
-  const hits: Hit[] = [];
+function collectOwners(key: string, root: ScopeNode, hits: Hit[]): void {
   let folder: ScopeNode | undefined = root;
   addOwners(folder, key, 0, hits);
   for (let start = 0; key !== '' && start <= key.length;) {
+    if (folder.children === undefined) return;
     const slash = key.indexOf('/', start);
     const end = slash === -1 ? key.length : slash;
-    folder = folder.children?.get(key.slice(start, end));
-    if (folder === undefined) break;
+    folder = folder.children.get(key.slice(start, end));
+    if (folder === undefined) return;
     addOwners(folder, key, end + 1, hits);
     start = end + 1;
   }
   // A changed path can also contain a scope entry: a submodule or a directory replaced by a file.
-  if (folder?.below) hits.push(...folder.below);
-  return hits;
+  if (folder.below) addAll(hits, folder.below);
 }
 
 /**
@@ -151,14 +172,25 @@ function ownersOf(key: string, root: ScopeNode): Hit[] {
  * folded), in the order the entries came, as if each had been tried on its own.
  */
 function addOwners(folder: ScopeNode, key: string, offset: number, hits: Hit[]): void {
-  if (folder.exact) hits.push(...folder.exact);
-  if (!folder.globs) return;
-  const relative = key.slice(offset);
-  const matched: GlobHit[] = [];
-  for (const group of folder.globs.values())
-    if (group.matches(relative)) matched.push(...group.hits);
-  if (folder.globs.size > 1) matched.sort((a, b) => a.order - b.order);
-  hits.push(...matched);
+  if (folder.exact) addAll(hits, folder.exact);
+  const globs = folder.globs;
+  if (!globs) return;
+  const first = hits.length;
+  for (let index = 0; index < globs.length; index++) {
+    const group = globs[index]!;
+    if (group.matches(key, offset)) addAll(hits, group.hits);
+  }
+  if (hits.length - first > 1 && globs.length > 1) sortGlobHits(hits, first);
+}
+
+/** The glob hits from `first` on, in the order their entries came (stable, like Array#sort). */
+function sortGlobHits(hits: Hit[], first: number): void {
+  const sorted = (hits.slice(first) as GlobHit[]).sort((a, b) => a.order - b.order);
+  for (let index = 0; index < sorted.length; index++) hits[first + index] = sorted[index]!;
+}
+
+function addAll(hits: Hit[], more: readonly Hit[]): void {
+  for (let index = 0; index < more.length; index++) hits.push(more[index]!);
 }
 
 function scopeNode(): ScopeNode {

@@ -31,12 +31,25 @@ export function entryGlob(entry: string): EntryGlob | undefined {
   return { base, pattern: segments.slice(firstGlob).join('/') };
 }
 
+const owners = new Map<string, (path: string, from?: number) => boolean>();
+
 /**
  * The predicate for paths relative to a glob's base that the glob owns: the paths it matches and
- * everything below them, as a directory entry owns everything below it.
+ * everything below them, as a directory entry owns everything below it. Given `from`, it tests the
+ * path from that offset on. One compiled predicate per pattern: many locks often hold the same
+ * pattern under different folders (`pkg1/**\/*.gen.ts`, `pkg2/**\/*.gen.ts`).
  */
-export function globOwner(pattern: string, ignoreCase: boolean): (relative: string) => boolean {
-  return globMatcher([pattern, `${pattern}/**`], { nocase: ignoreCase });
+export function globOwner(
+  pattern: string,
+  ignoreCase: boolean,
+): (path: string, from?: number) => boolean {
+  const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
+  let owner = owners.get(key);
+  if (!owner) {
+    owner = globMatcher([pattern, `${pattern}/**`], { nocase: ignoreCase });
+    owners.set(key, owner);
+  }
+  return owner;
 }
 
 /**

@@ -177,6 +177,140 @@ describe('findConflicts', () => {
   });
 });
 
+// Matching's output, line for line, as the matcher before the per-path allocations were cut gave
+// it: duplicates, case variants, non-ASCII, paths equal to or containing an entry, a prefix that
+// is not a child (`src/ab` against `src/a`), globs of several patterns in one folder, and more
+// locks on one path than a scan handles before it takes a set.
+describe('findConflicts on tricky inputs', () => {
+  const locks = [
+    lock('a', '/repo/src/a', '/repo/src/a/deep'),
+    lock('b', '/repo/Src/A', '/repo/docs/*.md'),
+    lock('c', '/repo/docs/**/*.MD', '/repo/docs/*.md', '/repo/docs/[r]*'),
+    lock('d', '/repo/日本/é', '/wt/feature/src/ab'),
+    lock('e', '/repo/src/a/x.ts', '/repo'),
+    ...Array.from({ length: 20 }, (_, n) => lock(`m${n}`, '/repo/many', '/repo/many/*.ts')),
+  ];
+  const paths = [
+    'src/a',
+    'src/a/x.ts',
+    'src/ab',
+    'src/ab/y',
+    'src/a',
+    'SRC/a/x.ts',
+    'Src/A/z',
+    'docs/readme.md',
+    'docs/README.MD',
+    'docs/sub/x.md',
+    'docs/sub/y.MD',
+    '日本/é/f',
+    '日本/É/f',
+    'src',
+    'src/a/deep/',
+    'many/x.ts',
+    'many/y.js',
+    'İ/x',
+    'other',
+  ];
+  // Every lock on `many`, in the order the locks came: the first matching entry is the folder.
+  const manyLocks = (file: string) =>
+    Array.from({ length: 20 }, (_, n) => `${file} <- m${n}:/repo/many`);
+  const withManyLocks = (lines: string[]) =>
+    lines.flatMap((line) =>
+      line.startsWith('many/') ? [line, ...manyLocks(line.split(' ')[0]!)] : [line],
+    );
+
+  it('compares exactly', () => {
+    expect(match(paths, locks)).toEqual(
+      withManyLocks([
+        'src/a <- e:/repo',
+        'src/a <- a:/repo/src/a',
+        'src/a/x.ts <- e:/repo',
+        'src/a/x.ts <- a:/repo/src/a',
+        'src/ab <- e:/repo',
+        'src/ab <- d:/wt/feature/src/ab',
+        'src/ab/y <- e:/repo',
+        'src/ab/y <- d:/wt/feature/src/ab',
+        'src/a <- e:/repo',
+        'src/a <- a:/repo/src/a',
+        'SRC/a/x.ts <- e:/repo',
+        'Src/A/z <- e:/repo',
+        'Src/A/z <- b:/repo/Src/A',
+        'docs/readme.md <- e:/repo',
+        'docs/readme.md <- b:/repo/docs/*.md',
+        'docs/readme.md <- c:/repo/docs/*.md',
+        'docs/README.MD <- e:/repo',
+        'docs/README.MD <- c:/repo/docs/**/*.MD',
+        'docs/sub/x.md <- e:/repo',
+        'docs/sub/y.MD <- e:/repo',
+        'docs/sub/y.MD <- c:/repo/docs/**/*.MD',
+        '日本/é/f <- e:/repo',
+        '日本/é/f <- d:/repo/日本/é',
+        '日本/É/f <- e:/repo',
+        'src <- e:/repo',
+        'src <- a:/repo/src/a',
+        'src <- d:/wt/feature/src/ab',
+        'src/a/deep/ <- e:/repo',
+        'src/a/deep/ <- a:/repo/src/a',
+        'many/x.ts <- e:/repo',
+        'many/y.js <- e:/repo',
+        'İ/x <- e:/repo',
+        'other <- e:/repo',
+      ]),
+    );
+  });
+
+  it('compares case-folded', () => {
+    expect(match(paths, locks, true)).toEqual(
+      withManyLocks([
+        'src/a <- e:/repo',
+        'src/a <- a:/repo/src/a',
+        'src/a <- b:/repo/Src/A',
+        'src/a/x.ts <- e:/repo',
+        'src/a/x.ts <- a:/repo/src/a',
+        'src/a/x.ts <- b:/repo/Src/A',
+        'src/ab <- e:/repo',
+        'src/ab <- d:/wt/feature/src/ab',
+        'src/ab/y <- e:/repo',
+        'src/ab/y <- d:/wt/feature/src/ab',
+        'src/a <- e:/repo',
+        'src/a <- a:/repo/src/a',
+        'src/a <- b:/repo/Src/A',
+        'SRC/a/x.ts <- e:/repo',
+        'SRC/a/x.ts <- a:/repo/src/a',
+        'SRC/a/x.ts <- b:/repo/Src/A',
+        'Src/A/z <- e:/repo',
+        'Src/A/z <- a:/repo/src/a',
+        'Src/A/z <- b:/repo/Src/A',
+        'docs/readme.md <- e:/repo',
+        'docs/readme.md <- b:/repo/docs/*.md',
+        'docs/readme.md <- c:/repo/docs/**/*.MD',
+        'docs/README.MD <- e:/repo',
+        'docs/README.MD <- b:/repo/docs/*.md',
+        'docs/README.MD <- c:/repo/docs/**/*.MD',
+        'docs/sub/x.md <- e:/repo',
+        'docs/sub/x.md <- c:/repo/docs/**/*.MD',
+        'docs/sub/y.MD <- e:/repo',
+        'docs/sub/y.MD <- c:/repo/docs/**/*.MD',
+        '日本/é/f <- e:/repo',
+        '日本/é/f <- d:/repo/日本/é',
+        '日本/É/f <- e:/repo',
+        '日本/É/f <- d:/repo/日本/é',
+        'src <- e:/repo',
+        'src <- a:/repo/src/a',
+        'src <- b:/repo/Src/A',
+        'src <- d:/wt/feature/src/ab',
+        'src/a/deep/ <- e:/repo',
+        'src/a/deep/ <- a:/repo/src/a',
+        'src/a/deep/ <- b:/repo/Src/A',
+        'many/x.ts <- e:/repo',
+        'many/y.js <- e:/repo',
+        'İ/x <- e:/repo',
+        'other <- e:/repo',
+      ]),
+    );
+  });
+});
+
 describe('caseCanMatter', () => {
   const canMatter = (paths: string[], locks: LiveLock[]) => caseCanMatter(paths, locks, roots);
 
