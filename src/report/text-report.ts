@@ -1,4 +1,6 @@
 import { guardEnv } from '../guard/guard-env.js';
+import type { Conflict } from '../guard/find-conflicts.js';
+import type { LiveLock } from '../lock/lock-store.js';
 import { hasFindings, isPassing, type GuardReport } from '../guard/guard-report.js';
 import type { Colors } from './color.js';
 import { describeHolder, displayScopeEntry } from './lock-summary.js';
@@ -24,7 +26,7 @@ export function formatTextReport(report: GuardReport, colors: Colors, now: numbe
   if (!hasFindings(report)) return excused.length > 0 ? `${excused.join('\n')}\n` : '';
   const lines: string[] = [];
   const blocked = !isPassing(report);
-  const files = new Set(report.conflicts.map((conflict) => conflict.file)).size;
+  const files = distinctCount(report.conflicts, (conflict) => conflict.file);
   const [singular, plural] = sourceNouns[report.source] ?? ['file', 'files'];
   const noun = files === 1 ? singular : plural;
   if (files > 0) {
@@ -41,11 +43,12 @@ export function formatTextReport(report: GuardReport, colors: Colors, now: numbe
     const header = `scopeguard: ${report.problems.length} unreadable lock ${records} (--strict treats them as held)`;
     lines.push(blocked ? colors.red(colors.bold(header)) : colors.yellow(colors.bold(header)), '');
   }
-  for (const [lock, conflicts] of groupBy(report.conflicts, (conflict) => conflict.lock)) {
+  for (const [lock, byEntry] of shownFilesByHolder(report.conflicts)) {
     lines.push(`  ${colors.bold(describeHolder(lock, now))}`);
-    for (const [entry, entryConflicts] of groupBy(conflicts, (conflict) => conflict.matchedScope)) {
+    for (const [entry, shownFiles] of byEntry) {
       lines.push(`    scope ${colors.cyan(displayScopeEntry(entry, report.projectRoot))}`);
-      for (const conflict of entryConflicts) lines.push(`      ${conflictFile(conflict)}`);
+      // One line per file, joined at once: a conflict can be one of a hundred thousand paths.
+      lines.push(`      ${shownFiles.join('\n      ')}`);
     }
     lines.push('');
   }
@@ -63,7 +66,7 @@ export function formatTextReport(report: GuardReport, colors: Colors, now: numbe
 /** The conflicts excused as the holder's own work, grouped by the trailer that excused them. */
 function excusedLines(report: GuardReport, colors: Colors, now: number): string[] {
   if (report.ownByTrailer.length === 0) return [];
-  const files = new Set(report.ownByTrailer.map((excuse) => excuse.file)).size;
+  const files = distinctCount(report.ownByTrailer, (excuse) => excuse.file);
   const lines = [
     colors.green(
       `scopeguard: ${files} ${files === 1 ? 'file is' : 'files are'} the holder's own work: every commit that changes ${files === 1 ? 'it' : 'them'} names the holding lock in a Scope-Lock trailer`,
@@ -78,7 +81,9 @@ function excusedLines(report: GuardReport, colors: Colors, now: number): string[
 }
 
 function waysForward(report: GuardReport): string[] {
-  const entries = new Set(report.conflicts.map((conflict) => conflict.matchedScope));
+  const entries = new Set<string>();
+  for (let index = 0; index < report.conflicts.length; index++)
+    entries.add(report.conflicts[index]!.matchedScope);
   const scopes = [
     ...new Set([...entries].map((entry) => displayScopeEntry(entry, report.projectRoot))),
   ];
@@ -113,6 +118,30 @@ export function formatPassLine(report: GuardReport): string {
   const [singular, plural] = sourceNouns[report.source] ?? ['file', 'files'];
   const noun = report.filesChecked === 1 ? singular : plural;
   return `scopeguard: ok: ${report.filesChecked} ${noun} checked, none inside a scope held by another loop\n`;
+}
+
+/**
+ * The conflicts' files as shown (see conflictFile), by holder and then by matched scope entry,
+ * each group in the order it first came. Indexed loops: there can be as many conflicts as changed
+ * paths.
+ */
+function shownFilesByHolder(conflicts: readonly Conflict[]): Map<LiveLock, Map<string, string[]>> {
+  const holders = new Map<LiveLock, Map<string, string[]>>();
+  for (let index = 0; index < conflicts.length; index++) {
+    const conflict = conflicts[index]!;
+    let byEntry = holders.get(conflict.lock);
+    if (!byEntry) holders.set(conflict.lock, (byEntry = new Map<string, string[]>()));
+    const shownFiles = byEntry.get(conflict.matchedScope);
+    if (shownFiles) shownFiles.push(conflictFile(conflict));
+    else byEntry.set(conflict.matchedScope, [conflictFile(conflict)]);
+  }
+  return holders;
+}
+
+function distinctCount<T>(items: readonly T[], key: (item: T) => string): number {
+  const keys = new Set<string>();
+  for (let index = 0; index < items.length; index++) keys.add(key(items[index]!));
+  return keys.size;
 }
 
 function groupBy<K, T>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {

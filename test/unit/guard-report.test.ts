@@ -56,6 +56,42 @@ describe('text report', () => {
     );
   });
 
+  it('groups interleaved conflicts by holder, then entry, in the order they first came', () => {
+    const alpha = lock('a', 'alpha', ['/repo/src', '/repo/lib']);
+    const beta = lock('b', 'beta', ['/repo/src/api/*.ts']);
+    const conflicts = [
+      { file: 'src/api/x.ts', lock: alpha, matchedScope: '/repo/src' },
+      { file: 'src/api/x.ts', lock: beta, matchedScope: '/repo/src/api/*.ts' },
+      { file: 'lib/y.js', lock: alpha, matchedScope: '/repo/lib' },
+      { file: 'src/new\nline.ts', lock: alpha, matchedScope: '/repo/src' },
+      { file: 'lib/moved.js', renamedFrom: 'src/old.js', lock: alpha, matchedScope: '/repo/src' },
+      { file: 'lib/z.js', lock: alpha, matchedScope: '/repo/lib' },
+    ];
+    const text = formatTextReport(report({ source: 'stdin', conflicts }), plain, now);
+    expect(text.split('\n')).toEqual([
+      'scopeguard: 5 given paths inside scopes held by other loops',
+      '',
+      '  loop "alpha" (instance a, pid 4242, host build-1, held 12m)',
+      '    scope src',
+      '      src/api/x.ts',
+      '      "src/new\\nline.ts"',
+      '      src/old.js -> lib/moved.js',
+      '    scope lib',
+      '      lib/y.js',
+      '      lib/z.js',
+      '',
+      '  loop "beta" (instance b, pid 4242, host build-1, held 12m)',
+      '    scope src/api/*.ts',
+      '      src/api/x.ts',
+      '',
+      'What now:',
+      "  - wait until the scope is free:  scopeguard locks wait --scope src 'src/api/*.ts' lib",
+      '  - or ask the holder to finish or release its lock (scopeguard locks list shows them all)',
+      '  - or run with --mode warn to report without failing',
+      '',
+    ]);
+  });
+
   it('marks warn mode as a warning without the ways forward', () => {
     const text = formatTextReport(report({ mode: 'warn' }), plain, now);
     expect(text.split('\n')[0]).toBe(
