@@ -98,7 +98,8 @@ function mapExplicitPaths(paths: string[], repository: Repository, cwd: string):
   const cwdInside = relativeInside(repository.topLevel, cwd);
   const mapped = new Set<string>();
   const outside: string[] = [];
-  for (const given of paths) {
+  for (let index = 0; index < paths.length; index++) {
+    const given = paths[index]!;
     const relative =
       cwdInside !== undefined && isNormalRelative(given)
         ? cwdInside === ''
