@@ -31,25 +31,16 @@ export function entryGlob(entry: string): EntryGlob | undefined {
   return { base, pattern: segments.slice(firstGlob).join('/') };
 }
 
-const owners = new Map<string, (path: string, from?: number) => boolean>();
-
 /**
  * The predicate for paths relative to a glob's base that the glob owns: the paths it matches and
  * everything below them, as a directory entry owns everything below it. Given `from`, it tests the
- * path from that offset on. One compiled predicate per pattern: many locks often hold the same
- * pattern under different folders (`pkg1/**\/*.gen.ts`, `pkg2/**\/*.gen.ts`).
+ * path from that offset on.
  */
 export function globOwner(
   pattern: string,
   ignoreCase: boolean,
 ): (path: string, from?: number) => boolean {
-  const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
-  let owner = owners.get(key);
-  if (!owner) {
-    owner = globMatcher([pattern, `${pattern}/**`], { nocase: ignoreCase });
-    owners.set(key, owner);
-  }
-  return owner;
+  return compiledOnce([pattern, `${pattern}/**`], ignoreCase);
 }
 
 /**
@@ -100,14 +91,26 @@ function patternSegments(pattern: string): string[] | undefined {
   return pattern.split('/');
 }
 
-const segmentMatchers = new Map<string, (segment: string) => boolean>();
-
 function segmentMatcher(pattern: string, ignoreCase: boolean): (segment: string) => boolean {
-  const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
-  let matcher = segmentMatchers.get(key);
+  return compiledOnce([pattern], ignoreCase);
+}
+
+const compiled = new Map<string, (path: string, from?: number) => boolean>();
+
+/**
+ * One compiled predicate per list of globs and case rule: many locks often hold the same pattern
+ * under different folders (`pkg1/**\/*.gen.ts`, `pkg2/**\/*.gen.ts`), and matching asks again for
+ * every one.
+ */
+function compiledOnce(
+  globs: string[],
+  ignoreCase: boolean,
+): (path: string, from?: number) => boolean {
+  const key = `${ignoreCase ? 'i' : 's'}${globs.join('\0')}`;
+  let matcher = compiled.get(key);
   if (!matcher) {
-    matcher = globMatcher(pattern, { nocase: ignoreCase });
-    segmentMatchers.set(key, matcher);
+    matcher = globMatcher(globs, { nocase: ignoreCase });
+    compiled.set(key, matcher);
   }
   return matcher;
 }
