@@ -35,6 +35,8 @@ describe('locks acquire and locks release at start-up', () => {
       // lock work.
       expect(loaded.builtins).not.toContain('crypto');
       expect(loaded.builtins).not.toContain('stream');
+      // The host name a record carries is read from the kernel, without node:os.
+      expect(loaded.builtins).not.toContain('os');
       // The flock(2) addon's prebuilt binary is loaded by name, without the package's loader.
       const addon = loaded.files.filter((file) => file.includes('fs-ext-extra-prebuilt'));
       expect(addon).toHaveLength(1);
