@@ -25,15 +25,20 @@ const { hookBundle, firstStageBundle, lockBundle } = createRequire(import.meta.u
 );
 
 /**
- * `createRequire` in a small bundle: the bundle's own `require`. Every caller passes
- * import.meta.url, which in the bundle is the bundle's URL, so this is the function it asks for.
+ * In a small bundle, `packageRequire` (src/package-require.ts) is the bundle's own `require`,
+ * which resolves from dist/ (bin/scopeguard.js), where the module's would: the bundle neither
+ * loads the `node:module` builtin (which loads node's ES module loader) for it nor computes a URL
+ * for itself.
  */
 const bundleRequire = {
   name: 'bundle-require',
   setup(build) {
-    build.onResolve({ filter: /^node:module$/ }, () => ({ path: 'module', namespace: 'bundle' }));
+    build.onResolve({ filter: /[\\/]package-require\.js$/ }, () => ({
+      path: 'package-require',
+      namespace: 'bundle',
+    }));
     build.onLoad({ filter: /.*/, namespace: 'bundle' }, () => ({
-      contents: 'export const createRequire = () => require;',
+      contents: 'export const packageRequire = () => require;',
       loader: 'js',
     }));
   },
@@ -115,11 +120,9 @@ execFileSync(
  * its code cache names (bin/scopeguard.js); returns the build id. The build fails when the bundle
  * imports at run time, loads a package other than `packages` (each loaded only on demand) or
  * `node:module` (which loads node's ES module loader), or keeps `import.meta`, which CommonJS has
- * not. `findsPackages`: the bundle's modules find packages and the package root through
- * import.meta.url, which becomes the bundle's URL, so every `createRequire(import.meta.url)` is
- * the bundle's own `require`; without it, a module that finds packages that way is bundled for
- * the rest of what it holds, and esbuild's warning of the import.meta.url it leaves out is
- * silenced: the output is checked instead.
+ * not. `findsPackages`: `packageRequire` is the bundle's own `require`; without it, a module that
+ * finds packages is bundled for the rest of what it holds, and esbuild's warning of the
+ * import.meta.url it leaves out is silenced: the output is checked instead.
  */
 async function buildSmallBundle({ entry, file, packages, findsPackages }) {
   const name = path.relative(root, file);
@@ -134,16 +137,10 @@ async function buildSmallBundle({ entry, file, packages, findsPackages }) {
     supported: { 'dynamic-import': false },
     packages: 'external',
     metafile: true,
-    // "use strict" first: the sources are modules, strict throughout, and a directive counts only
-    // at the very top, where the banner would otherwise push esbuild's own.
-    banner: {
-      js: findsPackages
-        ? "'use strict';\nconst importMetaUrl = require('node:url').pathToFileURL(__filename).href;"
-        : "'use strict';",
-    },
-    ...(findsPackages
-      ? { plugins: [bundleRequire], define: { 'import.meta.url': 'importMetaUrl' } }
-      : { logOverride: { 'empty-import-meta': 'silent' } }),
+    plugins: findsPackages ? [bundleRequire] : [],
+    // The sources are modules, strict throughout; CommonJS output says so itself.
+    banner: { js: "'use strict';" },
+    logOverride: { 'empty-import-meta': 'silent' },
     logLevel: 'warning',
   });
   const fail = (message) => {

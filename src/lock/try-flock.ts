@@ -1,8 +1,8 @@
 import { builtin } from '../builtin.js';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { errnoCode } from '../errno-error.js';
 import { EnvironmentError } from '../errors.js';
+import { packageRequire } from '../package-require.js';
 
 /** What one non-blocking attempt at an exclusive flock(2) found. */
 export type FlockAttempt = 'locked' | 'busy';
@@ -40,7 +40,7 @@ let nativeLoaded: NativeFlock | Unusable | undefined;
 /** The native addon, loaded on first use: most commands never need the sentinel. */
 function loadNativeFlock(): NativeFlock | Unusable {
   if (nativeLoaded) return nativeLoaded;
-  const require = createRequire(import.meta.url);
+  const require = packageRequire();
   try {
     const binding = prebuiltBinding(require);
     if (binding) {
