@@ -57,6 +57,7 @@ function loadBundle({ file, cache }) {
   bundle.paths = Module._nodeModulePaths(dist);
   const bundleRequire = (id) => bundle.require(id);
   bundleRequire.resolve = (request) => Module._resolveFilename(request, bundle);
+  bundleRequire.resolve.paths = (request) => Module._resolveLookupPaths(request, bundle);
   script.runInThisContext()(bundle.exports, bundleRequire, bundle, file, dist);
   bundle.loaded = true;
   return { exports: bundle.exports, script };

@@ -138,8 +138,6 @@ async function buildSmallBundle({ entry, file, packages, findsPackages }) {
     packages: 'external',
     metafile: true,
     plugins: findsPackages ? [bundleRequire] : [],
-    // The sources are modules, strict throughout; CommonJS output says so itself.
-    banner: { js: "'use strict';" },
     logOverride: { 'empty-import-meta': 'silent' },
     logLevel: 'warning',
   });
