@@ -32,17 +32,18 @@ const wrapperHead = '(function (exports, require, module, __filename, __dirname)
 const wrapperTail = '\n})';
 
 /**
- * Load a bundle (dist/hook.cjs, dist/first-stage.cjs, dist/lock.cjs) as node's `require` would, but compiled
- * with the V8 code cache the build wrote beside it: compiling the hook bundle was about half of
- * the hook's own work. The cache belongs to one bundle: its first line names the build id the
- * bundle ends with, so a bundle rebuilt without it never meets an old cache. A cache V8 rejects
- * (another node version, other V8 flags, a cut-short or foreign file) costs a normal compile and
- * nothing else; V8 checks a cache's header, not every byte of its payload, so the build renames a
- * whole one into place. `vm.Script` rather than `vm.compileFunction`, because only a script can
- * write its cache after a run, when the functions the run compiled are in it (the build does
- * that, scripts/hook-code-cache.js). The bundle's `require` and its `resolve` resolve from dist/,
- * as if node had loaded it; `module.constructor` is node's Module class, taken from this module so that the
- * `node:module` builtin and the ES module loader it drags in stay unloaded.
+ * Load a bundle (dist/hook.cjs, dist/first-stage.cjs, dist/lock.cjs) as node's `require` would,
+ * but compiled with the V8 code cache the build wrote beside it: compiling the hook bundle was
+ * about half of the hook's own work. The cache belongs to one bundle: its first line names the
+ * build id the bundle ends with, so a bundle rebuilt without it never meets an old cache. A cache
+ * V8 rejects (another node version, other V8 flags, a cut-short or foreign file) costs a normal
+ * compile and nothing else; V8 checks a cache's header, not every byte of its payload, so the
+ * build renames a whole one into place. `vm.Script` rather than `vm.compileFunction`, because
+ * only a script can write its cache after a run, when the functions the run compiled are in it
+ * (the build does that, scripts/hook-code-cache.js). The bundle's `require`, its `resolve` and
+ * `resolve.paths` resolve from dist/, as if node had loaded it; `module.constructor` is node's
+ * Module class, taken from this module so that the `node:module` builtin and the ES module loader
+ * it drags in stay unloaded.
  */
 function loadBundle({ file, cache }) {
   // As UTF-8, the read node's own module loader makes, in C++ (latin1 takes a slower JS path).
