@@ -2,18 +2,19 @@
 'use strict';
 // CommonJS (bin/package.json says so): the hook commands, run on every commit and before every
 // agent edit, load one CommonJS bundle, dist/hook.cjs, without node's ES module loader (see
-// src/cli/hook-entry.ts); so do `locks acquire` and `locks release`, which scripts run around
-// every piece of work (the hook bundle hands any spelling it does not read plainly back to the
-// whole CLI). Every other command loads the whole CLI, the ES module bundle dist/cli.js, without
-// compiling the hook bundle first. A command missing from either list runs from the whole CLI,
-// so these lists only decide speed. Before the hook bundle, `pre-commit` and `commit-msg` run a
-// much smaller first stage, dist/first-stage.cjs, which ends the command when no lock is in
-// sight (src/cli/first-stage.ts).
+// src/cli/hook-entry.ts); `locks acquire` and `locks release`, which scripts run around every
+// piece of work, load a smaller one of their own, dist/lock.cjs (src/cli/lock-entry.ts), which
+// hands any spelling it does not read plainly back to the whole CLI. Every other command loads
+// the whole CLI, the ES module bundle dist/cli.js, without compiling a small bundle first. A
+// command missing from these lists runs from the whole CLI, so they only decide speed. Before
+// the hook bundle, `pre-commit` and `commit-msg` run a much smaller first stage,
+// dist/first-stage.cjs, which ends the command when no lock is in sight (src/cli/first-stage.ts).
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 
-const fastCommands = ['pre-commit', 'commit-msg', 'agent-hook', 'locks acquire', 'locks release'];
+const hookCommands = ['pre-commit', 'commit-msg', 'agent-hook'];
+const lockCommands = ['locks acquire', 'locks release'];
 // The commands the first stage may answer before either bundle loads (see nothingToRun).
 const firstStageCommands = ['pre-commit', 'commit-msg'];
 
@@ -24,23 +25,25 @@ const firstStageBundle = {
   file: path.join(dist, 'first-stage.cjs'),
   cache: path.join(dist, 'first-stage.cache'),
 };
+const lockBundle = { file: path.join(dist, 'lock.cjs'), cache: path.join(dist, 'lock.cache') };
 
 // The source is compiled as node compiles a CommonJS module: one function of these parameters.
 const wrapperHead = '(function (exports, require, module, __filename, __dirname) {';
 const wrapperTail = '\n})';
 
 /**
- * Load a bundle (dist/hook.cjs, dist/first-stage.cjs) as node's `require` would, but compiled
- * with the V8 code cache the build wrote beside it: compiling the hook bundle was about half of
- * the hook's own work. The cache belongs to one bundle: its first line names the build id the
- * bundle ends with, so a bundle rebuilt without it never meets an old cache. A cache V8 rejects
- * (another node version, other V8 flags, a cut-short or foreign file) costs a normal compile and
- * nothing else; V8 checks a cache's header, not every byte of its payload, so the build renames a
- * whole one into place. `vm.Script` rather than `vm.compileFunction`, because only a script can
- * write its cache after a run, when the functions the run compiled are in it (the build does
- * that, scripts/hook-code-cache.js). The bundle's `require` and its `resolve` resolve from dist/,
- * as if node had loaded it; `module.constructor` is node's Module class, taken from this module so that the
- * `node:module` builtin and the ES module loader it drags in stay unloaded.
+ * Load a bundle (dist/hook.cjs, dist/first-stage.cjs, dist/lock.cjs) as node's `require` would,
+ * but compiled with the V8 code cache the build wrote beside it: compiling the hook bundle was
+ * about half of the hook's own work. The cache belongs to one bundle: its first line names the
+ * build id the bundle ends with, so a bundle rebuilt without it never meets an old cache. A cache
+ * V8 rejects (another node version, other V8 flags, a cut-short or foreign file) costs a normal
+ * compile and nothing else; V8 checks a cache's header, not every byte of its payload, so the
+ * build renames a whole one into place. `vm.Script` rather than `vm.compileFunction`, because
+ * only a script can write its cache after a run, when the functions the run compiled are in it
+ * (the build does that, scripts/hook-code-cache.js). The bundle's `require`, its `resolve` and
+ * `resolve.paths` resolve from dist/, as if node had loaded it; `module.constructor` is node's
+ * Module class, taken from this module so that the `node:module` builtin and the ES module loader
+ * it drags in stay unloaded.
  */
 function loadBundle({ file, cache }) {
   // As UTF-8, the read node's own module loader makes, in C++ (latin1 takes a slower JS path).
@@ -55,6 +58,7 @@ function loadBundle({ file, cache }) {
   bundle.paths = Module._nodeModulePaths(dist);
   const bundleRequire = (id) => bundle.require(id);
   bundleRequire.resolve = (request) => Module._resolveFilename(request, bundle);
+  bundleRequire.resolve.paths = (request) => Module._resolveLookupPaths(request, bundle);
   script.runInThisContext()(bundle.exports, bundleRequire, bundle, file, dist);
   bundle.loaded = true;
   return { exports: bundle.exports, script };
@@ -62,6 +66,7 @@ function loadBundle({ file, cache }) {
 
 const loadHookBundle = () => loadBundle(hookBundle);
 const loadFirstStage = () => loadBundle(firstStageBundle);
+const loadLockBundle = () => loadBundle(lockBundle);
 
 /** The code cache's V8 data if it was written for this bundle's source, else undefined. */
 function matchingCache(source, cacheFile) {
@@ -96,11 +101,13 @@ async function nothingToRun(argv) {
 }
 
 function main(argv) {
-  const fast = fastCommands.includes(argv[0]) || fastCommands.includes(`${argv[0]} ${argv[1]}`);
-  if (!fast) return runCli(argv);
-  nothingToRun(argv).then((nothing) => {
-    if (!nothing && !loadHookBundle().exports.runHookCommand(argv)) runCli(argv);
-  });
+  if (lockCommands.includes(`${argv[0]} ${argv[1]}`)) {
+    if (!loadLockBundle().exports.runLockCommand(argv)) runCli(argv);
+  } else if (hookCommands.includes(argv[0])) {
+    nothingToRun(argv).then((nothing) => {
+      if (!nothing && !loadHookBundle().exports.runHookCommand(argv)) runCli(argv);
+    });
+  } else runCli(argv);
 }
 
 function runCli(argv) {
@@ -111,4 +118,11 @@ function runCli(argv) {
 
 if (require.main === module) main(process.argv.slice(2));
 
-module.exports = { loadHookBundle, loadFirstStage, hookBundle, firstStageBundle };
+module.exports = {
+  loadHookBundle,
+  loadFirstStage,
+  loadLockBundle,
+  hookBundle,
+  firstStageBundle,
+  lockBundle,
+};

@@ -1,10 +1,12 @@
 // Bundles the CLI (every command, the pre-commit hook and the agent hook) into dist/cli.js, one
-// file for node to load instead of dozens of modules, and the hook commands alone into
-// dist/hook.cjs, the file bin/scopeguard.js loads for them (see src/cli/hook-entry.ts); run after
-// tsc, which still builds the library (dist/index.js and its types) and the type checks. Packages
-// stay outside the bundle, loaded from node_modules when a code path asks for them. What the CLI
-// imports dynamically (the shared store's modules, which load pg) becomes chunks of the same build
-// in dist/chunks/, sharing one copy of every module with the entry: a second copy (tsc's) would
+// file for node to load instead of dozens of modules, and the commands bin/scopeguard.js runs
+// without it into small CommonJS bundles: the hook commands into dist/hook.cjs (see
+// src/cli/hook-entry.ts), their first stage into dist/first-stage.cjs, and `locks acquire` and
+// `locks release` into dist/lock.cjs (src/cli/lock-entry.ts); run after tsc, which still builds
+// the library (dist/index.js and its types) and the type checks. Packages stay outside the
+// bundles, loaded from node_modules when a code path asks for them. What the CLI imports
+// dynamically (the shared store's modules, which load pg) becomes chunks of the same build in
+// dist/chunks/, sharing one copy of every module with the entry: a second copy (tsc's) would
 // bring its own error classes, which the CLI would no longer recognise. pg must never load on the
 // directory-store path, so no static import may lead from dist/cli.js to it.
 import { execFileSync } from 'node:child_process';
@@ -18,18 +20,25 @@ import * as esbuild from 'esbuild';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const src = path.join(root, 'src');
 const outfile = path.join(root, 'dist', 'cli.js');
-const { hookBundle, firstStageBundle } = createRequire(import.meta.url)('../bin/scopeguard.js');
+const { hookBundle, firstStageBundle, lockBundle } = createRequire(import.meta.url)(
+  '../bin/scopeguard.js',
+);
 
 /**
- * `createRequire` in the hook bundle: the bundle's own `require`. Every caller passes
- * import.meta.url, which in the bundle is the bundle's URL, so this is the function it asks for.
+ * In a small bundle, `packageRequire` (src/package-require.ts) is the bundle's own `require`,
+ * which resolves from dist/ (bin/scopeguard.js), where the module's would: the bundle neither
+ * loads the `node:module` builtin (which loads node's ES module loader) for it nor computes a URL
+ * for itself.
  */
 const bundleRequire = {
   name: 'bundle-require',
   setup(build) {
-    build.onResolve({ filter: /^node:module$/ }, () => ({ path: 'module', namespace: 'bundle' }));
+    build.onResolve({ filter: /[\\/]package-require\.js$/ }, () => ({
+      path: 'package-require',
+      namespace: 'bundle',
+    }));
     build.onLoad({ filter: /.*/, namespace: 'bundle' }, () => ({
-      contents: 'export const createRequire = () => require;',
+      contents: 'export const packageRequire = () => require;',
       loader: 'js',
     }));
   },
@@ -68,86 +77,86 @@ while (pending.length > 0) {
   }
 }
 
-// The hook commands, everything they may load but packages, in one CommonJS file: node reads and
-// compiles it in one synchronous step. What they import dynamically (the shared store) is in the
-// file too, evaluated only when a run asks for it, and so are packages' dynamic imports, as
-// `require` calls: a script compiled from a code cache cannot import. import.meta.url, which finds
-// packages, the package root and dist/cli.js, becomes this file's URL, so every
-// `createRequire(import.meta.url)` is the bundle's own `require`, and the `node:module` builtin
-// (which loads node's ES module loader) is not loaded for it. The bundle ends with its build id,
-// which the code cache names (bin/scopeguard.js).
-const hookFile = hookBundle.file;
+// The small CommonJS bundles the bin loads before (or instead of) the whole CLI: node reads and
+// compiles each in one synchronous step, from the V8 code cache the build writes beside it. The
+// hook commands' (src/cli/hook-entry.ts) and the plain lock commands' (src/cli/lock-entry.ts) hold
+// everything they may load but packages; what they import dynamically (the shared store) is in
+// the file too, evaluated only when a run asks for it, and so are packages' dynamic imports, as
+// `require` calls: a script compiled from a code cache cannot import. The hooks' first stage
+// (src/cli/first-stage.ts), which the bin runs before it loads the hook bundle, holds only the
+// modules that locate the guard and loads built-in modules only.
 rmSync(hookBundle.cache, { force: true });
 rmSync(firstStageBundle.cache, { force: true });
-const hook = await esbuild.build({
-  entryPoints: [path.join(src, 'cli', 'hook-entry.ts')],
-  outfile: hookFile,
-  write: false,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20.19',
-  supported: { 'dynamic-import': false },
-  packages: 'external',
-  plugins: [bundleRequire],
-  metafile: true,
-  // "use strict" first: the sources are modules, strict throughout, and a directive counts only
-  // at the very top, where the banner would otherwise push esbuild's own.
-  banner: {
-    js: "'use strict';\nconst importMetaUrl = require('node:url').pathToFileURL(__filename).href;",
-  },
-  define: { 'import.meta.url': 'importMetaUrl' },
-  logLevel: 'warning',
+rmSync(lockBundle.cache, { force: true });
+const hookBuildId = await buildSmallBundle({
+  entry: 'hook-entry.ts',
+  file: hookBundle.file,
+  packages: ['pg', 'proper-lockfile'],
+  findsPackages: true,
 });
-for (const entry of Object.values(hook.metafile.outputs).flatMap((output) => output.imports)) {
-  if (entry.kind === 'dynamic-import') {
-    console.error(`bundle-cli: dist/hook.cjs imports ${entry.path} at run time; require it`);
-    process.exit(1);
-  }
-}
-const hookBuildId = writeWithBuildId(hookFile, hook.outputFiles[0].text);
-
-// The hooks' first stage (src/cli/first-stage.ts), which bin/scopeguard.js runs before it loads
-// the hook bundle: only the modules that locate the guard, in a file small enough to compile
-// without a cache. It loads built-in modules only, and none through import.meta.url (which CommonJS
-// has not): a module that finds packages that way is bundled for the rest of what it holds, and
-// esbuild warns of the import.meta.url it leaves out, so the output itself is checked instead.
-const firstStageFile = firstStageBundle.file;
-const firstStage = await esbuild.build({
-  entryPoints: [path.join(src, 'cli', 'first-stage.ts')],
-  outfile: firstStageFile,
-  write: false,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20.19',
-  packages: 'external',
-  metafile: true,
-  banner: { js: "'use strict';" },
-  logOverride: { 'empty-import-meta': 'silent' },
-  logLevel: 'warning',
+const lockBuildId = await buildSmallBundle({
+  entry: 'lock-entry.ts',
+  file: lockBundle.file,
+  packages: ['pg', 'proper-lockfile'],
+  findsPackages: true,
 });
-const [firstStageOutput] = firstStage.outputFiles;
-const firstStageImports = Object.values(firstStage.metafile.outputs).flatMap((o) => o.imports);
-for (const entry of firstStageImports) {
-  if (!entry.path.startsWith('node:') || entry.path === 'node:module') {
-    console.error(`bundle-cli: dist/first-stage.cjs loads ${entry.path}; keep it to built-ins`);
-    process.exit(1);
-  }
-}
-if (firstStageOutput.text.includes('import_meta')) {
-  console.error('bundle-cli: dist/first-stage.cjs uses import.meta, which it has not');
-  process.exit(1);
-}
-const firstStageBuildId = writeWithBuildId(firstStageFile, firstStageOutput.text);
+const firstStageBuildId = await buildSmallBundle({
+  entry: 'first-stage.ts',
+  file: firstStageBundle.file,
+  packages: [],
+  findsPackages: false,
+});
 
-// The code caches of both bundles, written by the bundles' own loader after the runs they speed
-// up, so the functions those runs compile are in them.
+// The code caches of the small bundles, written by the bundles' own loader after the runs they
+// speed up, so the functions those runs compile are in them.
 execFileSync(
   process.execPath,
-  [path.join(root, 'scripts', 'hook-code-cache.js'), hookBuildId, firstStageBuildId],
+  [path.join(root, 'scripts', 'hook-code-cache.js'), hookBuildId, firstStageBuildId, lockBuildId],
   { stdio: 'inherit' },
 );
+
+/**
+ * Build one small bundle from `entry` (in src/cli/) into `file`, ending with its build id, which
+ * its code cache names (bin/scopeguard.js); returns the build id. The build fails when the bundle
+ * imports at run time, loads a package other than `packages` (each loaded only on demand) or
+ * `node:module` (which loads node's ES module loader), or keeps `import.meta`, which CommonJS has
+ * not. `findsPackages`: `packageRequire` is the bundle's own `require`; without it, a module that
+ * finds packages is bundled for the rest of what it holds, and esbuild's warning of the
+ * import.meta.url it leaves out is silenced: the output is checked instead.
+ */
+async function buildSmallBundle({ entry, file, packages, findsPackages }) {
+  const name = path.relative(root, file);
+  const result = await esbuild.build({
+    entryPoints: [path.join(src, 'cli', entry)],
+    outfile: file,
+    write: false,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20.19',
+    supported: { 'dynamic-import': false },
+    packages: 'external',
+    metafile: true,
+    plugins: findsPackages ? [bundleRequire] : [],
+    logOverride: { 'empty-import-meta': 'silent' },
+    logLevel: 'warning',
+  });
+  const fail = (message) => {
+    console.error(`bundle-cli: ${name} ${message}`);
+    process.exit(1);
+  };
+  for (const { path: id, kind } of Object.values(result.metafile.outputs).flatMap(
+    (output) => output.imports,
+  )) {
+    if (kind === 'dynamic-import') fail(`imports ${id} at run time; require it`);
+    if (id === 'node:module' || !(id.startsWith('node:') || packages.includes(id)))
+      fail(`loads ${id}; keep it to ${['built-in modules', ...packages].join(', ')}`);
+  }
+  const [output] = result.outputFiles;
+  if (/\bimport_meta\b|\bimport\.meta\b/.test(output.text))
+    fail('uses import.meta, which it has not');
+  return writeWithBuildId(file, output.text);
+}
 
 /** Write a bundle ending with its build id, which its code cache names (bin/scopeguard.js). */
 function writeWithBuildId(file, text) {

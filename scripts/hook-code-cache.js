@@ -1,12 +1,12 @@
-// Writes dist/hook.cache and dist/first-stage.cache, the V8 code caches of the hook bundle and
-// of the hooks' first stage (see bin/scopeguard.js), for the build:
-// `node scripts/hook-code-cache.js HOOK_BUILD_ID FIRST_STAGE_BUILD_ID`. V8 puts in a cache the
-// functions compiled before it is written, so the commands the bundle runs are run here first, as
-// git, agents and scripts run them, in a scratch repository without a lock directory and then
-// with another process's lock: each run is one process that loads the bundle with the cache so
-// far and writes it back with what it compiled. The first stage runs where it ends the hook, with
-// no lock directory. Plain `node` runs them (no NODE_OPTIONS): V8 accepts a cache only under the
-// flags it was made with.
+// Writes dist/hook.cache, dist/first-stage.cache and dist/lock.cache, the V8 code caches of the
+// hook bundle, of the hooks' first stage and of the lock commands' bundle (see bin/scopeguard.js),
+// for the build: `node scripts/hook-code-cache.js HOOK_BUILD_ID FIRST_STAGE_BUILD_ID
+// LOCK_BUILD_ID`. V8 puts in a cache the functions compiled before it is written, so the commands
+// a bundle runs are run here first, as git, agents and scripts run them, in a scratch repository
+// without a lock directory and then with another process's lock: each run is one process that
+// loads the bundle with the cache so far and writes it back with what it compiled. The first
+// stage runs where it ends the hook, with no lock directory. Plain `node` runs them (no
+// NODE_OPTIONS): V8 accepts a cache only under the flags it was made with.
 import { Buffer } from 'node:buffer';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,22 +18,37 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const bin = require.resolve('../bin/scopeguard.js');
 const self = fileURLToPath(import.meta.url);
-const { loadHookBundle, loadFirstStage, hookBundle, firstStageBundle } = require(bin);
+const {
+  loadHookBundle,
+  loadFirstStage,
+  loadLockBundle,
+  hookBundle,
+  firstStageBundle,
+  lockBundle,
+} = require(bin);
+
+// The bundles whose commands run here, each with its loader and the function that runs one.
+const bundles = {
+  hook: { load: loadHookBundle, cache: hookBundle.cache, run: 'runHookCommand' },
+  lock: { load: loadLockBundle, cache: lockBundle.cache, run: 'runLockCommand' },
+};
 
 if (process.argv[2] === '--run') {
-  await runOnce(process.argv[3], process.argv.slice(4));
+  await runOnce(bundles[process.argv[3]], process.argv[4], process.argv.slice(5));
 } else if (process.argv[2] === '--first-stage') {
   await runFirstStage(process.argv[3], process.argv[4]);
 } else {
-  await writeCache(process.argv[2], process.argv[3]);
+  await writeCache(process.argv[2], process.argv[3], process.argv[4]);
 }
 
-/** One hook command in this process, then the cache with everything compiled so far. */
-async function runOnce(buildId, argv) {
-  const { exports, script } = loadHookBundle();
-  await exports.runHookCommand(argv);
+/** One command of `bundle` in this process, then its cache with everything compiled so far. */
+async function runOnce(bundle, buildId, argv) {
+  const { exports, script } = bundle.load();
+  const run = exports[bundle.run](argv);
+  if (!run) throw new Error(`${argv.join(' ')} is not a command of ${bundle.run}`);
+  await run;
   if (process.exitCode) throw new Error(`${argv.join(' ')} exited ${process.exitCode}`);
-  writeCodeCache(hookBundle.cache, buildId, script);
+  writeCodeCache(bundle.cache, buildId, script);
 }
 
 /**
@@ -57,9 +72,9 @@ function writeCodeCache(file, buildId, script) {
   renameSync(partial, file);
 }
 
-async function writeCache(buildId, firstStageBuildId) {
-  if (![buildId, firstStageBuildId].every((id) => /^[0-9a-f]+$/.test(id ?? '')))
-    throw new Error('usage: hook-code-cache.js HOOK_BUILD_ID FIRST_STAGE_BUILD_ID');
+async function writeCache(buildId, firstStageBuildId, lockBuildId) {
+  if (![buildId, firstStageBuildId, lockBuildId].every((id) => /^[0-9a-f]+$/.test(id ?? '')))
+    throw new Error('usage: hook-code-cache.js HOOK_BUILD_ID FIRST_STAGE_BUILD_ID LOCK_BUILD_ID');
   const tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'scopeguard-hook-cache-')));
   // A live process that is no ancestor of the hook's, to hold the lock of "another loop".
   const holder = spawn('sleep', ['600'], { stdio: 'ignore' });
@@ -93,7 +108,8 @@ async function writeCache(buildId, firstStageBuildId) {
       tool_input: { file_path: path.join(repo, 'a.txt'), old_string: 'b', new_string: 'c' },
     });
     const hook = (input, ...argv) =>
-      run(process.execPath, [self, '--run', buildId, ...argv], input);
+      run(process.execPath, [self, '--run', 'hook', buildId, ...argv], input);
+    const locks = (...argv) => run(process.execPath, [self, '--run', 'lock', lockBuildId, ...argv]);
     run(process.execPath, [self, '--first-stage', firstStageBuildId, message]);
     const hooks = () => {
       hook('a.txt\0git-exit:0\n', 'pre-commit', '--staged-from-stdin');
@@ -101,20 +117,14 @@ async function writeCache(buildId, firstStageBuildId) {
       hook(payload, 'agent-hook');
     };
     hooks();
-    // `locks acquire` and `locks release` run from the bundle too, as scripts spell them.
-    hook(
-      '',
-      'locks',
-      'acquire',
-      '--name',
-      'other',
-      '--scope',
-      'locked',
-      '--pid',
-      String(holder.pid),
-    );
+    // `locks acquire` and `locks release` as scripts spell them: the first lock where there is no
+    // lock directory, a second beside another process's lock, and both released.
+    const pid = String(holder.pid);
+    locks('locks', 'acquire', '--name', 'other', '--scope', 'locked', '--pid', pid);
     hooks();
-    hook('', 'locks', 'release', '--name', 'other', '--force');
+    locks('locks', 'acquire', '--name', 'mine', '--scope', 'free', '--pid', pid);
+    locks('locks', 'release', '--name', 'mine', '--force');
+    locks('locks', 'release', '--name', 'other', '--force');
   } finally {
     holder.kill();
     rmSync(tmp, { recursive: true, force: true });

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type picomatchType from 'picomatch';
+import { packageRequire } from './package-require.js';
 
 let picomatch: typeof picomatchType | undefined;
 
@@ -20,7 +20,7 @@ export function globMatcher(
   options: { nocase?: boolean } = {},
 ): (path: string, from?: number) => boolean {
   // Required here, not at the top: the hooks' first stage bundles this module unused.
-  picomatch ??= createRequire(import.meta.url)('picomatch') as typeof picomatchType;
+  picomatch ??= packageRequire()('picomatch') as typeof picomatchType;
   const nocase = options.nocase ?? false;
   const tests = [globs].flat().map((glob) => ({
     glob,

@@ -1,5 +1,4 @@
 import type { Io } from './io.js';
-import { plainLockCommand } from './plain-lock-commands.js';
 
 export type Command = (argv: readonly string[], io: Io) => Promise<number>;
 
@@ -14,12 +13,10 @@ const hookCommands: Readonly<Record<string, () => Promise<Command>>> = {
 };
 
 /**
- * The command `argv` (without the node and script names) runs without the argument parser: a hook
- * command, or `locks acquire` / `locks release` written the plain way; undefined for the rest.
- * It is called with the words after the command name.
+ * The hook command `argv` (without the node and script names) names, which runs without the
+ * argument parser; undefined for the rest. It is called with the words after the command name.
  */
 export function hookCommand(argv: readonly string[]): (() => Promise<Command>) | undefined {
   const name = argv[0];
-  if (name !== undefined && Object.hasOwn(hookCommands, name)) return hookCommands[name];
-  return plainLockCommand(argv);
+  return name !== undefined && Object.hasOwn(hookCommands, name) ? hookCommands[name] : undefined;
 }

@@ -1,19 +1,16 @@
-import { commandOutcome } from './command-outcome.js';
+import { runBundleCommand } from './bundle-command.js';
 import { hookCommand } from './hook-commands.js';
-import { runInProcess } from './process-io.js';
 
 /**
  * The entry of dist/hook.cjs, which bin/scopeguard.js loads for the hook commands: they run from
  * that one CommonJS file, which node reads and compiles in one synchronous step (from a code
  * cache the build writes), where the ES module loader's asynchronous reads and links cost every
  * commit several milliseconds. Runs `argv`'s command and sets the exit code if it is a hook
- * command (or `locks acquire` / `locks release` written plainly); returns undefined, having run
- * nothing, for any other, which the bin then loads the whole CLI (dist/cli.js) for. The bundle
- * itself never imports a module at run time: V8 loses the dynamic import support of a script
- * compiled from a code cache.
+ * command; returns undefined, having run nothing, for any other, which the bin then loads the
+ * whole CLI (dist/cli.js) for. The bundle itself never imports a module at run time: V8 loses the
+ * dynamic import support of a script compiled from a code cache.
  */
 export function runHookCommand(argv: readonly string[]): Promise<void> | undefined {
   const hook = hookCommand(argv);
-  if (!hook) return undefined;
-  return runInProcess((io) => commandOutcome(io, async () => (await hook())(argv.slice(1), io)));
+  return hook && runBundleCommand(hook, argv);
 }

@@ -23,9 +23,21 @@ let cachedPidNamespace: string | null | undefined;
 let cachedHost: string | undefined;
 let cachedOwnStart: ProcessStart | undefined;
 
-/** The host name written into records and compared when judging them; asked once per run. */
+/**
+ * The host name written into records and compared when judging them; asked once per run. On
+ * Linux the kernel's own copy, the name `os.hostname()` returns (gethostname(2) reads the same
+ * field of this UTS namespace): loading `node:os` cost a lock command more than reading it.
+ */
 export function currentHost(): string {
-  return (cachedHost ??= builtin('node:os').hostname());
+  return (cachedHost ??= (isLinux && linuxHostName()) || builtin('node:os').hostname());
+}
+
+function linuxHostName(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/hostname', 'utf8').replace(/\n$/, '') || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,8 +1,9 @@
 import { builtin } from '../builtin.js';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errno-error.js';
 import { EnvironmentError } from '../errors.js';
+import { packageRequire } from '../package-require.js';
 
 /** What one non-blocking attempt at an exclusive flock(2) found. */
 export type FlockAttempt = 'locked' | 'busy';
@@ -35,19 +36,21 @@ interface FsExtBinding {
   constants: { LOCK_EX: number; LOCK_NB: number };
 }
 
+const packageName = 'fs-ext-extra-prebuilt';
+
 let nativeLoaded: NativeFlock | Unusable | undefined;
 
 /** The native addon, loaded on first use: most commands never need the sentinel. */
 function loadNativeFlock(): NativeFlock | Unusable {
   if (nativeLoaded) return nativeLoaded;
-  const require = createRequire(import.meta.url);
+  const require = packageRequire();
   try {
     const binding = prebuiltBinding(require);
     if (binding) {
       const exclusiveNonBlocking = binding.constants.LOCK_EX | binding.constants.LOCK_NB;
       nativeLoaded = (fd) => binding.flock(fd, exclusiveNonBlocking);
     } else {
-      const fsExt = require('fs-ext-extra-prebuilt') as FsExt;
+      const fsExt = require(packageName) as FsExt;
       nativeLoaded = (fd) => fsExt.flockSync(fd, 'exnb');
     }
   } catch (error) {
@@ -67,9 +70,15 @@ function prebuiltBinding(require: NodeJS.Require): FsExtBinding | undefined {
   if (process.versions.electron !== undefined) return undefined;
   const major = process.versions.node.split('.')[0];
   const name = `fs-ext-${process.platform}-${process.arch}-node-${major}.0.0.node`;
+  // The folder node would resolve the package to, found as node finds it (the first of the
+  // folders it looks in that holds it), without asking node to resolve a file in it: that reads
+  // package scopes and resolves real paths, and cost a lock command about 1 M instructions.
+  const packageDir = (require.resolve.paths(packageName) ?? [])
+    .map((dir) => path.join(dir, packageName))
+    .find((dir) => existsSync(path.join(dir, 'package.json')));
+  if (packageDir === undefined) return undefined;
   try {
-    const packageJson = require.resolve('fs-ext-extra-prebuilt/package.json');
-    return require(path.join(path.dirname(packageJson), 'binaries', name)) as FsExtBinding;
+    return require(path.join(packageDir, 'binaries', name)) as FsExtBinding;
   } catch {
     return undefined;
   }

@@ -1,9 +1,7 @@
-import { createRequire } from 'node:module';
 import type picocolorsType from 'picocolors';
+import { packageRequire } from '../package-require.js';
 
 export type Colors = ReturnType<typeof picocolorsType.createColors>;
-
-const require = createRequire(import.meta.url);
 
 /**
  * Colours for a stream: `NO_COLOR` (non-empty) turns them off, `FORCE_COLOR` (other than `0`)
@@ -17,5 +15,5 @@ export function colorsFor(env: NodeJS.ProcessEnv, isTTY: boolean | undefined): C
       ? force !== '0' && force !== 'false'
       : Boolean(isTTY);
   // Loaded through require on first use: a clean commit prints nothing and should not pay for it.
-  return (require('picocolors') as typeof picocolorsType).createColors(enabled);
+  return (packageRequire()('picocolors') as typeof picocolorsType).createColors(enabled);
 }

@@ -1,7 +1,9 @@
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { judgeHolder } from '../../src/lock/holder-liveness.js';
 import { processAncestry } from '../../src/lock/own-locks.js';
 import {
+  currentHost,
   parentPid,
   pidExists,
   processStart,
@@ -31,6 +33,11 @@ describe('process identity', () => {
       if (pid > 0) expect(judgeHolder(record).alive).toBe(false);
     },
   );
+
+  // Records written before the host name was read from the kernel carry os.hostname()'s.
+  it("names this host as node's os.hostname() does", () => {
+    expect(currentHost()).toBe(hostname());
+  });
 
   it('walks the ancestry from this process up to init', () => {
     const chain = processAncestry();

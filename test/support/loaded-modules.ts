@@ -6,19 +6,22 @@ import { binPath } from './cli.js';
 import { isolatedEnv, makeTempDir } from './temp-dir.js';
 
 // A probe required before the CLI writes, when the process exits, the built-in modules it loaded
-// and the CommonJS files it required. CommonJS, so that it finds the require cache without the
-// `node:module` builtin, which a test may want unloaded.
+// and the CommonJS files it required, with the bundles the bin loaded itself (each a child of the
+// bin's module, though not in the require cache). CommonJS, so that it finds the require cache
+// without the `node:module` builtin, which a test may want unloaded.
 const probe = `
 const { writeFileSync } = require('node:fs');
-process.on('exit', () =>
-  writeFileSync(process.env.PROBE_OUT, [...process.moduleLoadList, ...Object.keys(require.cache)].join('\\n')),
-);
+process.on('exit', () => {
+  const modules = Object.values(require.cache);
+  const files = [...modules, ...modules.flatMap((module) => module.children)].map((module) => module.filename);
+  writeFileSync(process.env.PROBE_OUT, [...process.moduleLoadList, ...new Set(files)].join('\\n'));
+});
 `;
 
 /** What one run of the built CLI loaded: node's built-in modules and the files it required. */
 export interface LoadedModules {
   builtins: string[];
-  /** Every CommonJS file (native addons included) it required. */
+  /** Every CommonJS file it required, native addons and the bundles the bin loads included. */
   files: string[];
   yargs: boolean;
 }
