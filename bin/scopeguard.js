@@ -6,16 +6,16 @@
 // every piece of work (the hook bundle hands any spelling it does not read plainly back to the
 // whole CLI). Every other command loads the whole CLI, the ES module bundle dist/cli.js, without
 // compiling the hook bundle first. A command missing from either list runs from the whole CLI,
-// so these lists only decide speed. Before the hook bundle, `pre-commit` and `commit-msg` run a
-// much smaller first stage, dist/first-stage.cjs, which ends the command when no lock is in
-// sight (src/cli/first-stage.ts).
+// so these lists only decide speed. Before the hook bundle, `pre-commit`, `commit-msg` and
+// `agent-hook` run a much smaller first stage, dist/first-stage.cjs, which ends the command when
+// no lock is in sight (src/cli/first-stage.ts).
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 
 const fastCommands = ['pre-commit', 'commit-msg', 'agent-hook', 'locks acquire', 'locks release'];
-// The commands the first stage may answer before either bundle loads (see nothingToRun).
-const firstStageCommands = ['pre-commit', 'commit-msg'];
+// The commands the first stage may answer before either bundle loads (see firstStage).
+const firstStageCommands = ['pre-commit', 'commit-msg', 'agent-hook'];
 
 const dist = path.join(__dirname, '..', 'dist');
 // Each bundle and the V8 code cache the build writes for it (see loadBundle).
@@ -79,27 +79,32 @@ function matchingCache(source, cacheFile) {
 }
 
 /**
- * Whether the hooks' first stage, dist/first-stage.cjs (see src/cli/first-stage.ts), is sure that
- * the command has nothing to do: then neither bundle is loaded. A first stage that cannot be
- * loaded or fails is no answer, and the command runs in full.
+ * Run the hooks' first stage, dist/first-stage.cjs (see src/cli/first-stage.ts): `done` when it
+ * ended the command, and then neither bundle is loaded; else what the hook bundle needs, the
+ * agent hook's payload if the first stage read it. A first stage that cannot be loaded or fails
+ * is no answer, and the command runs in full.
  */
-async function nothingToRun(argv) {
-  if (!firstStageCommands.includes(argv[0])) return false;
+async function firstStage(argv) {
+  if (!firstStageCommands.includes(argv[0])) return { done: false };
   // A lock directory in the hook's folder, as the installed pre-commit script tests it: the first
-  // stage would only hand over (a speed shortcut for commit-msg; the answer is the same).
-  if (fs.existsSync('.loops/.running')) return false;
+  // stage would only hand over (a speed shortcut for commit-msg and the agent hook, whose agents
+  // run it in the folder they work in; the answer is the same).
+  if (fs.existsSync('.loops/.running')) return { done: false };
   try {
-    return await loadFirstStage().exports.nothingToRun(argv, process.cwd(), process.env);
+    const stage = loadFirstStage().exports;
+    if (argv[0] === 'agent-hook') return await stage.agentHookFirstStage(argv);
+    return { done: await stage.nothingToRun(argv, process.cwd(), process.env) };
   } catch {
-    return false;
+    // Before the agent hook's first stage has read stdin: once it has, it never fails.
+    return { done: false };
   }
 }
 
 function main(argv) {
   const fast = fastCommands.includes(argv[0]) || fastCommands.includes(`${argv[0]} ${argv[1]}`);
   if (!fast) return runCli(argv);
-  nothingToRun(argv).then((nothing) => {
-    if (!nothing && !loadHookBundle().exports.runHookCommand(argv)) runCli(argv);
+  firstStage(argv).then(({ done, payload }) => {
+    if (!done && !loadHookBundle().exports.runHookCommand(argv, payload)) runCli(argv);
   });
 }
 

@@ -108,10 +108,11 @@ for (const entry of Object.values(hook.metafile.outputs).flatMap((output) => out
 const hookBuildId = writeWithBuildId(hookFile, hook.outputFiles[0].text);
 
 // The hooks' first stage (src/cli/first-stage.ts), which bin/scopeguard.js runs before it loads
-// the hook bundle: only the modules that locate the guard, in a file small enough to compile
-// without a cache. It loads built-in modules only, and none through import.meta.url (which CommonJS
-// has not): a module that finds packages that way is bundled for the rest of what it holds, and
-// esbuild warns of the import.meta.url it leaves out, so the output itself is checked instead.
+// the hook bundle: only the modules that read an agent's payload and locate the guard, in a file
+// small enough to compile without a cache. It loads built-in modules only, and none through
+// import.meta.url (which CommonJS has not): a module that finds packages that way is bundled for
+// the rest of what it holds, and esbuild warns of the import.meta.url it leaves out, so the
+// output itself is checked instead.
 const firstStageFile = firstStageBundle.file;
 const firstStage = await esbuild.build({
   entryPoints: [path.join(src, 'cli', 'first-stage.ts')],

@@ -1,3 +1,4 @@
+import type { PayloadRead } from '../agent/read-hook-payload.js';
 import { commandOutcome } from './command-outcome.js';
 import { hookCommand } from './hook-commands.js';
 import { runInProcess } from './process-io.js';
@@ -10,10 +11,17 @@ import { runInProcess } from './process-io.js';
  * command (or `locks acquire` / `locks release` written plainly); returns undefined, having run
  * nothing, for any other, which the bin then loads the whole CLI (dist/cli.js) for. The bundle
  * itself never imports a module at run time: V8 loses the dynamic import support of a script
- * compiled from a code cache.
+ * compiled from a code cache. `payload` is the agent hook's payload, when the hooks' first stage
+ * read standard input and handed the command over (src/cli/first-stage.ts).
  */
-export function runHookCommand(argv: readonly string[]): Promise<void> | undefined {
+export function runHookCommand(
+  argv: readonly string[],
+  payload?: PayloadRead,
+): Promise<void> | undefined {
   const hook = hookCommand(argv);
   if (!hook) return undefined;
-  return runInProcess((io) => commandOutcome(io, async () => (await hook())(argv.slice(1), io)));
+  return runInProcess(
+    (io) => commandOutcome(io, async () => (await hook())(argv.slice(1), io)),
+    payload,
+  );
 }
