@@ -51,16 +51,15 @@ export async function agentHookFirstStage(argv: readonly string[]): Promise<Agen
   const { io, finish } = processIo();
   if (requested === undefined || envSwitch(io.env[debugEnv])) return { done: false };
   const payload = await io.hookPayload();
+  let allowed: HookAnswer | undefined;
   try {
-    const allowed = await allowedAtOnce(payload, requested, io.cwd, io.env);
-    if (allowed !== undefined) {
-      await finish(sendAnswer(allowed, io.stdout));
-      return { done: true };
-    }
+    allowed = await allowedAtOnce(payload, requested, io.cwd, io.env);
   } catch {
     // The full hook meets the same error and says what it is.
   }
-  return { done: false, payload };
+  if (allowed === undefined) return { done: false, payload };
+  await finish(sendAnswer(allowed, io.stdout));
+  return { done: true };
 }
 
 /** The full hook's answer when it would allow the call without a word, else undefined. */
