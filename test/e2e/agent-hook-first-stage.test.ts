@@ -221,6 +221,32 @@ describe("the agent hook's first stage", () => {
 });
 
 describe('the agent hook, handed over by its first stage', () => {
+  it('answers without waiting for an open pipe to end; a payload that never completes is told as before', async () => {
+    const root = repository();
+    const open = (bin: string, input: string) =>
+      runProcess(process.execPath, [bin, 'agent-hook'], {
+        cwd: root,
+        env: isolatedEnv(),
+        input,
+        keepStdinOpen: true,
+      });
+    const whole = JSON.stringify(claudeEdit(root));
+    expect(await open(packageWithMarkedHook(), whole)).toEqual({
+      code: 0,
+      signal: null,
+      stdout: '',
+      stderr: '',
+    });
+    const partial = await open(packageCopy().bin, whole.slice(0, 40));
+    expect(partial).toEqual({
+      code: 0,
+      signal: null,
+      stdout: '',
+      stderr:
+        'scopeguard: agent-hook: unreadable payload: no complete payload within 5000 ms; the call is allowed unchecked\n',
+    });
+  });
+
   it('refuses an edit in a scope another loop holds, from the payload it was handed', async () => {
     const root = repository();
     await holdLock(root, 'refactor', ['src']);
