@@ -7,16 +7,15 @@
 // hands any spelling it does not read plainly back to the whole CLI. Every other command loads
 // the whole CLI, the ES module bundle dist/cli.js, without compiling a small bundle first. A
 // command missing from these lists runs from the whole CLI, so they only decide speed. Before
-// the hook bundle, `pre-commit` and `commit-msg` run a much smaller first stage,
-// dist/first-stage.cjs, which ends the command when no lock is in sight (src/cli/first-stage.ts).
+// the hook bundle, every hook command runs a much smaller first stage, dist/first-stage.cjs,
+// which ends the command when no lock is in sight (src/cli/first-stage.ts).
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 
+// The hook commands, each of which runs the first stage before the hook bundle (see firstStage).
 const hookCommands = ['pre-commit', 'commit-msg', 'agent-hook'];
 const lockCommands = ['locks acquire', 'locks release'];
-// The commands the first stage may answer before either bundle loads (see nothingToRun).
-const firstStageCommands = ['pre-commit', 'commit-msg'];
 
 const dist = path.join(__dirname, '..', 'dist');
 // Each bundle and the V8 code cache the build writes for it (see loadBundle).
@@ -84,19 +83,23 @@ function matchingCache(source, cacheFile) {
 }
 
 /**
- * Whether the hooks' first stage, dist/first-stage.cjs (see src/cli/first-stage.ts), is sure that
- * the command has nothing to do: then neither bundle is loaded. A first stage that cannot be
- * loaded or fails is no answer, and the command runs in full.
+ * Run the hooks' first stage, dist/first-stage.cjs (see src/cli/first-stage.ts): `done` when it
+ * ended the command, and then neither bundle is loaded; else what the hook bundle needs, the
+ * agent hook's payload if the first stage read it. A first stage that cannot be loaded or fails
+ * is no answer, and the command runs in full.
  */
-async function nothingToRun(argv) {
-  if (!firstStageCommands.includes(argv[0])) return false;
+async function firstStage(argv) {
   // A lock directory in the hook's folder, as the installed pre-commit script tests it: the first
-  // stage would only hand over (a speed shortcut for commit-msg; the answer is the same).
-  if (fs.existsSync('.loops/.running')) return false;
+  // stage would only hand over (a speed shortcut for commit-msg and the agent hook, whose agents
+  // run it in the folder they work in; the answer is the same).
+  if (fs.existsSync('.loops/.running')) return { done: false };
   try {
-    return await loadFirstStage().exports.nothingToRun(argv, process.cwd(), process.env);
+    const stage = loadFirstStage().exports;
+    if (argv[0] === 'agent-hook') return await stage.agentHookFirstStage(argv);
+    return { done: await stage.nothingToRun(argv, process.cwd(), process.env) };
   } catch {
-    return false;
+    // Before the agent hook's first stage has read stdin: once it has, it never fails.
+    return { done: false };
   }
 }
 
@@ -104,8 +107,8 @@ function main(argv) {
   if (lockCommands.includes(`${argv[0]} ${argv[1]}`)) {
     if (!loadLockBundle().exports.runLockCommand(argv)) runCli(argv);
   } else if (hookCommands.includes(argv[0])) {
-    nothingToRun(argv).then((nothing) => {
-      if (!nothing && !loadHookBundle().exports.runHookCommand(argv)) runCli(argv);
+    firstStage(argv).then(({ done, payload }) => {
+      if (!done && !loadHookBundle().exports.runHookCommand(argv, payload)) runCli(argv);
     });
   } else runCli(argv);
 }

@@ -84,7 +84,7 @@ while (pending.length > 0) {
 // the file too, evaluated only when a run asks for it, and so are packages' dynamic imports, as
 // `require` calls: a script compiled from a code cache cannot import. The hooks' first stage
 // (src/cli/first-stage.ts), which the bin runs before it loads the hook bundle, holds only the
-// modules that locate the guard and loads built-in modules only.
+// modules that read an agent's payload and locate the guard, and loads built-in modules only.
 rmSync(hookBundle.cache, { force: true });
 rmSync(firstStageBundle.cache, { force: true });
 rmSync(lockBundle.cache, { force: true });

@@ -52,8 +52,9 @@ async function runOnce(bundle, buildId, argv) {
 }
 
 /**
- * The first stage on the words the installed hooks pass (`pre-commit`, `commit-msg FILE`), in a
- * repository without a lock directory, where it ends them; then its cache.
+ * The first stage on the words the installed hooks pass (`pre-commit`, `commit-msg FILE`, and
+ * `agent-hook` with an edit's payload on stdin), in a repository without a lock directory, where
+ * it ends them; then its cache.
  */
 async function runFirstStage(buildId, messageFile) {
   const { exports, script } = loadFirstStage();
@@ -61,6 +62,8 @@ async function runFirstStage(buildId, messageFile) {
     if (!(await exports.nothingToRun(argv, process.cwd(), process.env)))
       throw new Error(`the first stage did not end ${argv.join(' ')} without a lock directory`);
   }
+  if (!(await exports.agentHookFirstStage(['agent-hook'])).done)
+    throw new Error('the first stage did not end agent-hook without a lock directory');
   writeCodeCache(firstStageBundle.cache, buildId, script);
 }
 
@@ -110,7 +113,7 @@ async function writeCache(buildId, firstStageBuildId, lockBuildId) {
     const hook = (input, ...argv) =>
       run(process.execPath, [self, '--run', 'hook', buildId, ...argv], input);
     const locks = (...argv) => run(process.execPath, [self, '--run', 'lock', lockBuildId, ...argv]);
-    run(process.execPath, [self, '--first-stage', firstStageBuildId, message]);
+    run(process.execPath, [self, '--first-stage', firstStageBuildId, message], payload);
     const hooks = () => {
       hook('a.txt\0git-exit:0\n', 'pre-commit', '--staged-from-stdin');
       hook('', 'commit-msg', message);

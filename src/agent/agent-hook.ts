@@ -28,6 +28,15 @@ export function answer(document?: Record<string, unknown>): HookAnswer {
   return { stdout: document === undefined ? '' : `${JSON.stringify(document)}\n`, exitCode: 0 };
 }
 
+/** Print `answer` for the agent (most allow with nothing at all) and return its exit code. */
+export function sendAnswer(
+  { stdout, exitCode }: HookAnswer,
+  out: { write(text: string): void },
+): number {
+  if (stdout !== '') out.write(stdout);
+  return exitCode;
+}
+
 /** Where and how an agent's project settings register a command hook. */
 export interface HookRegistration {
   /** The project settings file, relative to the project root. */

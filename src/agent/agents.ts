@@ -18,6 +18,9 @@ export const agents: Record<AgentId, AgentHook> = {
   cursor,
 };
 
+/** The agent `agent-hook` answers for without `--agent`. */
+export const defaultAgentId: AgentId = 'claude';
+
 /** True when `name` is one of the agent ids. */
 export function isAgentId(name: unknown): name is AgentId {
   return (agentIds as readonly unknown[]).includes(name);

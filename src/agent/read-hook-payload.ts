@@ -13,6 +13,12 @@ export interface PayloadLimits {
   timeoutMs: number;
 }
 
+/**
+ * The agent hook's bounds, far above any real edit: a payload this large or this slow is not
+ * waited for, read or checked.
+ */
+export const hookPayloadLimits: PayloadLimits = { maxBytes: 32 * 1024 * 1024, timeoutMs: 5_000 };
+
 /** What came in on stdin. Only `json` carries a payload; the rest say why there is none. */
 export type PayloadRead =
   | { kind: 'json'; value: unknown }

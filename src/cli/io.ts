@@ -1,4 +1,4 @@
-import type { PayloadStream } from '../agent/read-hook-payload.js';
+import type { PayloadRead } from '../agent/read-hook-payload.js';
 import type { RunContext } from '../run-context.js';
 
 /** A place to write text, with whether it is a terminal (for progress lines and colour). */
@@ -22,8 +22,11 @@ export interface Io extends RunContext {
   stdinIsTTY: boolean;
   /** Read all of standard input (for `--stdin`). */
   readStdin(): Promise<string>;
-  /** Standard input as a stream, for a reader that must bound what it reads (the agent hook). */
-  stdin: PayloadStream;
+  /**
+   * The agent hook's payload: standard input read with the hook's bounds (readHookPayload), or
+   * what the hooks' first stage already read from it. Read at most once.
+   */
+  hookPayload(): Promise<PayloadRead>;
   /** Subscribe to a signal sent to this process; returns the unsubscribe function. */
   onSignal(signal: NodeJS.Signals, handler: () => void): () => void;
 }

@@ -1,16 +1,37 @@
 import { readFileSync } from 'node:fs';
+import {
+  hookPayloadLimits,
+  readHookPayload,
+  type PayloadRead,
+} from '../agent/read-hook-payload.js';
 import { errnoCode } from '../errno-error.js';
 import { GuardedOutput, settleOutput } from './guarded-output.js';
 import type { Io } from './io.js';
 
 /**
- * Run a command against the real process and set the exit code. Standard streams are opened only
- * when a command uses them: creating one costs the hook more than most of its work.
+ * Run a command against the real process and set the exit code. `payload` is the agent hook's
+ * payload when the hooks' first stage has read standard input already.
  */
-export async function runInProcess(command: (io: Io) => Promise<number>): Promise<void> {
+export async function runInProcess(
+  command: (io: Io) => Promise<number>,
+  payload?: PayloadRead,
+): Promise<void> {
+  const { io, finish } = processIo(payload);
+  await finish(await command(io));
+}
+
+/**
+ * The real process as an `Io`, and `finish`, which sets the exit code once the output is
+ * flushed. Standard streams are opened only when a command uses them: creating one costs the
+ * hook more than most of its work.
+ */
+export function processIo(payload?: PayloadRead): {
+  io: Io;
+  finish: (exitCode: number) => Promise<void>;
+} {
   const stdout = new GuardedOutput(1, () => process.stdout, 'standard output');
   const stderr = new GuardedOutput(2, () => process.stderr, 'standard error');
-  const exitCode = await command({
+  const io: Io = {
     cwd: process.cwd(),
     env: process.env,
     stdout,
@@ -20,8 +41,9 @@ export async function runInProcess(command: (io: Io) => Promise<number>): Promis
     get stdinIsTTY() {
       return process.stdin.isTTY === true;
     },
-    get stdin() {
-      return process.stdin;
+    hookPayload() {
+      if (payload !== undefined) return Promise.resolve(payload);
+      return readHookPayload(process.stdin, process.stdin.isTTY === true, hookPayloadLimits);
     },
     async readStdin() {
       // A blocking read of a pipe or file avoids setting up the stdin stream; a non-blocking
@@ -39,6 +61,11 @@ export async function runInProcess(command: (io: Io) => Promise<number>): Promis
       process.on(signal, handler);
       return () => process.off(signal, handler);
     },
-  });
-  process.exitCode = await settleOutput(exitCode, stdout, stderr);
+  };
+  return {
+    io,
+    finish: async (exitCode) => {
+      process.exitCode = await settleOutput(exitCode, stdout, stderr);
+    },
+  };
 }
