@@ -18,7 +18,9 @@ import * as esbuild from 'esbuild';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const src = path.join(root, 'src');
 const outfile = path.join(root, 'dist', 'cli.js');
-const { hookBundle, firstStageBundle } = createRequire(import.meta.url)('../bin/scopeguard.js');
+const { hookBundle, hookScanBundle, firstStageBundle } = createRequire(import.meta.url)(
+  '../bin/scopeguard.js',
+);
 
 /**
  * `createRequire` in the hook bundle: the bundle's own `require`. Every caller passes
@@ -78,6 +80,7 @@ while (pending.length > 0) {
 // which the code cache names (bin/scopeguard.js).
 const hookFile = hookBundle.file;
 rmSync(hookBundle.cache, { force: true });
+rmSync(hookScanBundle.cache, { force: true });
 rmSync(firstStageBundle.cache, { force: true });
 const hook = await esbuild.build({
   entryPoints: [path.join(src, 'cli', 'hook-entry.ts')],

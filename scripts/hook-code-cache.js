@@ -1,5 +1,6 @@
 // Writes dist/hook.cache and dist/first-stage.cache, the V8 code caches of the hook bundle and
-// of the hooks' first stage (see bin/scopeguard.js), for the build:
+// of the hooks' first stage (see bin/scopeguard.js), and dist/hook-scan.cache, the hook bundle's
+// under the flags the installed pre-commit script gives node where many records are, for the build:
 // `node scripts/hook-code-cache.js HOOK_BUILD_ID FIRST_STAGE_BUILD_ID`. V8 puts in a cache the
 // functions compiled before it is written, so the commands the bundle runs are run here first, as
 // git, agents and scripts run them, in a scratch repository without a lock directory and then
@@ -18,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const bin = require.resolve('../bin/scopeguard.js');
 const self = fileURLToPath(import.meta.url);
-const { loadHookBundle, loadFirstStage, hookBundle, firstStageBundle } = require(bin);
+const { loadHookBundle, loadFirstStage, ownHookBundle, firstStageBundle, scanFlags } = require(bin);
 
 if (process.argv[2] === '--run') {
   await runOnce(process.argv[3], process.argv.slice(4));
@@ -28,12 +29,15 @@ if (process.argv[2] === '--run') {
   await writeCache(process.argv[2], process.argv[3]);
 }
 
-/** One hook command in this process, then the cache with everything compiled so far. */
+/**
+ * One hook command in this process, then the cache with everything compiled so far: the cache of
+ * this process's V8 flags (see scanFlags in bin/scopeguard.js).
+ */
 async function runOnce(buildId, argv) {
   const { exports, script } = loadHookBundle();
   await exports.runHookCommand(argv);
   if (process.exitCode) throw new Error(`${argv.join(' ')} exited ${process.exitCode}`);
-  writeCodeCache(hookBundle.cache, buildId, script);
+  writeCodeCache(ownHookBundle().cache, buildId, script);
 }
 
 /**
@@ -94,6 +98,9 @@ async function writeCache(buildId, firstStageBuildId) {
     });
     const hook = (input, ...argv) =>
       run(process.execPath, [self, '--run', buildId, ...argv], input);
+    // The installed pre-commit script gives node the scan flags where many records are.
+    const scanHook = (input, ...argv) =>
+      run(process.execPath, [...scanFlags, self, '--run', buildId, ...argv], input);
     run(process.execPath, [self, '--first-stage', firstStageBuildId, message]);
     const hooks = () => {
       hook('a.txt\0git-exit:0\n', 'pre-commit', '--staged-from-stdin');
@@ -114,6 +121,7 @@ async function writeCache(buildId, firstStageBuildId) {
       String(holder.pid),
     );
     hooks();
+    scanHook('a.txt\0git-exit:0\n', 'pre-commit', '--staged-from-stdin');
     hook('', 'locks', 'release', '--name', 'other', '--force');
   } finally {
     holder.kill();
