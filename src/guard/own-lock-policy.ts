@@ -1,7 +1,6 @@
 import path from 'node:path';
-import type { LockRecord } from '../lock/lock-record.js';
 import type { LiveLock } from '../lock/lock-store.js';
-import { isHeldByAncestry, type AncestorProcess } from '../lock/own-locks.js';
+import { isHeldByAncestryOf, type AncestorProcess } from '../lock/own-locks.js';
 
 /** Live locks split into the committer's own and everyone else's. */
 export interface PartitionedLocks {
@@ -33,17 +32,7 @@ export function partitionLocks(
 ): PartitionedLocks {
   const own: LiveLock[] = [];
   const foreign: LiveLock[] = [];
-  // Walking the process tree costs a `ps` where there is no /proc: only when a lock needs it.
-  let ancestry: { chain: readonly AncestorProcess[]; pids: ReadonlySet<number> } | undefined;
-  const heldByAncestry = (record: LockRecord): boolean => {
-    if (ancestry === undefined) {
-      const chain = readAncestry();
-      ancestry = { chain, pids: new Set(chain.map((ancestor) => ancestor.pid)) };
-    }
-    // Most locks are held by no ancestor: one lookup of the pid rules them out without walking
-    // the chain for each of thousands of locks.
-    return ancestry.pids.has(record.pid) && isHeldByAncestry(record, ancestry.chain);
-  };
+  const heldByAncestry = isHeldByAncestryOf(readAncestry);
   for (let index = 0; index < locks.length; index++) {
     const lock = locks[index]!;
     const isOwn =

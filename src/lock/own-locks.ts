@@ -31,12 +31,29 @@ export function nestingAncestry(pid: number = process.pid): AncestorProcess[] {
 
 /**
  * The same-holder rule of a conflict query for the holder `pid`: a lock held by it or one of its
- * ancestors never conflicts with it (a nested run inside the loop that holds the scope). The
- * process tree is read once, and only when a lock needs it: it costs a `ps` where there is no /proc.
+ * ancestors never conflicts with it (a nested run inside the loop that holds the scope).
  */
 export function isSameHolderAs(pid: number = process.pid): (lock: LiveLock) => boolean {
-  let ancestry: AncestorProcess[] | undefined;
-  return (lock) => isHeldByAncestry(lock.record, (ancestry ??= nestingAncestry(pid)));
+  const heldByAncestry = isHeldByAncestryOf(() => nestingAncestry(pid));
+  return (lock) => heldByAncestry(lock.record);
+}
+
+/**
+ * `isHeldByAncestry` for many records against one process tree, read by `readAncestry` once and
+ * only when a record needs it (it costs a `ps` where there is no /proc). Most locks are held by no
+ * ancestor: one lookup of the pid rules them out without walking the chain for each of thousands.
+ */
+export function isHeldByAncestryOf(
+  readAncestry: () => readonly AncestorProcess[],
+): (record: LockRecord) => boolean {
+  let ancestry: { chain: readonly AncestorProcess[]; pids: ReadonlySet<number> } | undefined;
+  return (record) => {
+    if (ancestry === undefined) {
+      const chain = readAncestry();
+      ancestry = { chain, pids: new Set(chain.map((ancestor) => ancestor.pid)) };
+    }
+    return ancestry.pids.has(record.pid) && isHeldByAncestry(record, ancestry.chain);
+  };
 }
 
 /** `processAncestry`, read one process at a time, so a search can stop at the first match. */
@@ -57,13 +74,6 @@ export function* ancestorsOf(pid: number = process.pid): Generator<AncestorProce
  */
 export function isHeldByAncestry(record: LockRecord, ancestry: Iterable<AncestorProcess>): boolean {
   if (!sharesPidSpace(record)) return false;
-  // The guard asks this of every live lock, thousands of them, in code that runs too briefly to be
-  // optimised: a list is walked by index, which allocates no iterator and no step result per lock.
-  if (Array.isArray(ancestry)) {
-    const list = ancestry as readonly AncestorProcess[];
-    for (let index = 0; index < list.length; index++) if (holds(list[index]!, record)) return true;
-    return false;
-  }
   for (const ancestor of ancestry) if (holds(ancestor, record)) return true;
   return false;
 }

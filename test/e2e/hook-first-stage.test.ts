@@ -51,6 +51,16 @@ const handOverCases: {
     setup: (root) => mkdirSync(path.join(root, '.loops/.running'), { recursive: true }),
   },
   {
+    // The bin sends a lock directory in the hook's own folder to the full hook before the first
+    // stage loads; run from a folder below, the first stage must find it itself.
+    name: 'a lock directory at the top, run from a folder below',
+    setup: (root) => {
+      mkdirSync(path.join(root, '.loops/.running'), { recursive: true });
+      mkdirSync(path.join(root, 'sub'));
+    },
+    cwd: (root) => path.join(root, 'sub'),
+  },
+  {
     name: "another worktree's lock directory",
     setup: (root) => {
       const worktree = path.join(makeTempDir(), 'wt');
