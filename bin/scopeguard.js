@@ -21,12 +21,13 @@ const dist = path.join(__dirname, '..', 'dist');
 // Each bundle and the V8 code cache the build writes for it (see loadBundle).
 const hookBundle = { file: path.join(dist, 'hook.cjs'), cache: path.join(dist, 'hook.cache') };
 // The V8 flags the installed pre-commit script gives node where the lock directory holds a few
-// hundred records or more (hooks/pre-commit): eight times V8's tier-up budget. Node's own argument
+// hundred records or more (hooks/pre-commit). Eight times V8's tier-up budget: node's own argument
 // checks, which every file open and read passes through, share one budget, and a scan of about
-// 400 records spends the default one: V8 then starts its optimising compiler, whose first compile
+// 400 records spends the default one; V8 then starts its optimising compiler, whose first compile
 // alone adds about 4 MiB to the process. With this budget a scan of thousands stays in the
-// interpreter, while a commit of 100,000 paths is still hot enough to be optimised.
-const scanFlags = ['--interrupt-budget=540672'];
+// interpreter, while a commit of 100,000 paths is still hot enough to be optimised. And a young
+// generation kept at its first size: the locks a scan keeps would otherwise make V8 double it.
+const scanFlags = ['--interrupt-budget=540672', '--max-semi-space-size=1'];
 // The hook bundle under those flags: V8 takes a cache only under the flags it was made with.
 const hookScanBundle = { file: hookBundle.file, cache: path.join(dist, 'hook-scan.cache') };
 const firstStageBundle = {
