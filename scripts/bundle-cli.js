@@ -20,7 +20,7 @@ import * as esbuild from 'esbuild';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const src = path.join(root, 'src');
 const outfile = path.join(root, 'dist', 'cli.js');
-const { hookBundle, firstStageBundle, lockBundle } = createRequire(import.meta.url)(
+const { hookBundle, hookScanBundle, firstStageBundle, lockBundle } = createRequire(import.meta.url)(
   '../bin/scopeguard.js',
 );
 
@@ -86,6 +86,7 @@ while (pending.length > 0) {
 // (src/cli/first-stage.ts), which the bin runs before it loads the hook bundle, holds only the
 // modules that read an agent's payload and locate the guard, and loads built-in modules only.
 rmSync(hookBundle.cache, { force: true });
+rmSync(hookScanBundle.cache, { force: true });
 rmSync(firstStageBundle.cache, { force: true });
 rmSync(lockBundle.cache, { force: true });
 const hookBuildId = await buildSmallBundle({

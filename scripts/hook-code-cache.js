@@ -1,12 +1,14 @@
 // Writes dist/hook.cache, dist/first-stage.cache and dist/lock.cache, the V8 code caches of the
 // hook bundle, of the hooks' first stage and of the lock commands' bundle (see bin/scopeguard.js),
-// for the build: `node scripts/hook-code-cache.js HOOK_BUILD_ID FIRST_STAGE_BUILD_ID
-// LOCK_BUILD_ID`. V8 puts in a cache the functions compiled before it is written, so the commands
-// a bundle runs are run here first, as git, agents and scripts run them, in a scratch repository
-// without a lock directory and then with another process's lock: each run is one process that
-// loads the bundle with the cache so far and writes it back with what it compiled. The first
-// stage runs where it ends the hook, with no lock directory. Plain `node` runs them (no
-// NODE_OPTIONS): V8 accepts a cache only under the flags it was made with.
+// and dist/hook-scan.cache, the hook bundle's under the flags the installed pre-commit script
+// gives node where many records are, for the build: `node scripts/hook-code-cache.js
+// HOOK_BUILD_ID FIRST_STAGE_BUILD_ID LOCK_BUILD_ID`. V8 puts in a cache the functions compiled
+// before it is written, so the commands a bundle runs are run here first, as git, agents and
+// scripts run them, in a scratch repository without a lock directory and then with another
+// process's lock: each run is one process that loads the bundle with the cache so far and writes
+// it back with what it compiled. The first stage runs where it ends the hook, with no lock
+// directory. Plain `node` runs them (no NODE_OPTIONS): V8 accepts a cache only under the flags it
+// was made with.
 import { Buffer } from 'node:buffer';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,15 +24,17 @@ const {
   loadHookBundle,
   loadFirstStage,
   loadLockBundle,
-  hookBundle,
+  ownHookBundle,
   firstStageBundle,
   lockBundle,
+  scanFlags,
 } = require(bin);
 
-// The bundles whose commands run here, each with its loader and the function that runs one.
+// The bundles whose commands run here, each with its loader, the cache of this process's V8 flags
+// (see scanFlags in bin/scopeguard.js) and the function that runs one.
 const bundles = {
-  hook: { load: loadHookBundle, cache: hookBundle.cache, run: 'runHookCommand' },
-  lock: { load: loadLockBundle, cache: lockBundle.cache, run: 'runLockCommand' },
+  hook: { load: loadHookBundle, cache: () => ownHookBundle().cache, run: 'runHookCommand' },
+  lock: { load: loadLockBundle, cache: () => lockBundle.cache, run: 'runLockCommand' },
 };
 
 if (process.argv[2] === '--run') {
@@ -48,7 +52,7 @@ async function runOnce(bundle, buildId, argv) {
   if (!run) throw new Error(`${argv.join(' ')} is not a command of ${bundle.run}`);
   await run;
   if (process.exitCode) throw new Error(`${argv.join(' ')} exited ${process.exitCode}`);
-  writeCodeCache(bundle.cache, buildId, script);
+  writeCodeCache(bundle.cache(), buildId, script);
 }
 
 /**
@@ -112,6 +116,9 @@ async function writeCache(buildId, firstStageBuildId, lockBuildId) {
     });
     const hook = (input, ...argv) =>
       run(process.execPath, [self, '--run', 'hook', buildId, ...argv], input);
+    // The installed pre-commit script gives node the scan flags where many records are.
+    const scanHook = (input, ...argv) =>
+      run(process.execPath, [...scanFlags, self, '--run', 'hook', buildId, ...argv], input);
     const locks = (...argv) => run(process.execPath, [self, '--run', 'lock', lockBuildId, ...argv]);
     run(process.execPath, [self, '--first-stage', firstStageBuildId, message], payload);
     const hooks = () => {
@@ -125,6 +132,7 @@ async function writeCache(buildId, firstStageBuildId, lockBuildId) {
     const pid = String(holder.pid);
     locks('locks', 'acquire', '--name', 'other', '--scope', 'locked', '--pid', pid);
     hooks();
+    scanHook('a.txt\0git-exit:0\n', 'pre-commit', '--staged-from-stdin');
     locks('locks', 'acquire', '--name', 'mine', '--scope', 'free', '--pid', pid);
     locks('locks', 'release', '--name', 'mine', '--force');
     locks('locks', 'release', '--name', 'other', '--force');

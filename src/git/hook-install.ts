@@ -8,6 +8,7 @@ import {
   renameSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { relativeInside } from '../relative-inside.js';
@@ -84,10 +85,15 @@ function addHuskyLine(file: string, hook: GuardedHook): string {
 
 function writePlainHook(file: string, hook: GuardedHook, nodePath: string): string {
   const root = packageRoot();
+  const bin = path.join(root, 'bin', 'scopeguard.js');
+  // The bin names the flags, because it picks the code cache made under them; they are plain
+  // words, which the script expands unquoted.
+  const { scanFlags } = createRequire(import.meta.url)(bin) as { scanFlags: string[] };
   const script = readFileSync(path.join(root, 'hooks', hook.name), 'utf8')
     .replaceAll('__SCOPEGUARD_STAGED_LIST__', stagedListCommand)
+    .replaceAll('__SCOPEGUARD_SCAN_FLAGS__', scanFlags.join(' '))
     .replaceAll('__SCOPEGUARD_NODE__', shellQuote(nodePath))
-    .replaceAll('__SCOPEGUARD_BIN__', shellQuote(path.join(root, 'bin', 'scopeguard.js')));
+    .replaceAll('__SCOPEGUARD_BIN__', shellQuote(bin));
   mkdirSync(path.dirname(file), { recursive: true });
   const existing = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   let action = `installed ${file}`;

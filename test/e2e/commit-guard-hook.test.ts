@@ -8,6 +8,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
@@ -253,6 +254,71 @@ describe('the plain-git hook installed by `scopeguard init`', () => {
     const outsideFromSubdir = await commit(docsDir, 'docs from subdir');
     expect(outsideFromSubdir.code, outsideFromSubdir.output).toBe(0);
     expect(commitSubjects(root)).toEqual(['docs from subdir', 'first']);
+  });
+
+  it('past a few hundred records gives node the scan flags, blocks the same, and runs without flags node refuses', async () => {
+    const root = await guardedRepo({ 'src/a.ts': 'a\n', 'README.md': 'r\n' });
+    const holder = await holdLock(root, 'refactor', ['src']);
+    // The pre-commit guard of each commit writes the V8 flags it was started with.
+    const dir = makeTempDir();
+    const flagsFile = path.join(dir, 'exec-argv.json');
+    const probe = path.join(dir, 'probe.cjs');
+    writeFileSync(
+      probe,
+      `if (process.argv[2] === 'pre-commit') process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(flagsFile)}, JSON.stringify(process.execArgv)));`,
+    );
+    const commitWithFlags = async (message: string) => {
+      rmSync(flagsFile, { force: true });
+      const outcome = await commit(root, message, [], { NODE_OPTIONS: `--require=${probe}` });
+      return { ...outcome, flags: JSON.parse(readFileSync(flagsFile, 'utf8')) as string[] };
+    };
+    const { scanFlags } = createRequire(import.meta.url)(binPath) as { scanFlags: string[] };
+    const attempts = async () => {
+      writeFiles(root, { 'src/a.ts': `${Math.random()}\n` });
+      git(root, 'add', 'src/a.ts');
+      const blocked = await commitWithFlags('into scope');
+      git(root, 'reset', '-q', '--hard');
+      writeFiles(root, { 'README.md': `${Math.random()}\n` });
+      git(root, 'add', 'README.md');
+      return { blocked, passed: await commitWithFlags('outside') };
+    };
+
+    const few = await attempts();
+    expect(few.blocked.code, few.blocked.output).toBe(1);
+    expect(few.blocked.flags).toEqual([]);
+    expect(few.passed.code, few.passed.output).toBe(0);
+    expect(few.passed.flags).toEqual([]);
+
+    // 300 more live locks of the same holder, on folders the commits stay out of.
+    const running = path.join(root, '.loops', '.running');
+    const record = readFileSync(path.join(running, 'refactor.lock'), 'utf8');
+    const scope = JSON.stringify([path.join(root, 'src')]);
+    for (let n = 1; n <= 300; n++) {
+      const copy = record
+        .replace(scope, JSON.stringify([path.join(root, `other/${n}`)]))
+        .replaceAll('"refactor"', `"copy${n}"`);
+      writeFileSync(path.join(running, `copy${n}.lock`), copy);
+    }
+    const many = await attempts();
+    expect(many.blocked.code, many.blocked.output).toBe(1);
+    expect(many.blocked.output).toMatch(new RegExp(`loop "refactor" \\(pid ${holder}\\b`));
+    expect(many.blocked.output).toMatch(/scope src\n +src\/a\.ts\n/);
+    expect(many.blocked.flags).toEqual(scanFlags);
+    expect(many.passed.code, many.passed.output).toBe(0);
+    expect(many.passed.flags).toEqual(scanFlags);
+
+    // A node that does not know the flags refuses to start (exit 9): the hook runs without them.
+    const hook = path.join(root, '.git', 'hooks', 'pre-commit');
+    const script = readFileSync(hook, 'utf8');
+    expect(script).toContain(`scan_flags='${scanFlags.join(' ')}'`);
+    writeFileSync(hook, script.replace(scanFlags.join(' '), '--no-such-v8-flag'));
+    const unknown = await attempts();
+    expect(unknown.blocked.code, unknown.blocked.output).toBe(1);
+    expect(unknown.blocked.output).toMatch(/scope src\n +src\/a\.ts\n/);
+    expect(unknown.blocked.flags).toEqual([]);
+    expect(unknown.passed.code, unknown.passed.output).toBe(0);
+    expect(unknown.passed.flags).toEqual([]);
+    expect(commitSubjects(root)).toEqual(['outside', 'outside', 'outside', 'baseline']);
   });
 
   it("lets the holder's own child commit inside its scope, and blocks everybody else", async () => {

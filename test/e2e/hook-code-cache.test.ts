@@ -1,11 +1,12 @@
 import { Buffer } from 'node:buffer';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runProcess } from '../support/cli.js';
 import { guardedRepo, holdLock, writeFiles } from '../support/commit-repo.js';
 import { packageCopy } from '../support/package-copy.js';
-import { git, isolatedEnv } from '../support/temp-dir.js';
+import { git, isolatedEnv, makeTempDir } from '../support/temp-dir.js';
 
 // The hook bundle runs from the V8 code cache the build writes (dist/hook.cache). A cache that is
 // missing, made for another bundle, damaged, or made under other V8 flags must only cost a normal
@@ -21,8 +22,13 @@ async function cacheRejected(
   nodeFlags: string[] = [],
   loader = 'loadHookBundle',
 ): Promise<unknown> {
-  const probe = `process.stdout.write(String(require(${JSON.stringify(bin)}).${loader}().script.cachedDataRejected))`;
-  const result = await runProcess(process.execPath, [...nodeFlags, '-e', probe], {
+  // A script file, not `-e`: node's own options count among its flags (process.execArgv).
+  const probe = path.join(makeTempDir(), 'probe.cjs');
+  writeFileSync(
+    probe,
+    `process.stdout.write(String(require(${JSON.stringify(bin)}).${loader}().script.cachedDataRejected))`,
+  );
+  const result = await runProcess(process.execPath, [...nodeFlags, probe], {
     cwd: path.dirname(bin),
     env: isolatedEnv(),
   });
@@ -65,6 +71,22 @@ describe('the hook code cache', () => {
       expect(hook.stdout, name).toContain('src/a.ts');
       expect(hook.stdout, name).toContain('loop "refactor"');
     }
+  });
+
+  it('made under the scan flags is taken under them, and the commit is still blocked', async () => {
+    const root = await guardedRepo({ 'src/a.ts': 'a\n' });
+    await holdLock(root, 'refactor', ['src']);
+    writeFiles(root, { 'src/a.ts': 'changed\n' });
+    git(root, 'add', 'src/a.ts');
+    const { bin } = packageCopy();
+    const { scanFlags } = createRequire(import.meta.url)(bin) as { scanFlags: string[] };
+    expect(await cacheRejected(bin, scanFlags)).toBe(false);
+    const hook = await runProcess(process.execPath, [...scanFlags, bin, 'pre-commit'], {
+      cwd: root,
+      env: isolatedEnv(),
+    });
+    expect(hook.code, hook.stderr).toBe(1);
+    expect(hook.stdout).toContain('loop "refactor"');
   });
 
   it("of the hooks' first stage and of the lock commands' bundle are taken as built too", async () => {
