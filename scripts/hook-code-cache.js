@@ -5,8 +5,9 @@
 // HOOK_BUILD_ID FIRST_STAGE_BUILD_ID LOCK_BUILD_ID`. V8 puts in a cache the functions compiled
 // before it is written, so the commands a bundle runs are run here first, as git, agents and
 // scripts run them, in a scratch repository without a lock directory and then with another
-// process's lock: each run is one process that loads the bundle with the cache so far and writes
-// it back with what it compiled. The first stage runs where it ends the hook, with no lock
+// process's lock, which also refuses one agent edit (the refusal written for the model is code
+// no allowed edit runs): each run is one process that loads the bundle with the cache so far and
+// writes it back with what it compiled. The first stage runs where it ends the hook, with no lock
 // directory. Plain `node` runs them (no NODE_OPTIONS): V8 accepts a cache only under the flags it
 // was made with.
 import { Buffer } from 'node:buffer';
@@ -108,12 +109,14 @@ async function writeCache(buildId, firstStageBuildId, lockBuildId) {
     git('add', 'a.txt');
     const message = path.join(tmp, 'COMMIT_EDITMSG');
     writeFileSync(message, 'a change\n');
-    const payload = JSON.stringify({
-      cwd: repo,
-      hook_event_name: 'PreToolUse',
-      tool_name: 'Edit',
-      tool_input: { file_path: path.join(repo, 'a.txt'), old_string: 'b', new_string: 'c' },
-    });
+    const edit = (file) =>
+      JSON.stringify({
+        cwd: repo,
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Edit',
+        tool_input: { file_path: path.join(repo, file), old_string: 'b', new_string: 'c' },
+      });
+    const payload = edit('a.txt');
     const hook = (input, ...argv) =>
       run(process.execPath, [self, '--run', 'hook', buildId, ...argv], input);
     // The installed pre-commit script gives node the scan flags where many records are.
@@ -132,6 +135,8 @@ async function writeCache(buildId, firstStageBuildId, lockBuildId) {
     const pid = String(holder.pid);
     locks('locks', 'acquire', '--name', 'other', '--scope', 'locked', '--pid', pid);
     hooks();
+    // An edit the other process's lock refuses: the refusal is written for the model.
+    hook(edit('locked/b.txt'), 'agent-hook');
     scanHook('a.txt\0git-exit:0\n', 'pre-commit', '--staged-from-stdin');
     locks('locks', 'acquire', '--name', 'mine', '--scope', 'free', '--pid', pid);
     locks('locks', 'release', '--name', 'mine', '--force');

@@ -3,6 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { agentPayload } from '../support/agent-payloads.js';
 import { runProcess } from '../support/cli.js';
 import { guardedRepo, holdLock, writeFiles } from '../support/commit-repo.js';
 import { packageCopy } from '../support/package-copy.js';
@@ -87,6 +88,40 @@ describe('the hook code cache', () => {
     });
     expect(hook.code, hook.stderr).toBe(1);
     expect(hook.stdout).toContain('loop "refactor"');
+  });
+
+  it('holds what the agent hook compiles to refuse an edit, not only to allow one', async () => {
+    const root = await guardedRepo({ 'src/a.ts': 'a\n' });
+    await holdLock(root, 'refactor', ['src']);
+    const { bin, dist } = packageCopy();
+    const built = readFileSync(path.join(dist, 'hook.cache'));
+    const cached = built.length - (built.indexOf(10) + 1);
+    const payload = agentPayload.claude(root, 'Edit', {
+      file_path: path.join(root, 'src/a.ts'),
+      old_string: 'a',
+      new_string: 'b',
+    });
+    // One refusal with the cache as built, then the cache V8 would write after it: every function
+    // the refusal compiled that the build did not run makes it larger.
+    const probe = path.join(makeTempDir(), 'probe.cjs');
+    writeFileSync(
+      probe,
+      `const { exports: hook, script } = require(${JSON.stringify(bin)}).loadHookBundle();
+      const payload = { kind: 'json', value: ${JSON.stringify(payload)} };
+      hook.runHookCommand(['agent-hook'], payload).then(() => {
+        process.stderr.write(JSON.stringify({
+          rejected: script.cachedDataRejected,
+          after: script.createCachedData().length,
+        }));
+      });`,
+    );
+    const result = await runProcess(process.execPath, [probe], { cwd: root, env: isolatedEnv() });
+    expect(result.stdout).toContain('"permissionDecision":"deny"');
+    const { rejected, after } = JSON.parse(result.stderr) as { rejected: boolean; after: number };
+    expect(rejected).toBe(false);
+    // A run the build made grows it by a few hundred bytes at most; the refusal's own code, left
+    // out, is several kilobytes.
+    expect(after - cached).toBeLessThan(2048);
   });
 
   it("of the hooks' first stage and of the lock commands' bundle are taken as built too", async () => {
