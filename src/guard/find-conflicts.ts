@@ -1,5 +1,5 @@
 import type { LiveLock } from '../lock/lock-store.js';
-import { globOwner } from '../lock/scope-entry.js';
+import { entryGlob, globOwner } from '../lock/scope-entry.js';
 import { toRepoScopes } from './repo-scope.js';
 
 /** One changed file inside a scope held by another loop. */
@@ -227,13 +227,23 @@ export function caseCanMatter(
   locks: readonly LiveLock[],
   worktreeRoots: readonly string[],
 ): boolean {
-  return (
-    locks.some((lock) =>
-      lock.record.scope.some((entry) =>
-        toRepoScopes(entry, worktreeRoots).some(
-          (scope) => scope.glob !== undefined || changedByFolding(scope.prefix),
-        ),
-      ),
-    ) || paths.some(changedByFolding)
-  );
+  // Asked of every entry of every live lock: indexed loops, no callback made per lock.
+  for (let lockIndex = 0; lockIndex < locks.length; lockIndex++) {
+    const entries = locks[lockIndex]!.record.scope;
+    for (let entryIndex = 0; entryIndex < entries.length; entryIndex++)
+      if (caseCanMatterTo(entries[entryIndex]!, worktreeRoots)) return true;
+  }
+  return paths.some(changedByFolding);
+}
+
+function caseCanMatterTo(entry: string, worktreeRoots: readonly string[]): boolean {
+  // An entry's repo-relative prefixes are parts of it, or its forms in the checkouts that only a
+  // glob makes: a plain entry that folding leaves alone, as nearly all are, needs no mapping.
+  if (entryGlob(entry) === undefined && !changedByFolding(entry)) return false;
+  const scopes = toRepoScopes(entry, worktreeRoots);
+  for (let index = 0; index < scopes.length; index++) {
+    const scope = scopes[index]!;
+    if (scope.glob !== undefined || changedByFolding(scope.prefix)) return true;
+  }
+  return false;
 }

@@ -20,20 +20,6 @@ export interface RepoScope {
  * them maps to nothing.
  */
 export function toRepoScopes(entry: string, roots: readonly string[]): readonly RepoScope[] {
-  if (known?.roots !== roots) known = { roots, scopes: new Map() };
-  let scopes = known.scopes.get(entry);
-  if (scopes === undefined) {
-    scopes = mapOntoRepository(entry, roots);
-    known.scopes.set(entry, scopes);
-  }
-  return scopes;
-}
-
-// A guard run maps every entry of every lock for the locks outside the repository, and again for
-// each matching pass: the entries mapped onto the last roots asked about are kept.
-let known: { roots: readonly string[]; scopes: Map<string, readonly RepoScope[]> } | undefined;
-
-function mapOntoRepository(entry: string, roots: readonly string[]): readonly RepoScope[] {
   const canonical = roots[0];
   if (canonical === undefined) return [];
   const forms = entryForms(entry, roots);
@@ -54,8 +40,19 @@ export function locksOutside(locks: readonly LiveLock[], roots: readonly string[
 }
 
 function guardsNothing(scope: readonly string[], roots: readonly string[]): boolean {
-  // Asked of every live lock: an indexed loop, no callback made per lock.
-  for (let index = 0; index < scope.length; index++)
-    if (toRepoScopes(scope[index]!, roots).length > 0) return false;
+  // Asked of every live lock: an indexed loop, no callback made per lock, and no entry mapped
+  // that lies in a checkout, as nearly all do: such an entry always maps onto the repository.
+  for (let index = 0; index < scope.length; index++) {
+    const entry = scope[index]!;
+    if (liesInACheckout(entry, roots) || toRepoScopes(entry, roots).length > 0) return false;
+  }
   return true;
+}
+
+function liesInACheckout(entry: string, roots: readonly string[]): boolean {
+  for (let index = 0; index < roots.length; index++) {
+    const root = roots[index]!;
+    if (entry === root || isAncestor(root, entry)) return true;
+  }
+  return false;
 }

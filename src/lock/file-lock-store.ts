@@ -366,7 +366,7 @@ export class FileLockStore implements LockStore {
     // Records we and Python write hold resolved absolute paths already; other writers' entries
     // are normalised (relative to the project root, no `//`, `.`, `..` or trailing `/`).
     const { record } = file;
-    const scope = normalisedEntries(record.scope, (entry) => normalise(entry, this.projectRoot));
+    const scope = normalisedEntries(record.scope, normalise, this.projectRoot);
     return {
       instance: file.stem,
       location: file.file,
@@ -427,13 +427,18 @@ export class FileLockStore implements LockStore {
 }
 
 /**
- * `entries` with `normalise` applied to each; the same array when that changes none, as for the
- * records we and Python write, so a scan of thousands copies no record.
+ * `entries` with `normalise` applied to each against `projectRoot`; the same array when that
+ * changes none, as for the records we and Python write, so a scan of thousands copies no record
+ * (nor makes a closure per record).
  */
-function normalisedEntries(entries: string[], normalise: (entry: string) => string): string[] {
+function normalisedEntries(
+  entries: string[],
+  normalise: ScopeNormaliser,
+  projectRoot: string,
+): string[] {
   let changed: string[] | undefined;
   for (let index = 0; index < entries.length; index++) {
-    const entry = normalise(entries[index]!);
+    const entry = normalise(entries[index]!, projectRoot);
     if (changed === undefined && entry !== entries[index]) changed = entries.slice(0, index);
     changed?.push(entry);
   }

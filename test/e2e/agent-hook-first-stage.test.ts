@@ -5,6 +5,7 @@ import type { AgentId } from '../../src/agent/agent-hook.js';
 import { agentPayload, codexPatch } from '../support/agent-payloads.js';
 import { runProcess, type CliResult } from '../support/cli.js';
 import { holdLock, writeFiles } from '../support/commit-repo.js';
+import { locksInSight } from '../support/locks-in-sight.js';
 import { packageCopy } from '../support/package-copy.js';
 import { git, isolatedEnv, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
 
@@ -140,46 +141,7 @@ describe("the agent hook's first stage", () => {
       name: "a lock directory in the payload's folder",
       setup: (root) => mkdirSync(path.join(root, '.loops/.running'), { recursive: true }),
     },
-    {
-      name: "another worktree's lock directory",
-      setup: (root) => {
-        const worktree = path.join(makeTempDir(), 'wt');
-        git(root, 'worktree', 'add', '-q', worktree);
-        mkdirSync(path.join(worktree, '.loops/.running'), { recursive: true });
-      },
-    },
-    {
-      name: 'a loops directory named in the environment',
-      setup: (root) => mkdirSync(path.join(root, 'locks/.running'), { recursive: true }),
-      env: { SCOPEGUARD_LOOPS_DIR: 'locks' },
-    },
-    {
-      name: "a loops directory in scopeguard's config",
-      setup: (root) => {
-        mkdirSync(path.join(root, 'locks/.running'), { recursive: true });
-        writeFiles(root, { '.scopeguardrc.json': '{ "loopsDir": "locks" }\n' });
-      },
-    },
-    {
-      name: "a loops directory in little-loops' config",
-      setup: (root) => {
-        mkdirSync(path.join(root, 'locks/.running'), { recursive: true });
-        writeFiles(root, { '.ll/ll-config.json': '{ "loops": { "loops_dir": "locks" } }\n' });
-      },
-    },
-    {
-      name: 'a shared store in the environment',
-      env: { SCOPEGUARD_STORE: 'postgres://u@127.0.0.1:9/x' },
-    },
-    {
-      name: 'a shared store in the config',
-      setup: (root) =>
-        writeFiles(root, { '.scopeguardrc.json': '{ "store": "postgres://u@127.0.0.1:9/x" }\n' }),
-    },
-    {
-      name: 'a config file that does not parse',
-      setup: (root) => writeFiles(root, { '.scopeguardrc.json': '{' }),
-    },
+    ...locksInSight,
     { name: 'no repository', payload: () => claudeEdit(makeTempDir()) },
     { name: 'a payload that is not JSON', payload: () => '{"tool_name": ' },
     {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runProcess } from '../support/cli.js';
 import { writeFiles } from '../support/commit-repo.js';
+import { locksInSight } from '../support/locks-in-sight.js';
 import { packageCopy } from '../support/package-copy.js';
 import { git, isolatedEnv, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
 
@@ -60,33 +61,7 @@ const handOverCases: {
     },
     cwd: (root) => path.join(root, 'sub'),
   },
-  {
-    name: "another worktree's lock directory",
-    setup: (root) => {
-      const worktree = path.join(makeTempDir(), 'wt');
-      git(root, 'worktree', 'add', '-q', worktree);
-      mkdirSync(path.join(worktree, '.loops/.running'), { recursive: true });
-    },
-  },
-  {
-    name: 'a loops directory named in the environment',
-    setup: (root) => mkdirSync(path.join(root, 'locks/.running'), { recursive: true }),
-    env: { SCOPEGUARD_LOOPS_DIR: 'locks' },
-  },
-  {
-    name: "a loops directory in scopeguard's config",
-    setup: (root) => {
-      mkdirSync(path.join(root, 'locks/.running'), { recursive: true });
-      writeFiles(root, { '.scopeguardrc.json': '{ "loopsDir": "locks" }\n' });
-    },
-  },
-  {
-    name: "a loops directory in little-loops' config",
-    setup: (root) => {
-      mkdirSync(path.join(root, 'locks/.running'), { recursive: true });
-      writeFiles(root, { '.ll/ll-config.json': '{ "loops": { "loops_dir": "locks" } }\n' });
-    },
-  },
+  ...locksInSight,
   {
     name: 'a records folder that is a file',
     setup: (root) => writeFiles(root, { '.loops/.running': '' }),
@@ -97,19 +72,6 @@ const handOverCases: {
       mkdirSync(path.join(root, '.loops'));
       symlinkSync(path.join(makeTempDir(), 'gone'), path.join(root, '.loops/.running'));
     },
-  },
-  {
-    name: 'a shared store in the environment',
-    env: { SCOPEGUARD_STORE: 'postgres://u@127.0.0.1:9/x' },
-  },
-  {
-    name: 'a shared store in the config',
-    setup: (root) =>
-      writeFiles(root, { '.scopeguardrc.json': '{ "store": "postgres://u@127.0.0.1:9/x" }\n' }),
-  },
-  {
-    name: 'a config file that does not parse',
-    setup: (root) => writeFiles(root, { '.scopeguardrc.json': '{' }),
   },
   { name: 'a bad mode', env: { SCOPEGUARD_MODE: 'sometimes' } },
   { name: 'the debug trace', env: { SCOPEGUARD_DEBUG: '1' } },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { caseCanMatter, findConflicts } from '../../src/guard/find-conflicts.js';
-import { toRepoScopes } from '../../src/guard/repo-scope.js';
+import { locksOutside, toRepoScopes } from '../../src/guard/repo-scope.js';
 import type { LiveLock } from '../../src/lock/lock-store.js';
 import { liveLock } from '../support/guard-fixtures.js';
 
@@ -308,6 +308,19 @@ describe('findConflicts on tricky inputs', () => {
         'other <- e:/repo',
       ]),
     );
+  });
+});
+
+describe('locksOutside', () => {
+  it('names the locks no entry of which maps onto the repository', () => {
+    const locks = [
+      lock('main', '/elsewhere/a', '/repo/src'),
+      lock('linked', '/wt/feature/docs'),
+      lock('around', '/'),
+      lock('glob-above', '/wt/*/src'),
+      lock('outside', '/elsewhere/src', '/repository/src', '/elsewhere/*.md'),
+    ];
+    expect(locksOutside(locks, roots).map((outside) => outside.instance)).toEqual(['outside']);
   });
 });
 
