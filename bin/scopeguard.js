@@ -7,8 +7,10 @@
 // hands any spelling it does not read plainly back to the whole CLI. Every other command loads
 // the whole CLI, the ES module bundle dist/cli.js, without compiling a small bundle first. A
 // command missing from these lists runs from the whole CLI, so they only decide speed. Before
-// the hook bundle, every hook command runs a much smaller first stage, dist/first-stage.cjs,
-// which ends the command when no lock is in sight (src/cli/first-stage.ts).
+// the hook bundle, every hook command runs a much smaller first stage, which ends the command
+// when no lock is in sight: the commit hooks dist/commit-first-stage.cjs
+// (src/cli/commit-first-stage.ts), the agent hook dist/agent-hook-first-stage.cjs
+// (src/cli/agent-hook-first-stage.ts).
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -30,9 +32,15 @@ const hookBundle = { file: path.join(dist, 'hook.cjs'), cache: path.join(dist, '
 const scanFlags = ['--interrupt-budget=540672', '--max-semi-space-size=1'];
 // The hook bundle under those flags: V8 takes a cache only under the flags it was made with.
 const hookScanBundle = { file: hookBundle.file, cache: path.join(dist, 'hook-scan.cache') };
-const firstStageBundle = {
-  file: path.join(dist, 'first-stage.cjs'),
-  cache: path.join(dist, 'first-stage.cache'),
+// The first stages: the commit hooks' apart from the agent hook's (agentFirstStageBundle), which
+// reads every agent's payload, so that a commit loads only what it runs.
+const commitFirstStageBundle = {
+  file: path.join(dist, 'commit-first-stage.cjs'),
+  cache: path.join(dist, 'commit-first-stage.cache'),
+};
+const agentFirstStageBundle = {
+  file: path.join(dist, 'agent-hook-first-stage.cjs'),
+  cache: path.join(dist, 'agent-hook-first-stage.cache'),
 };
 const lockBundle = { file: path.join(dist, 'lock.cjs'), cache: path.join(dist, 'lock.cache') };
 
@@ -41,7 +49,7 @@ const wrapperHead = '(function (exports, require, module, __filename, __dirname)
 const wrapperTail = '\n})';
 
 /**
- * Load a bundle (dist/hook.cjs, dist/first-stage.cjs, dist/lock.cjs) as node's `require` would,
+ * Load a bundle (dist/hook.cjs, a first stage, dist/lock.cjs) as node's `require` would,
  * but compiled with the V8 code cache the build wrote beside it: compiling the hook bundle was
  * about half of the hook's own work. The cache belongs to one bundle: its first line names the
  * build id the bundle ends with, so a bundle rebuilt without it never meets an old cache. A cache
@@ -81,7 +89,8 @@ function ownHookBundle() {
 }
 
 const loadHookBundle = () => loadBundle(ownHookBundle());
-const loadFirstStage = () => loadBundle(firstStageBundle);
+const loadCommitFirstStage = () => loadBundle(commitFirstStageBundle);
+const loadAgentFirstStage = () => loadBundle(agentFirstStageBundle);
 const loadLockBundle = () => loadBundle(lockBundle);
 
 /** The code cache's V8 data if it was written for this bundle's source, else undefined. */
@@ -100,10 +109,10 @@ function matchingCache(source, cacheFile) {
 }
 
 /**
- * Run the hooks' first stage, dist/first-stage.cjs (see src/cli/first-stage.ts): `done` when it
- * ended the command, and then neither bundle is loaded; else what the hook bundle needs, the
- * agent hook's payload if the first stage read it. A first stage that cannot be loaded or fails
- * is no answer, and the command runs in full.
+ * Run the hook command's first stage (src/cli/commit-first-stage.ts, or for the agent hook
+ * src/cli/agent-hook-first-stage.ts): `done` when it ended the command, and then no other bundle
+ * is loaded; else what the hook bundle needs, the agent hook's payload if the first stage read it.
+ * A first stage that cannot be loaded or fails is no answer, and the command runs in full.
  */
 async function firstStage(argv) {
   // A lock directory in the hook's folder, as the installed pre-commit script tests it: the first
@@ -111,8 +120,9 @@ async function firstStage(argv) {
   // run it in the folder they work in; the answer is the same).
   if (fs.existsSync('.loops/.running')) return { done: false };
   try {
-    const stage = loadFirstStage().exports;
-    if (argv[0] === 'agent-hook') return await stage.agentHookFirstStage(argv);
+    if (argv[0] === 'agent-hook')
+      return await loadAgentFirstStage().exports.agentHookFirstStage(argv);
+    const stage = loadCommitFirstStage().exports;
     return { done: await stage.nothingToRun(argv, process.cwd(), process.env) };
   } catch {
     // Before the agent hook's first stage has read stdin: once it has, it never fails.
@@ -140,12 +150,14 @@ if (require.main === module) main(process.argv.slice(2));
 
 module.exports = {
   loadHookBundle,
-  loadFirstStage,
+  loadCommitFirstStage,
+  loadAgentFirstStage,
   loadLockBundle,
   ownHookBundle,
   hookBundle,
   hookScanBundle,
-  firstStageBundle,
+  commitFirstStageBundle,
+  agentFirstStageBundle,
   lockBundle,
   scanFlags,
 };

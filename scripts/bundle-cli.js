@@ -1,8 +1,9 @@
 // Bundles the CLI (every command, the pre-commit hook and the agent hook) into dist/cli.js, one
 // file for node to load instead of dozens of modules, and the commands bin/scopeguard.js runs
 // without it into small CommonJS bundles: the hook commands into dist/hook.cjs (see
-// src/cli/hook-entry.ts), their first stage into dist/first-stage.cjs, and `locks acquire` and
-// `locks release` into dist/lock.cjs (src/cli/lock-entry.ts); run after tsc, which still builds
+// src/cli/hook-entry.ts), their first stages into dist/commit-first-stage.cjs (the commit hooks')
+// and dist/agent-hook-first-stage.cjs (the agent hook's), and `locks acquire` and `locks release` into
+// dist/lock.cjs (src/cli/lock-entry.ts); run after tsc, which still builds
 // the library (dist/index.js and its types) and the type checks. Packages stay outside the
 // bundles, loaded from node_modules when a code path asks for them. What the CLI imports
 // dynamically (the shared store's modules, which load pg) becomes chunks of the same build in
@@ -20,9 +21,8 @@ import * as esbuild from 'esbuild';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const src = path.join(root, 'src');
 const outfile = path.join(root, 'dist', 'cli.js');
-const { hookBundle, hookScanBundle, firstStageBundle, lockBundle } = createRequire(import.meta.url)(
-  '../bin/scopeguard.js',
-);
+const { hookBundle, hookScanBundle, commitFirstStageBundle, agentFirstStageBundle, lockBundle } =
+  createRequire(import.meta.url)('../bin/scopeguard.js');
 
 /**
  * In a small bundle, `packageRequire` (src/package-require.ts) is the bundle's own `require`,
@@ -82,13 +82,19 @@ while (pending.length > 0) {
 // hook commands' (src/cli/hook-entry.ts) and the plain lock commands' (src/cli/lock-entry.ts) hold
 // everything they may load but packages; what they import dynamically (the shared store) is in
 // the file too, evaluated only when a run asks for it, and so are packages' dynamic imports, as
-// `require` calls: a script compiled from a code cache cannot import. The hooks' first stage
-// (src/cli/first-stage.ts), which the bin runs before it loads the hook bundle, holds only the
-// modules that read an agent's payload and locate the guard, and loads built-in modules only.
-rmSync(hookBundle.cache, { force: true });
-rmSync(hookScanBundle.cache, { force: true });
-rmSync(firstStageBundle.cache, { force: true });
-rmSync(lockBundle.cache, { force: true });
+// `require` calls: a script compiled from a code cache cannot import. The hooks' first stages
+// (src/cli/commit-first-stage.ts, src/cli/agent-hook-first-stage.ts), which the bin runs before
+// it loads the hook bundle, hold only the modules that locate the guard (and, the agent hook's,
+// that read an agent's payload), and load built-in modules only.
+for (const { cache } of [
+  hookBundle,
+  hookScanBundle,
+  commitFirstStageBundle,
+  agentFirstStageBundle,
+  lockBundle,
+]) {
+  rmSync(cache, { force: true });
+}
 const hookBuildId = await buildSmallBundle({
   entry: 'hook-entry.ts',
   file: hookBundle.file,
@@ -101,9 +107,15 @@ const lockBuildId = await buildSmallBundle({
   packages: ['pg', 'proper-lockfile'],
   findsPackages: true,
 });
+const commitFirstStageBuildId = await buildSmallBundle({
+  entry: 'commit-first-stage.ts',
+  file: commitFirstStageBundle.file,
+  packages: [],
+  findsPackages: false,
+});
 const firstStageBuildId = await buildSmallBundle({
-  entry: 'first-stage.ts',
-  file: firstStageBundle.file,
+  entry: 'agent-hook-first-stage.ts',
+  file: agentFirstStageBundle.file,
   packages: [],
   findsPackages: false,
 });
@@ -112,7 +124,13 @@ const firstStageBuildId = await buildSmallBundle({
 // speed up, so the functions those runs compile are in them.
 execFileSync(
   process.execPath,
-  [path.join(root, 'scripts', 'hook-code-cache.js'), hookBuildId, firstStageBuildId, lockBuildId],
+  [
+    path.join(root, 'scripts', 'hook-code-cache.js'),
+    hookBuildId,
+    commitFirstStageBuildId,
+    firstStageBuildId,
+    lockBuildId,
+  ],
   { stdio: 'inherit' },
 );
 

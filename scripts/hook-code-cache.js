@@ -1,15 +1,15 @@
-// Writes dist/hook.cache, dist/first-stage.cache and dist/lock.cache, the V8 code caches of the
-// hook bundle, of the hooks' first stage and of the lock commands' bundle (see bin/scopeguard.js),
-// and dist/hook-scan.cache, the hook bundle's under the flags the installed pre-commit script
-// gives node where many records are, for the build: `node scripts/hook-code-cache.js
-// HOOK_BUILD_ID FIRST_STAGE_BUILD_ID LOCK_BUILD_ID`. V8 puts in a cache the functions compiled
-// before it is written, so the commands a bundle runs are run here first, as git, agents and
-// scripts run them, in a scratch repository without a lock directory and then with another
-// process's lock, which also refuses one agent edit (the refusal written for the model is code
-// no allowed edit runs): each run is one process that loads the bundle with the cache so far and
-// writes it back with what it compiled. The first stage runs where it ends the hook, with no lock
-// directory. Plain `node` runs them (no NODE_OPTIONS): V8 accepts a cache only under the flags it
-// was made with.
+// Writes dist/hook.cache, dist/commit-first-stage.cache, dist/agent-hook-first-stage.cache and
+// dist/lock.cache, the V8 code caches of the hook bundle, of the commit hooks' and the agent hook's
+// first stages and of the lock commands' bundle (see bin/scopeguard.js), and dist/hook-scan.cache,
+// the hook bundle's under the flags the installed pre-commit script gives node where many records
+// are, for the build: `node scripts/hook-code-cache.js HOOK_BUILD_ID COMMIT_FIRST_STAGE_BUILD_ID
+// AGENT_FIRST_STAGE_BUILD_ID LOCK_BUILD_ID`. V8 puts in a cache the functions compiled before it is
+// written, so the commands a bundle runs are run here first, as git, agents and scripts run them,
+// in a scratch repository without a lock directory and then with another process's lock, which also
+// refuses one agent edit (the refusal written for the model is code no allowed edit runs): each run
+// is one process that loads the bundle with the cache so far and writes it back with what it
+// compiled. The first stages run where they end the hooks, with no lock directory. Plain `node`
+// runs them (no NODE_OPTIONS): V8 accepts a cache only under the flags it was made with.
 import { Buffer } from 'node:buffer';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,10 +23,12 @@ const bin = require.resolve('../bin/scopeguard.js');
 const self = fileURLToPath(import.meta.url);
 const {
   loadHookBundle,
-  loadFirstStage,
+  loadCommitFirstStage,
+  loadAgentFirstStage,
   loadLockBundle,
   ownHookBundle,
-  firstStageBundle,
+  commitFirstStageBundle,
+  agentFirstStageBundle,
   lockBundle,
   scanFlags,
 } = require(bin);
@@ -41,9 +43,9 @@ const bundles = {
 if (process.argv[2] === '--run') {
   await runOnce(bundles[process.argv[3]], process.argv[4], process.argv.slice(5));
 } else if (process.argv[2] === '--first-stage') {
-  await runFirstStage(process.argv[3], process.argv[4]);
+  await runFirstStages(process.argv[3], process.argv[4], process.argv[5]);
 } else {
-  await writeCache(process.argv[2], process.argv[3], process.argv[4]);
+  await writeCache(...process.argv.slice(2, 6));
 }
 
 /** One command of `bundle` in this process, then its cache with everything compiled so far. */
@@ -57,19 +59,21 @@ async function runOnce(bundle, buildId, argv) {
 }
 
 /**
- * The first stage on the words the installed hooks pass (`pre-commit`, `commit-msg FILE`, and
+ * The first stages on the words the installed hooks pass (`pre-commit`, `commit-msg FILE`, and
  * `agent-hook` with an edit's payload on stdin), in a repository without a lock directory, where
- * it ends them; then its cache.
+ * they end them; then their caches.
  */
-async function runFirstStage(buildId, messageFile) {
-  const { exports, script } = loadFirstStage();
+async function runFirstStages(commitBuildId, agentBuildId, messageFile) {
+  const commit = loadCommitFirstStage();
   for (const argv of [['pre-commit'], ['commit-msg', messageFile]]) {
-    if (!(await exports.nothingToRun(argv, process.cwd(), process.env)))
+    if (!(await commit.exports.nothingToRun(argv, process.cwd(), process.env)))
       throw new Error(`the first stage did not end ${argv.join(' ')} without a lock directory`);
   }
-  if (!(await exports.agentHookFirstStage(['agent-hook'])).done)
+  writeCodeCache(commitFirstStageBundle.cache, commitBuildId, commit.script);
+  const agent = loadAgentFirstStage();
+  if (!(await agent.exports.agentHookFirstStage(['agent-hook'])).done)
     throw new Error('the first stage did not end agent-hook without a lock directory');
-  writeCodeCache(firstStageBundle.cache, buildId, script);
+  writeCodeCache(agentFirstStageBundle.cache, agentBuildId, agent.script);
 }
 
 // Renamed into place: V8 checks a cache's header, not its payload, so a half-written one must
@@ -80,9 +84,12 @@ function writeCodeCache(file, buildId, script) {
   renameSync(partial, file);
 }
 
-async function writeCache(buildId, firstStageBuildId, lockBuildId) {
-  if (![buildId, firstStageBuildId, lockBuildId].every((id) => /^[0-9a-f]+$/.test(id ?? '')))
-    throw new Error('usage: hook-code-cache.js HOOK_BUILD_ID FIRST_STAGE_BUILD_ID LOCK_BUILD_ID');
+async function writeCache(buildId, commitFirstStageBuildId, firstStageBuildId, lockBuildId) {
+  const buildIds = [buildId, commitFirstStageBuildId, firstStageBuildId, lockBuildId];
+  if (!buildIds.every((id) => /^[0-9a-f]+$/.test(id ?? '')))
+    throw new Error(
+      'usage: hook-code-cache.js HOOK_BUILD_ID COMMIT_FIRST_STAGE_BUILD_ID AGENT_FIRST_STAGE_BUILD_ID LOCK_BUILD_ID',
+    );
   const tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'scopeguard-hook-cache-')));
   // A live process that is no ancestor of the hook's, to hold the lock of "another loop".
   const holder = spawn('sleep', ['600'], { stdio: 'ignore' });
@@ -123,7 +130,11 @@ async function writeCache(buildId, firstStageBuildId, lockBuildId) {
     const scanHook = (input, ...argv) =>
       run(process.execPath, [...scanFlags, self, '--run', 'hook', buildId, ...argv], input);
     const locks = (...argv) => run(process.execPath, [self, '--run', 'lock', lockBuildId, ...argv]);
-    run(process.execPath, [self, '--first-stage', firstStageBuildId, message], payload);
+    run(
+      process.execPath,
+      [self, '--first-stage', commitFirstStageBuildId, firstStageBuildId, message],
+      payload,
+    );
     const hooks = () => {
       hook('a.txt\0git-exit:0\n', 'pre-commit', '--staged-from-stdin');
       hook('', 'commit-msg', message);

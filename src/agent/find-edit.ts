@@ -16,7 +16,7 @@ export interface Edit {
  * The edit a hook payload asks about, or the answer to give at once without the guard: the
  * agent's "allow" for a call that edits nothing, and also, with one line on stderr, for a payload
  * it cannot read. `requested` is the agent `--agent` names; relative bases count from `cwd`.
- * Both the full agent hook and its first stage (src/cli/first-stage.ts) read payloads here.
+ * Both the full agent hook and its first stage (src/cli/agent-hook-first-stage.ts) read payloads here.
  */
 export function findEdit(
   read: PayloadRead,

@@ -45,8 +45,9 @@ export async function findCheckouts(
     );
   }
   const superTop = depth < maxSuperprojects ? await superprojectOf(repository, env) : undefined;
-  // Inside a hook git points GIT_DIR and friends at the submodule: not at its superproject.
-  const outerEnv = withoutLocation(env);
+  // Inside a hook git points GIT_DIR and friends at the submodule: not at its superproject. Copied
+  // only for a submodule: copying process.env reads every variable, on every commit.
+  const outerEnv = superTop ? withoutLocation(env) : env;
   const superRepository = superTop && (await findRepository(superTop, outerEnv));
   if (superRepository) {
     const outer = await findCheckouts(superRepository, outerEnv, depth + 1);

@@ -1,11 +1,4 @@
-import {
-  existsSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import { runGit } from './run-git.js';
@@ -50,12 +43,14 @@ function readLayoutAtTopLevel(cwd: string, env: NodeJS.ProcessEnv): Repository |
     const topLevel = realpathSync(cwd);
     const dotGit = path.join(topLevel, '.git');
     let gitDir = dotGit;
-    if (!statSync(dotGit).isDirectory()) {
+    // A `.git` folder shows by its HEAD; anything else is read as a `.git` file (a folder without
+    // a HEAD fails the read). No stat: node builds a Stats object for it, costlier than the lookup.
+    if (!existsSync(path.join(dotGit, 'HEAD'))) {
       const pointer = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
       if (!pointer) return undefined;
       gitDir = path.resolve(topLevel, pointer.trim());
+      if (!existsSync(path.join(gitDir, 'HEAD'))) return undefined;
     }
-    if (!existsSync(path.join(gitDir, 'HEAD'))) return undefined;
     gitDir = realpathSync(gitDir);
     const commonPointer = readOptional(path.join(gitDir, 'commondir'));
     const commonDir = realpathSync(

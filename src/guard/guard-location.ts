@@ -31,7 +31,7 @@ export interface GuardLocation {
 
 /**
  * Find the repository, merge the settings, and locate the lock directory, plus those of the
- * repository's other checkouts. Loads no store: the hooks' first stage (src/cli/first-stage.ts)
+ * repository's other checkouts. Loads no store: the hooks' first stages (src/cli/nothing-in-sight.ts)
  * runs this alone to learn whether there is anything to enforce.
  */
 export async function locateGuard(

@@ -9,7 +9,7 @@ import { locksInSight } from '../support/locks-in-sight.js';
 import { packageCopy } from '../support/package-copy.js';
 import { git, isolatedEnv, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
 
-// The agent hook's first stage (dist/first-stage.cjs) reads the payload and answers an edit
+// The agent hook's first stage (dist/agent-hook-first-stage.cjs) reads the payload and answers an edit
 // itself when no lock is in sight, before the hook bundle loads; at any doubt it hands the
 // payload it read over to the hook bundle. Here the hook bundle of a copy of the package is
 // replaced by one that only prints what it was handed, so each case shows which of the two
@@ -28,7 +28,7 @@ function packageWithMarkedHook(): string {
 /** A copy of the package without its first stage: the hook as it answered before it had one. */
 function packageWithoutFirstStage(): string {
   const { bin, dist } = packageCopy();
-  rmSync(path.join(dist, 'first-stage.cjs'));
+  rmSync(path.join(dist, 'agent-hook-first-stage.cjs'));
   return bin;
 }
 

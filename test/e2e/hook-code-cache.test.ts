@@ -126,7 +126,8 @@ describe('the hook code cache', () => {
 
   it("of the hooks' first stage and of the lock commands' bundle are taken as built too", async () => {
     const { bin } = packageCopy();
-    expect(await cacheRejected(bin, [], 'loadFirstStage')).toBe(false);
+    expect(await cacheRejected(bin, [], 'loadCommitFirstStage')).toBe(false);
+    expect(await cacheRejected(bin, [], 'loadAgentFirstStage')).toBe(false);
     expect(await cacheRejected(bin, [], 'loadLockBundle')).toBe(false);
   });
 });

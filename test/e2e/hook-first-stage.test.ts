@@ -7,9 +7,9 @@ import { locksInSight } from '../support/locks-in-sight.js';
 import { packageCopy } from '../support/package-copy.js';
 import { git, isolatedEnv, makeTempDir, makeTempRepo } from '../support/temp-dir.js';
 
-// The hooks' first stage (dist/first-stage.cjs) ends `pre-commit` and `commit-msg FILE` when no
-// lock is in sight, before the hook bundle loads; at any doubt it hands over to the hook bundle.
-// Here the hook bundle of a copy of the package is replaced by one that only says it ran, so each
+// The commit hooks' first stage (dist/commit-first-stage.cjs) ends `pre-commit` and
+// `commit-msg FILE` when no lock is in sight, before the hook bundle loads; at any doubt it hands
+// over to the hook bundle. Here the hook bundle of a copy of the package is replaced by one that only says it ran, so each
 // case shows which of the two answered.
 const fullHookSays = 'the full hook ran\n';
 

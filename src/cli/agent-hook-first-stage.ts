@@ -3,30 +3,10 @@ import { agents, defaultAgentId, isAgentId } from '../agent/agents.js';
 import { findEdit } from '../agent/find-edit.js';
 import type { PayloadRead } from '../agent/read-hook-payload.js';
 import { envSwitch } from '../config/env-switch.js';
-import { guardEnv } from '../guard/guard-env.js';
-import { locateGuard } from '../guard/guard-location.js';
-import { nothingToEnforce } from '../guard/nothing-to-enforce.js';
 import { debugEnv } from './command-outcome.js';
+import { nothingInSight } from './nothing-in-sight.js';
 import { processIo } from './process-io.js';
-
-/**
- * The entry of dist/first-stage.cjs, which bin/scopeguard.js runs before it loads the hook bundle:
- * most commits are made where no loop holds a lock, and there loading the whole hook command cost
- * about as much again as the guard's own work. True only when the hook, run in full, would be
- * sure to exit 0 and print nothing: the words the installed hook passes and nothing more, no
- * switch that makes the hook speak (`SCOPEGUARD_SKIP`, `SCOPEGUARD_DEBUG`), and the guard,
- * located by the same code as in full (configuration, loops directory, worktrees, settings),
- * finds no lock to read. Anything else, an error included, is false: the full hook runs and
- * says what is wrong. It never writes and never sets the exit code.
- */
-export async function nothingToRun(
-  argv: readonly string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-): Promise<boolean> {
-  if (!isInstalledHookCall(argv, env) || envSwitch(env[debugEnv])) return false;
-  return nothingInSight(cwd, env);
-}
+import { silentStream } from './silent-stream.js';
 
 /** What the agent hook's first stage leaves to the full hook. */
 export interface AgentHookStage {
@@ -37,7 +17,7 @@ export interface AgentHookStage {
 }
 
 /**
- * The agent hook's first stage, also in dist/first-stage.cjs: the hook runs before every edit an
+ * The agent hook's first stage, the entry of dist/agent-hook-first-stage.cjs: the hook runs before every edit an
  * agent makes, and most are made where no loop holds a lock. For the words `init --agent`
  * registers, it reads the payload as the full hook does, once, and answers the agent itself
  * (stdout and exit code) only where the full hook would allow the call without a word: a call
@@ -74,42 +54,6 @@ async function allowedAtOnce(
   if (stderr.spoke) return undefined;
   if (!('paths' in edit)) return edit;
   return (await nothingInSight(edit.base, env)) ? edit.agent.allow : undefined;
-}
-
-/**
- * Whether the guard, located from `cwd` as a hook without flags locates it, is sure to read no
- * lock and to have nothing to say. An error is no answer: false.
- */
-async function nothingInSight(cwd: string, env: NodeJS.ProcessEnv): Promise<boolean> {
-  const stderr = silentStream();
-  try {
-    const located = await locateGuard({}, { cwd, env, stderr });
-    return nothingToEnforce(located, {}, env) && !stderr.spoke;
-  } catch {
-    return false;
-  }
-}
-
-/** A stream that keeps nothing but whether anything was written to it. */
-function silentStream(): { spoke: boolean; write(): void } {
-  return {
-    spoke: false,
-    write() {
-      this.spoke = true;
-    },
-  };
-}
-
-/**
- * `pre-commit` alone, as the installed hook runs it where no lock directory is in sight, with
- * `SCOPEGUARD_SKIP` off (set, the hook says it skipped); `commit-msg FILE`, as git's hook passes
- * it (the file is written only under an own lock).
- */
-function isInstalledHookCall(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
-  const [command, ...rest] = argv;
-  if (command === 'pre-commit') return rest.length === 0 && envSwitch(env[guardEnv.skip]) === false;
-  if (command === 'commit-msg') return rest.length === 1 && !rest[0]!.startsWith('-');
-  return false;
 }
 
 /**
