@@ -77,14 +77,16 @@ function tokenOf(line: string): string {
 }
 
 describe.skipIf(!pgAvailable || !pythonAvailable)('store relay', () => {
-  it('publishes a Python lock within a second, so another clone is refused by the server, and withdraws it when the holder is killed', async () => {
+  it('publishes a Python lock, so another clone is refused by the server, and withdraws it when the holder is killed', async () => {
     const { dirs, store, namespace } = setUp(2);
     const [first, second] = dirs as [string, string];
     const relay = startRelay(first, store);
     await relay.waitFor(/^scopeguard relay: relaying /);
 
     const { child: python } = await holdInPython(first, 'py-loop', ['src']);
-    const lease = await eventually(async () => (await leaseRows(namespace))[0], 1000);
+    // How soon the lease comes is the relay benchmark's to measure; that it comes on the
+    // file-system event, not the rescan, is the recreated-directory test's.
+    const lease = await eventually(async () => (await leaseRows(namespace))[0]);
     expect(lease).toMatchObject({ instance: 'py-loop', pid: python.pid, live: true });
 
     const blocked = await runCli(
