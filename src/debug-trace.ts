@@ -50,13 +50,20 @@ export function createTracer(write: (text: string) => void): Tracer {
           if (typeof value !== 'function' || typeof key !== 'string') return value;
           return (...args: unknown[]): unknown =>
             traced(
-              `store ${name}.${key}(${shorten(args.map(argumentSummary).join(', '))})`,
+              `store ${name}.${key}(${shorten(argumentsSummary(args))})`,
               (): unknown => Reflect.apply(value, target, args),
               (result) => shorten(resultSummary(result)),
             );
         },
       }),
   };
+}
+
+/** The arguments as the call was written: an optional one passed as undefined is not shown. */
+function argumentsSummary(args: readonly unknown[]): string {
+  let shown = args.length;
+  while (shown > 0 && args[shown - 1] === undefined) shown--;
+  return args.slice(0, shown).map(argumentSummary).join(', ');
 }
 
 function argumentSummary(value: unknown): string {

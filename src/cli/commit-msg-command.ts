@@ -1,6 +1,6 @@
 import { ExitCode, UsageError } from '../errors.js';
 import { addCommitTrailers } from '../git/commit-message-trailers.js';
-import { partitionLocks } from '../guard/own-lock-policy.js';
+import { ownLockTest, partitionLocks } from '../guard/own-lock-policy.js';
 import { scopeLockTrailerKey, scopeLockTrailerValue } from '../guard/scope-lock-trailer.js';
 import { processAncestry } from '../lock/own-locks.js';
 import { printable } from '../report/printable.js';
@@ -42,7 +42,10 @@ export async function commitMsg(argv: readonly string[], io: Io): Promise<number
     const snapshot = await readLocks(setup, io);
     reportReaped(io.stderr, snapshot.reaped, Date.now());
     reportProblems(io.stderr, snapshot.problems);
-    const { own } = partitionLocks(snapshot.locks, processAncestry, setup.settings.identity);
+    const { own } = partitionLocks(
+      snapshot.locks,
+      ownLockTest(processAncestry, setup.settings.identity),
+    );
     if (own.length === 0) return ExitCode.ok;
     const trailers = [];
     for (const lock of own) {

@@ -10,13 +10,14 @@ import { readIgnoreCase } from '../git/repository.js';
 import { caseCanMatter, findConflicts, type Conflict } from './find-conflicts.js';
 import { globMatcher } from '../glob-matcher.js';
 import type { GuardReport } from './guard-report.js';
-import { partitionLocks } from './own-lock-policy.js';
+import { changesConcern, maxPathsToSiftLocks } from './changes-concern.js';
+import { ownLockTest, partitionLocks } from './own-lock-policy.js';
 import { withRenames } from './renamed-conflicts.js';
 import { locksOutside } from './repo-scope.js';
 import { scopeLockTrailerValue } from './scope-lock-trailer.js';
 import { excuseByTrailers, type TrailerOwnership } from './trailer-ownership.js';
 import { readRangeCommits } from '../git/range-commits.js';
-import type { LiveLock, LockSnapshot } from '../lock/lock-store.js';
+import type { LiveLock, LockSnapshot, SnapshotOptions } from '../lock/lock-store.js';
 import { processAncestry } from '../lock/own-locks.js';
 import { LayeredLockStore } from '../store/layered-lock-store.js';
 import { openProjectStore, type ProjectStore } from '../store/project-store.js';
@@ -113,10 +114,18 @@ async function guard(
       `no lock directory at ${store.description}: no loop holds a lock here, nothing to enforce`,
     );
   }
-  const snapshot = await readLocks(setup, io);
+  const isOwn = ownLockTest(processAncestry, settings.identity);
+  // The installed hook pipes the staged list in: a few changes known before any record is read
+  // keep the thousands of locks that cannot concern them from being kept (see changesConcern).
+  const known = await changesKnownFirst(request, repository, io);
+  const keep =
+    known && known.paths.length <= maxPathsToSiftLocks
+      ? changesConcern(checkedPaths(known, settings.ignore), space.roots, isOwn)
+      : undefined;
+  const snapshot = await readLocks(setup, io, keep && { keep });
   report.reaped = snapshot.reaped;
   report.problems = snapshot.problems;
-  const { own, foreign } = partitionLocks(snapshot.locks, processAncestry, settings.identity);
+  const { own, foreign } = partitionLocks(snapshot.locks, isOwn);
   report.ownLocks = own;
   report.outsideLocks = locksOutside(foreign, space.roots);
   for (const lock of report.outsideLocks) {
@@ -127,13 +136,13 @@ async function guard(
         "checkout's own .loops, so that its entries map onto this repository.",
     );
   }
-  if (foreign.length === 0 && request.asHook) return report;
+  // The changes were checked against the locks left out too: the report says how many files.
+  if (foreign.length === 0 && !snapshot.leftOut && request.asHook) return report;
 
-  const changes = await collectChanges(request.source, repository, io.cwd, io.env);
+  const changes = known ?? (await collectChanges(request.source, repository, io.cwd, io.env));
   for (const outside of changes.outside)
     report.notes.push(`${outside} is outside this repository; not checked`);
-  const ignored = settings.ignore.length > 0 ? globMatcher(settings.ignore) : undefined;
-  const paths = ignored ? changes.paths.filter((file) => !ignored(file)) : changes.paths;
+  const paths = checkedPaths(changes, settings.ignore);
   report.filesChecked = paths.length;
   if (changes.range) report.range = changes.range;
   const conflicts = await matchConflicts(paths, foreign, space.roots, () =>
@@ -146,6 +155,32 @@ async function guard(
       ? []
       : withRenames(owned.conflicts, await listRenames(request.source, io.cwd, io.env));
   return report;
+}
+
+/**
+ * The changes, when the hook was given them and so they cost nothing to know before the locks
+ * are read. A list that git failed to write is left for `collectChanges` to report, where it
+ * always was: once a foreign lock is found.
+ */
+async function changesKnownFirst(
+  request: GuardRequest,
+  repository: GuardSetup['repository'],
+  io: RunContext,
+): Promise<ChangeSet | undefined> {
+  const { source } = request;
+  if (!request.asHook || source.kind !== 'staged' || source.piped === undefined) return undefined;
+  try {
+    return await collectChanges(source, repository, io.cwd, io.env);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The changed paths the guard checks: those the settings' `ignore` globs leave. */
+function checkedPaths(changes: ChangeSet, ignore: string[]): readonly string[] {
+  if (ignore.length === 0) return changes.paths;
+  const ignored = globMatcher(ignore);
+  return changes.paths.filter((file) => !ignored(file));
 }
 
 /**
@@ -202,9 +237,13 @@ async function matchConflicts(
  * default), say so loudly and go on with the lock directory alone, which still holds this
  * machine's loops.
  */
-export async function readLocks(setup: GuardSetup, io: RunContext): Promise<LockSnapshot> {
+export async function readLocks(
+  setup: GuardSetup,
+  io: RunContext,
+  options?: SnapshotOptions,
+): Promise<LockSnapshot> {
   try {
-    return await setup.store.snapshot();
+    return await setup.store.snapshot(options);
   } catch (error) {
     const { store } = setup;
     if (
@@ -218,6 +257,6 @@ export async function readLocks(setup: GuardSetup, io: RunContext): Promise<Lock
         `machines were NOT checked; only the lock directory was: ${error.message}\n` +
         'scopeguard: (onStoreError is "warn"; set "onStoreError": "block" in the config to fail instead)\n',
     );
-    return store.local.snapshot();
+    return store.local.snapshot(options);
   }
 }

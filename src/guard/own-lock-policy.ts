@@ -19,30 +19,36 @@ export interface OwnIdentity {
   runLock?: { instance: string; file?: string };
 }
 
-/**
- * A lock is our own when this process or one of its ancestors holds it (a `scopeguard run`
- * wrapper around `git commit`, an agent that took the lock and now commits), when it is the lock
- * of the enclosing `scopeguard run`, or when its loop name or instance is one of the names given
- * explicitly. Own locks never conflict.
- */
+/** Live locks split into our own, by `isOwn` (see ownLockTest), and everyone else's. */
 export function partitionLocks(
   locks: readonly LiveLock[],
-  readAncestry: () => readonly AncestorProcess[],
-  identity: OwnIdentity,
+  isOwn: (lock: LiveLock) => boolean,
 ): PartitionedLocks {
   const own: LiveLock[] = [];
   const foreign: LiveLock[] = [];
-  const heldByAncestry = isHeldByAncestryOf(readAncestry);
   for (let index = 0; index < locks.length; index++) {
     const lock = locks[index]!;
-    const isOwn =
-      identity.names.includes(lock.instance) ||
-      identity.names.includes(lock.record.loop_name) ||
-      isRunLock(lock, identity.runLock) ||
-      heldByAncestry(lock.record);
-    (isOwn ? own : foreign).push(lock);
+    (isOwn(lock) ? own : foreign).push(lock);
   }
   return { own, foreign };
+}
+
+/**
+ * Whether a lock is our own: this process or one of its ancestors holds it (a `scopeguard run`
+ * wrapper around `git commit`, an agent that took the lock and now commits), it is the lock of
+ * the enclosing `scopeguard run`, or its loop name or instance is one of the names given
+ * explicitly. Own locks never conflict. The process tree is read once, when a lock needs it.
+ */
+export function ownLockTest(
+  readAncestry: () => readonly AncestorProcess[],
+  identity: OwnIdentity,
+): (lock: LiveLock) => boolean {
+  const heldByAncestry = isHeldByAncestryOf(readAncestry);
+  return (lock) =>
+    identity.names.includes(lock.instance) ||
+    identity.names.includes(lock.record.loop_name) ||
+    isRunLock(lock, identity.runLock) ||
+    heldByAncestry(lock.record);
 }
 
 function isRunLock(lock: LiveLock, runLock: OwnIdentity['runLock']): boolean {

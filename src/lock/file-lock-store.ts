@@ -12,17 +12,19 @@ import {
   serializeLockRecord,
   type LockRecord,
 } from './lock-record.js';
-import type {
-  AcquireRequest,
-  AcquireResult,
-  LiveLock,
-  LockSnapshot,
-  LockStore,
-  ReapedLock,
-  ReleaseOptions,
-  ReleaseOutcome,
-  RenewOutcome,
-  StoreProbe,
+import {
+  totalLeftOut,
+  type AcquireRequest,
+  type AcquireResult,
+  type LiveLock,
+  type LockSnapshot,
+  type LockStore,
+  type ReapedLock,
+  type ReleaseOptions,
+  type ReleaseOutcome,
+  type RenewOutcome,
+  type SnapshotOptions,
+  type StoreProbe,
 } from './lock-store.js';
 import { freshInstance } from './fresh-instance.js';
 import { isHeldByAncestry, isSameHolderAs } from './own-locks.js';
@@ -67,6 +69,8 @@ export interface FileLockStoreOptions {
 
 interface Scan {
   live: LiveLock[];
+  /** Live locks `keep` turned down. */
+  leftOut: number;
   dead: { file: RecordFile; reason: string }[];
   problems: RecordProblem[];
 }
@@ -202,25 +206,26 @@ export class FileLockStore implements LockStore {
   }
 
   /** Live records of this directory and its peers, reaping stale ones in each first. */
-  async snapshot(): Promise<LockSnapshot> {
-    const snapshots = [await this.ownSnapshot()];
-    for (const peer of this.peers) snapshots.push(await peer.snapshot());
+  async snapshot(options: SnapshotOptions = {}): Promise<LockSnapshot> {
+    const snapshots = [await this.ownSnapshot(options.keep)];
+    for (const peer of this.peers) snapshots.push(await peer.snapshot(options));
     return {
       locks: snapshots.flatMap((snapshot) => snapshot.locks),
       problems: snapshots.flatMap((snapshot) => snapshot.problems),
       reaped: snapshots.flatMap((snapshot) => snapshot.reaped),
+      ...(options.keep && { leftOut: totalLeftOut(snapshots) }),
     };
   }
 
-  private async ownSnapshot(): Promise<LockSnapshot> {
-    let scan = this.scan();
+  private async ownSnapshot(keep: SnapshotOptions['keep']): Promise<LockSnapshot> {
+    let scan = this.scan(lexically, keep);
     let reaped: ReapedLock[] = [];
     // Python writes records in place under the sentinel, so a record that does not parse may be
     // half written: look again while holding the sentinel, when no cooperating writer is active.
     if (scan.dead.length > 0 || scan.problems.length > 0) {
       try {
         ({ scan, reaped } = await this.underSentinel(async () => {
-          const again = this.scan();
+          const again = this.scan(lexically, keep);
           return { scan: again, reaped: this.reapUnderSentinel(again.dead) };
         }));
       } catch (error) {
@@ -243,6 +248,7 @@ export class FileLockStore implements LockStore {
       locks: scan.live,
       problems: scan.problems,
       reaped,
+      ...(keep && { leftOut: scan.leftOut }),
     };
   }
 
@@ -270,12 +276,12 @@ export class FileLockStore implements LockStore {
 
   /**
    * Read and judge the records one at a time. A live one is kept as its lock, scope entries
-   * normalised by `normalise`, and the text it was read from is dropped at once: a scan of
-   * thousands then leaves little behind for the garbage collector to copy. Dead ones keep their
-   * text, which proves them unchanged before they are reaped.
+   * normalised by `normalise`, unless `keep` turns it down, and the text it was read from is
+   * dropped at once: a scan of thousands then leaves little behind for the garbage collector to
+   * copy. Dead ones keep their text, which proves them unchanged before they are reaped.
    */
-  private scan(normalise: ScopeNormaliser = lexically): Scan {
-    const scan: Scan = { live: [], dead: [], problems: [] };
+  private scan(normalise: ScopeNormaliser = lexically, keep?: SnapshotOptions['keep']): Scan {
+    const scan: Scan = { live: [], leftOut: 0, dead: [], problems: [] };
     const judge = holderJudgeForScan();
     readRecordDirectory(this.runningDir, (read) => {
       if (!read.ok) {
@@ -283,8 +289,11 @@ export class FileLockStore implements LockStore {
         return;
       }
       const verdict = judge(read.value.record);
-      if (verdict.alive) scan.live.push(this.toLiveLock(read.value, normalise));
-      else if (read.value.name.split('/').some((part) => part.startsWith('.')))
+      if (verdict.alive) {
+        const lock = this.toLiveLock(read.value, normalise);
+        if (keep === undefined || keep(lock)) scan.live.push(lock);
+        else scan.leftOut++;
+      } else if (read.value.name.split('/').some((part) => part.startsWith('.')))
         scan.problems.push(keptDotFile(read.value, verdict.reason));
       else scan.dead.push({ file: read.value, reason: verdict.reason });
     });

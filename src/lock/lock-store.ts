@@ -48,11 +48,28 @@ export interface ReapedLock extends LiveLock {
   reason: string;
 }
 
+/**
+ * What a reader of the live locks needs of them. `keep` is a hint for a reader of thousands that
+ * needs few: a lock it turns down may be left out, as read, so that it is never kept (and counted
+ * in `leftOut`); a store that cannot test its locks as it reads them returns them all. Reaping and
+ * problems are the same.
+ */
+export interface SnapshotOptions {
+  keep?: (lock: LiveLock) => boolean;
+}
+
 /** Everything a reader learns in one pass: live locks, unusable records, and what it reaped. */
 export interface LockSnapshot {
   locks: LiveLock[];
   problems: StoreProblem[];
   reaped: ReapedLock[];
+  /** How many live locks `keep` turned down and were left out; absent when none was given. */
+  leftOut?: number;
+}
+
+/** The locks left out by `keep` across several snapshots. */
+export function totalLeftOut(snapshots: readonly LockSnapshot[]): number {
+  return snapshots.reduce((total, snapshot) => total + (snapshot.leftOut ?? 0), 0);
 }
 
 /**
@@ -118,7 +135,7 @@ export interface LockStore {
   acquire(request: AcquireRequest): Promise<AcquireResult>;
   release(instance: string, options: ReleaseOptions): Promise<ReleaseOutcome>;
   /** Live records, reaping stale ones first. */
-  snapshot(): Promise<LockSnapshot>;
+  snapshot(options?: SnapshotOptions): Promise<LockSnapshot>;
   /** Remove records of dead holders; with dryRun, only say which. */
   reap(options?: { dryRun?: boolean }): Promise<ReapedLock[]>;
   /**

@@ -49,24 +49,31 @@ export function scopeSpaceFor(
 export function entryForms(entry: string, roots: readonly string[]): string[] {
   const canonical = roots[0];
   if (canonical === undefined) return [entry];
-  const under = (relative: string) => (relative === '' ? canonical : `${canonical}/${relative}`);
   // A guard run maps every entry of every lock, thousands of them, in code that runs too briefly
-  // to be optimised: a list and an indexed loop allocate no set and no iterators per entry.
+  // to be optimised: a list and an indexed loop allocate no set, closure or iterator per entry,
+  // and an entry in the canonical checkout, as nearly all are, is its own form there.
   const forms = [entry];
-  const add = (form: string) => {
-    if (!forms.includes(form)) forms.push(form);
-  };
   const glob = entryGlob(entry);
   for (let index = 0; index < roots.length; index++) {
     const root = roots[index]!;
-    if (entry === root || isAncestor(root, entry)) add(under(relativeBelow(root, entry)));
-    else if (isAncestor(entry, root)) add(canonical);
+    if (entry === root || isAncestor(root, entry)) {
+      if (root !== canonical) addForm(forms, under(canonical, relativeBelow(root, entry)));
+    } else if (isAncestor(entry, root)) addForm(forms, canonical);
     if (glob === undefined || !isAncestor(glob.base, root)) continue;
     // A glob whose folder contains the checkout (`/srv/*/src`): what the checkout's own path
     // leaves of the pattern applies inside it.
     const rest = matchLeading(glob.pattern, relativeBelow(glob.base, root).split('/'), false);
-    if (rest === true) add(canonical);
-    else if (rest !== false) add(under(rest));
+    if (rest === true) addForm(forms, canonical);
+    else if (rest !== false) addForm(forms, under(canonical, rest));
   }
   return forms;
+}
+
+function addForm(forms: string[], form: string): void {
+  if (!forms.includes(form)) forms.push(form);
+}
+
+/** A path relative to the canonical root, made absolute. */
+function under(canonical: string, relative: string): string {
+  return relative === '' ? canonical : `${canonical}/${relative}`;
 }

@@ -1,16 +1,18 @@
-import type {
-  AcquireRequest,
-  AcquireResult,
-  LiveLock,
-  LockSnapshot,
-  LockStore,
-  ReapedLock,
-  ReleaseOptions,
-  ReleaseOutcome,
-  RenewOutcome,
-  StoreLabel,
-  StoreProbe,
-  StoreProblem,
+import {
+  totalLeftOut,
+  type AcquireRequest,
+  type AcquireResult,
+  type LiveLock,
+  type LockSnapshot,
+  type LockStore,
+  type ReapedLock,
+  type ReleaseOptions,
+  type ReleaseOutcome,
+  type RenewOutcome,
+  type SnapshotOptions,
+  type StoreLabel,
+  type StoreProbe,
+  type StoreProblem,
 } from '../lock/lock-store.js';
 
 // Tries at a free name when another machine's lease already uses the one chosen here.
@@ -88,8 +90,11 @@ export class LayeredLockStore implements LockStore {
     return local;
   }
 
-  async snapshot(): Promise<LockSnapshot> {
-    const [local, shared] = await Promise.all([this.local.snapshot(), this.shared.snapshot()]);
+  async snapshot(options?: SnapshotOptions): Promise<LockSnapshot> {
+    const [local, shared] = await Promise.all([
+      this.local.snapshot(options),
+      this.shared.snapshot(options),
+    ]);
     return {
       locks: union(local.locks, shared.locks),
       problems: [...local.problems, ...shared.problems],
@@ -97,6 +102,7 @@ export class LayeredLockStore implements LockStore {
         ...local.reaped.map((lock) => labelled(lock, 'local')),
         ...shared.reaped.map((lock) => labelled(lock, 'shared')),
       ],
+      ...(options?.keep && { leftOut: totalLeftOut([local, shared]) }),
     };
   }
 

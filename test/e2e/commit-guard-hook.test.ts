@@ -76,6 +76,13 @@ describe('the plain-git hook installed by `scopeguard init`', () => {
     expect(inside.stdout + inside.stderr).toMatch(/scope src\n +src\/a\.ts\n/);
     const outside = await hook('README.md\0git-exit:0\n');
     expect(outside.code, outside.stderr).toBe(0);
+    // The lock, on another folder than the piped paths, is left out as read; the files were still
+    // checked against it, and the report says so.
+    const report = await runCli(['pre-commit', '--staged-from-stdin', '--format', 'json'], {
+      cwd: root,
+      input: 'README.md\0git-exit:0\n',
+    });
+    expect(JSON.parse(report.stdout)).toMatchObject({ ok: true, filesChecked: 1, conflicts: [] });
 
     const gitFailed = await hook('src/a.ts\0git-exit:128\n');
     expect(gitFailed.code).toBe(3);

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { partitionLocks } from '../../src/guard/own-lock-policy.js';
+import { ownLockTest, partitionLocks } from '../../src/guard/own-lock-policy.js';
 import type { LockRecord } from '../../src/lock/lock-record.js';
 import type { LiveLock } from '../../src/lock/lock-store.js';
 import { liveLock } from '../support/guard-fixtures.js';
@@ -28,7 +28,10 @@ describe('own locks', () => {
       lock('named', 'loop-x', 1),
       lock('stranger', 'e', 1),
     ];
-    const { own, foreign } = partitionLocks(locks, () => ancestry, { names: ['loop-x'] });
+    const { own, foreign } = partitionLocks(
+      locks,
+      ownLockTest(() => ancestry, { names: ['loop-x'] }),
+    );
     expect(names(own)).toEqual(['parent', 'legacy', 'named']);
     expect(names(foreign)).toEqual(['reused-pid', 'elsewhere', 'stranger']);
   });
@@ -39,19 +42,25 @@ describe('own locks', () => {
       lock('refactor-2', 'refactor', 2),
       lock('job', 'refactor', 3),
     ];
-    const byInstance = partitionLocks(locks, () => [], {
-      names: [],
-      runLock: { instance: 'refactor' },
-    });
+    const byInstance = partitionLocks(
+      locks,
+      ownLockTest(() => [], {
+        names: [],
+        runLock: { instance: 'refactor' },
+      }),
+    );
     expect(names(byInstance.own)).toEqual(['refactor']);
     expect(names(byInstance.foreign)).toEqual(['refactor-2', 'job']);
 
     // the record file tells apart two directories holding the same instance name
     const elsewhere = { ...lock('job', 'x', 4), location: '/other/.loops/.running/job.lock' };
-    const byFile = partitionLocks([locks[2]!, elsewhere], () => [], {
-      names: [],
-      runLock: { instance: 'job', file: '/repo/.loops/.running/job.lock' },
-    });
+    const byFile = partitionLocks(
+      [locks[2]!, elsewhere],
+      ownLockTest(() => [], {
+        names: [],
+        runLock: { instance: 'job', file: '/repo/.loops/.running/job.lock' },
+      }),
+    );
     expect(byFile.own).toEqual([locks[2]]);
     expect(byFile.foreign).toEqual([elsewhere]);
   });
@@ -62,10 +71,13 @@ describe('own locks', () => {
       reads++;
       return ancestry;
     };
-    partitionLocks([], readAncestry, { names: [] });
-    partitionLocks([lock('named', 'me', 1)], readAncestry, { names: ['me'] });
+    partitionLocks([], ownLockTest(readAncestry, { names: [] }));
+    partitionLocks([lock('named', 'me', 1)], ownLockTest(readAncestry, { names: ['me'] }));
     expect(reads).toBe(0);
-    partitionLocks([lock('a', 'a', 1), lock('b', 'b', 2)], readAncestry, { names: [] });
+    partitionLocks(
+      [lock('a', 'a', 1), lock('b', 'b', 2)],
+      ownLockTest(readAncestry, { names: [] }),
+    );
     expect(reads).toBe(1);
   });
 });
