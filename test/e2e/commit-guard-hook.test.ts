@@ -111,6 +111,16 @@ describe('the plain-git hook installed by `scopeguard init`', () => {
     expect(readFileSync(path.join(hooksDir, 'pre-commit.pre-scopeguard'), 'utf8')).toContain(
       'legacy hook says no',
     );
+
+    // No loop holds a lock yet: ours has nothing to check, and the legacy hook still runs after it.
+    writeFiles(root, { 'README.md': 'FAIL\n' });
+    git(root, 'add', 'README.md');
+    const refusedWithoutLocks = await commit(root, 'refused by legacy, no lock anywhere');
+    expect(refusedWithoutLocks.code).toBe(1);
+    expect(refusedWithoutLocks.output).toContain('legacy hook says no');
+    expect(readFileSync(log, 'utf8')).toBe('ran\n');
+    rmSync(log);
+
     const holder = await holdLock(root, 'refactor', ['src']);
 
     // ours passes: the legacy hook still runs
