@@ -41,6 +41,7 @@ export function createTracer(write: (text: string) => void): Tracer {
     }, threw) as Result;
   };
   return {
+    note: line,
     git: (args, cwd, run) =>
       traced(`git ${args.join(' ')} (in ${cwd})`, run, (result) => `exit ${result.exitCode}`),
     store: (store, name) =>

@@ -1,5 +1,6 @@
 /**
- * The debug trace (`SCOPEGUARD_DEBUG=1`): every git command and store call, on standard error.
+ * The debug trace (`SCOPEGUARD_DEBUG=1`): every git command and store call, and what wakes the
+ * relay, on standard error.
  * This module only holds the tracer; the CLI loads and installs one when the variable is set, so
  * a run without it pays one check per git command or store opened.
  */
@@ -12,6 +13,8 @@ export interface Tracer {
   ): Promise<Result>;
   /** The store, with each method call written with its outcome and time. */
   store<Store extends object>(store: Store, name: string): Store;
+  /** Something that happened, such as a file-system event the relay woke for. */
+  note(text: string): void;
 }
 
 let installed: Tracer | undefined;

@@ -1,5 +1,6 @@
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { activeTracer } from '../trace.js';
 import type { LeaseRelay } from './lease-relay.js';
 
 export interface RelayLoopOptions {
@@ -65,7 +66,10 @@ export function startRelayLoop(relay: LeaseRelay, options: RelayLoopOptions): Re
       if (folder === undefined) continue;
       if (dir === watched && folder === watchedFolder) return;
       try {
-        const next = watch(dir, { persistent: false }, onChange);
+        const next = watch(dir, { persistent: false }, () => {
+          activeTracer()?.note(`relay: change in ${dir} (folder ${folder})`);
+          onChange();
+        });
         next.on('error', () => {
           next.close();
           if (watcher === next) watcher = watched = undefined;
@@ -80,7 +84,10 @@ export function startRelayLoop(relay: LeaseRelay, options: RelayLoopOptions): Re
       }
     }
   };
-  const rescan = setInterval(onChange, options.rescanMs);
+  const rescan = setInterval(() => {
+    activeTracer()?.note('relay: rescan');
+    onChange();
+  }, options.rescanMs);
 
   startWatching();
   request();

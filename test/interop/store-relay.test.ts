@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
@@ -11,8 +11,7 @@ import { eventually, killHard, startIdleProcess, track } from '../support/proces
 import { holdInPython, pythonAvailable } from '../support/python-peer.js';
 import { isolatedEnv } from '../support/temp-dir.js';
 
-// Short enough to wait out in a test; the relay then rescans every 2 s, so a lease that shows up
-// within a second was published on a file-system event, not found by the rescan.
+// Short enough to wait out in a test (the relay then rescans every 2 s).
 const ttlSeconds = 6;
 
 /** A clone whose lease time to live is short, and the store flags of a fresh namespace. */
@@ -45,11 +44,11 @@ function leaseRows(namespace: string): Promise<LeaseRow[]> {
 }
 
 /** `scopeguard store relay` running in the foreground, its output collected line by line. */
-function startRelay(cwd: string, args: string[]) {
+function startRelay(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const child = track(
     spawn(process.execPath, [binPath, 'store', 'relay', ...args], {
       cwd,
-      env: isolatedEnv(),
+      env: { ...isolatedEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
@@ -199,29 +198,38 @@ describe.skipIf(!pgAvailable || !pythonAvailable)('store relay', () => {
     expect(clear.stdout).not.toContain('WARNING');
   });
 
-  it('follows a lock directory removed and made again, publishing its next record on the event', async () => {
-    // A long time to live: the relay rescans only every 5 s, so a lease within 2.5 s came from a
-    // file-system event on the new folder.
+  it('follows a lock directory removed and made again, watching the new one', async () => {
     const { dirs, store, namespace } = setUp(1, 60);
     const [first] = dirs as [string];
-    const relay = startRelay(first, store);
+    const running = path.join(first, '.loops', '.running');
+    // The relay would publish every record within 5 s without a single file-system event (it
+    // rescans): its debug trace names each event it wakes for and the folder (device and inode) it
+    // came from, so an event from the new folder proves that the watch followed it.
+    const relay = startRelay(first, store, { SCOPEGUARD_DEBUG: '1' });
     await relay.waitFor(/^scopeguard relay: relaying /);
-    const before = await runCli(
-      ['locks', 'acquire', '--name', 'local', '--scope', 'docs', '--pid', String(process.pid)],
-      { cwd: first },
-    );
+    const acquire = (name: string, scope: string) =>
+      runCli(['locks', 'acquire', '--name', name, '--scope', scope, '--pid', String(process.pid)], {
+        cwd: first,
+      });
+    const before = await acquire('local', 'docs');
     expect(before.code, before.stderr).toBe(0);
-    await eventually(async () => (await leaseRows(namespace))[0], 2500);
+    await eventually(async () => (await leaseRows(namespace))[0]);
 
-    rmSync(path.join(first, '.loops', '.running'), { recursive: true });
-    await eventually(
-      async () => ((await leaseRows(namespace)).length === 0 ? true : undefined),
-      2500,
-    );
+    rmSync(running, { recursive: true });
+    await eventually(async () => ((await leaseRows(namespace)).length === 0 ? true : undefined));
     const { child: python } = await holdInPython(first, 'py-loop', ['src']);
-    const lease = await eventually(async () => (await leaseRows(namespace))[0], 2500);
+    const lease = await eventually(async () => (await leaseRows(namespace))[0]);
     expect(lease).toMatchObject({ instance: 'py-loop', pid: python.pid, live: true });
-    expect(relay.stderr()).toBe('');
+    const after = await acquire('after', 'docs');
+    expect(after.code, after.stderr).toBe(0);
+    const { dev, ino } = statSync(running);
+    const fromNewFolder = `relay: change in ${running} (folder ${dev}:${ino})`;
+    await eventually(() => (relay.stderr().includes(fromNewFolder) ? true : undefined));
+    const otherLines = relay
+      .stderr()
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith('scopeguard:debug '));
+    expect(otherLines).toEqual([]);
     expect(await relay.terminate()).toBe(0);
   });
 });
