@@ -27,11 +27,9 @@ const hookBundle = { file: path.join(dist, 'hook.cjs'), cache: path.join(dist, '
 // checks, which every file open and read passes through, share one budget, and a scan of about
 // 400 records spends the default one; V8 then starts its optimising compiler, whose first compile
 // alone adds about 4 MiB to the process. With this budget a scan of thousands stays in the
-// interpreter, while a commit of 100,000 paths is still hot enough to be optimised. A young
+// interpreter, while a commit of 100,000 paths is still hot enough to be optimised. And a young
 // generation kept at its first size: the locks a scan keeps would otherwise make V8 double it.
-// And no baseline compiler (Sparkplug), whose code and compiles cost about 0.9 MiB at 1,000
-// records and save nothing there (a commit of 100,000 paths ran about 2% longer without it).
-const scanFlags = ['--interrupt-budget=540672', '--max-semi-space-size=1', '--no-sparkplug'];
+const scanFlags = ['--interrupt-budget=540672', '--max-semi-space-size=1'];
 // The hook bundle under those flags: V8 takes a cache only under the flags it was made with.
 const hookScanBundle = { file: hookBundle.file, cache: path.join(dist, 'hook-scan.cache') };
 // The first stages: the commit hooks' apart from the agent hook's (agentFirstStageBundle), which
