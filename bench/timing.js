@@ -52,20 +52,30 @@ process.on('exit', () => process.stderr.write('\\n' + process.resourceUsage().ma
 await import(pathToFileURL(process.argv[1]).href);
 `;
 
+// Runs of a process whose peak resident sets give the median: one run's moves by about 0.5 MiB
+// with where the kernel happens to map node's pages.
+const rssRuns = 5;
+
 /**
- * Peak resident set of one process in MiB: from GNU time when installed, else, for a node script
- * (`command` is this node), from `process.resourceUsage()` inside the process; null otherwise.
+ * Peak resident set of a process in MiB, the median of `rssRuns` runs: from GNU time when
+ * installed, else, for a node script (`command` is this node), from `process.resourceUsage()`
+ * inside the process; null otherwise.
  */
 export function peakRssMiB(command, args, options) {
-  let stderr;
-  if (existsSync(timeBin)) {
-    ({ stderr } = run(timeBin, ['-f', '%M', command, ...args], options));
-  } else if (command === process.execPath) {
-    ({ stderr } = run(command, ['--input-type=module', '-e', rssWrapper, ...args], options));
-  } else {
-    return null;
-  }
-  return round(Number(stderr.trim().split('\n').pop()) / 1024);
+  const once = () => {
+    let stderr;
+    if (existsSync(timeBin)) {
+      ({ stderr } = run(timeBin, ['-f', '%M', command, ...args], options));
+    } else if (command === process.execPath) {
+      ({ stderr } = run(command, ['--input-type=module', '-e', rssWrapper, ...args], options));
+    } else {
+      return null;
+    }
+    return Number(stderr.trim().split('\n').pop()) / 1024;
+  };
+  const runs = Array.from({ length: rssRuns }, once);
+  if (runs[0] === null) return null;
+  return round(runs.sort((a, b) => a - b)[Math.floor(rssRuns / 2)]);
 }
 
 /** Median and p90 by nearest rank. */
