@@ -112,13 +112,18 @@ describe('the plain-git hook installed by `scopeguard init`', () => {
       'legacy hook says no',
     );
 
+    // A change the legacy hook refuses, which it has now refused `runs` times in all.
+    const expectLegacyRefusal = async (runs: number) => {
+      writeFiles(root, { 'README.md': 'FAIL\n' });
+      git(root, 'add', 'README.md');
+      const refused = await commit(root, 'refused by legacy');
+      expect(refused.code).toBe(1);
+      expect(refused.output).toContain('legacy hook says no');
+      expect(readFileSync(log, 'utf8')).toBe('ran\n'.repeat(runs));
+    };
+
     // No loop holds a lock yet: ours has nothing to check, and the legacy hook still runs after it.
-    writeFiles(root, { 'README.md': 'FAIL\n' });
-    git(root, 'add', 'README.md');
-    const refusedWithoutLocks = await commit(root, 'refused by legacy, no lock anywhere');
-    expect(refusedWithoutLocks.code).toBe(1);
-    expect(refusedWithoutLocks.output).toContain('legacy hook says no');
-    expect(readFileSync(log, 'utf8')).toBe('ran\n');
+    await expectLegacyRefusal(1);
     rmSync(log);
 
     const holder = await holdLock(root, 'refactor', ['src']);
@@ -131,12 +136,7 @@ describe('the plain-git hook installed by `scopeguard init`', () => {
     expect(readFileSync(log, 'utf8')).toBe('ran\n');
 
     // ours passes but the legacy hook refuses: blocked by it
-    writeFiles(root, { 'README.md': 'FAIL\n' });
-    git(root, 'add', 'README.md');
-    const legacyRefused = await commit(root, 'refused by legacy');
-    expect(legacyRefused.code).toBe(1);
-    expect(legacyRefused.output).toContain('legacy hook says no');
-    expect(readFileSync(log, 'utf8')).toBe('ran\nran\n');
+    await expectLegacyRefusal(2);
     git(root, 'reset', '-q', '--hard');
 
     // ours blocks: the commit is blocked and the legacy hook never runs
