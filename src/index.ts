@@ -18,6 +18,7 @@ export type {
   LiveLock,
   ReapedLock,
   LockSnapshot,
+  SnapshotOptions,
   AcquireRequest,
   AcquireResult,
   ConflictReason,
