@@ -56,6 +56,33 @@ describe('a store with the lock directories of other checkouts', () => {
     expect(existsSync(path.join(peerRunningDir, 'gone.lock'))).toBe(false);
   });
 
+  it('leaves out, in every directory, the live locks `keep` turns down, and still reaps', async () => {
+    const { one, two, store, peerRunningDir } = twoCheckouts();
+    const live = startIdleProcess();
+    const dead = startIdleProcess();
+    const ownRunningDir = path.join(one, '.loops', '.running');
+    writePythonRecord(ownRunningDir, 'kept', [path.join(one, 'src')], live.pid);
+    writePythonRecord(ownRunningDir, 'other-folder', [path.join(one, 'docs')], live.pid);
+    writePythonRecord(ownRunningDir, 'gone', [path.join(one, 'src')], dead.pid);
+    writePythonRecord(peerRunningDir, 'peer-other-folder', [path.join(two, 'docs')], live.pid);
+    await killHard(dead);
+
+    const snapshot = await store.snapshot({ keep: (lock) => lock.instance === 'kept' });
+    expect(snapshot.locks.map((lock) => lock.instance)).toEqual(['kept']);
+    expect(snapshot.leftOut).toBe(2);
+    expect(snapshot.reaped.map((lock) => lock.instance)).toEqual(['gone']);
+    expect(existsSync(path.join(ownRunningDir, 'gone.lock'))).toBe(false);
+    // Left out of the answer, not out of the directory.
+    expect(existsSync(path.join(ownRunningDir, 'other-folder.lock'))).toBe(true);
+    const all = await store.snapshot();
+    expect(all.locks.map((lock) => lock.instance).sort()).toEqual([
+      'kept',
+      'other-folder',
+      'peer-other-folder',
+    ]);
+    expect(all.leftOut).toBeUndefined();
+  });
+
   it('reads a peer directory created while it waited for its own sentinel', async () => {
     const { one, two, store, peerRunningDir } = twoCheckouts();
     const ownRunningDir = path.join(one, '.loops', '.running');
