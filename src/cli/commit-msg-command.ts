@@ -39,13 +39,12 @@ export async function commitMsg(argv: readonly string[], io: Io): Promise<number
   const flags = guardFlagsFrom(values);
   const setup = await openGuardSetup(flags, io, undefined, 'warn');
   try {
-    const snapshot = await readLocks(setup, io);
+    const isOwn = ownLockTest(processAncestry, setup.settings.identity);
+    // Only our own locks are named in the message: the others are left out as they are read.
+    const snapshot = await readLocks(setup, io, { keep: isOwn });
     reportReaped(io.stderr, snapshot.reaped, Date.now());
     reportProblems(io.stderr, snapshot.problems);
-    const { own } = partitionLocks(
-      snapshot.locks,
-      ownLockTest(processAncestry, setup.settings.identity),
-    );
+    const { own } = partitionLocks(snapshot.locks, isOwn);
     if (own.length === 0) return ExitCode.ok;
     const trailers = [];
     for (const lock of own) {
