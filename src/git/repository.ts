@@ -52,10 +52,11 @@ function readLayoutAtTopLevel(cwd: string, env: NodeJS.ProcessEnv): Repository |
       if (!existsSync(path.join(gitDir, 'HEAD'))) return undefined;
     }
     gitDir = realpathSync(gitDir);
+    // A linked worktree's git directory points at the common one; any other is its own.
     const commonPointer = readOptional(path.join(gitDir, 'commondir'));
-    const commonDir = realpathSync(
-      commonPointer ? path.resolve(gitDir, commonPointer.trim()) : gitDir,
-    );
+    const commonDir = commonPointer
+      ? realpathSync(path.resolve(gitDir, commonPointer.trim()))
+      : gitDir;
     return {
       topLevel,
       mainRoot: mainWorktree(topLevel, gitDir, commonDir),
