@@ -113,7 +113,7 @@ const commitFirstStageBuildId = await buildSmallBundle({
   packages: [],
   findsPackages: false,
 });
-const firstStageBuildId = await buildSmallBundle({
+const agentFirstStageBuildId = await buildSmallBundle({
   entry: 'agent-hook-first-stage.ts',
   file: agentFirstStageBundle.file,
   packages: [],
@@ -128,7 +128,7 @@ execFileSync(
     path.join(root, 'scripts', 'hook-code-cache.js'),
     hookBuildId,
     commitFirstStageBuildId,
-    firstStageBuildId,
+    agentFirstStageBuildId,
     lockBuildId,
   ],
   { stdio: 'inherit' },

@@ -84,8 +84,8 @@ function writeCodeCache(file, buildId, script) {
   renameSync(partial, file);
 }
 
-async function writeCache(buildId, commitFirstStageBuildId, firstStageBuildId, lockBuildId) {
-  const buildIds = [buildId, commitFirstStageBuildId, firstStageBuildId, lockBuildId];
+async function writeCache(buildId, commitFirstStageBuildId, agentFirstStageBuildId, lockBuildId) {
+  const buildIds = [buildId, commitFirstStageBuildId, agentFirstStageBuildId, lockBuildId];
   if (!buildIds.every((id) => /^[0-9a-f]+$/.test(id ?? '')))
     throw new Error(
       'usage: hook-code-cache.js HOOK_BUILD_ID COMMIT_FIRST_STAGE_BUILD_ID AGENT_FIRST_STAGE_BUILD_ID LOCK_BUILD_ID',
@@ -132,7 +132,7 @@ async function writeCache(buildId, commitFirstStageBuildId, firstStageBuildId, l
     const locks = (...argv) => run(process.execPath, [self, '--run', 'lock', lockBuildId, ...argv]);
     run(
       process.execPath,
-      [self, '--first-stage', commitFirstStageBuildId, firstStageBuildId, message],
+      [self, '--first-stage', commitFirstStageBuildId, agentFirstStageBuildId, message],
       payload,
     );
     const hooks = () => {

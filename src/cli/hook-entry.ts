@@ -7,10 +7,11 @@ import { hookCommand } from './hook-commands.js';
  * that one CommonJS file, which node reads and compiles in one synchronous step (from a code
  * cache the build writes), where the ES module loader's asynchronous reads and links cost every
  * commit several milliseconds. Runs `argv`'s command and sets the exit code if it is a hook
- * command; returns undefined, having run nothing, for any other, which the bin then loads the whole CLI (dist/cli.js) for. The bundle
- * itself never imports a module at run time: V8 loses the dynamic import support of a script
- * compiled from a code cache. `payload` is the agent hook's payload, when the agent hook's first stage
- * read standard input and handed the command over (src/cli/agent-hook-first-stage.ts).
+ * command; returns undefined, having run nothing, for any other, which the bin then loads the
+ * whole CLI (dist/cli.js) for. The bundle itself never imports a module at run time: V8 loses the
+ * dynamic import support of a script compiled from a code cache. `payload` is the agent hook's
+ * payload, when the agent hook's first stage read standard input and handed the command over
+ * (src/cli/agent-hook-first-stage.ts).
  */
 export function runHookCommand(
   argv: readonly string[],

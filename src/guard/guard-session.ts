@@ -118,9 +118,10 @@ async function guard(
   // The installed hook pipes the staged list in: a few changes known before any record is read
   // keep the thousands of locks that cannot concern them from being kept (see changesConcern).
   const known = await changesKnownFirst(request, repository, io);
+  const knownPaths = known && checkedPaths(known, settings.ignore);
   const keep =
-    known && known.paths.length <= maxPathsToSiftLocks
-      ? changesConcern(checkedPaths(known, settings.ignore), space.roots, isOwn)
+    knownPaths && knownPaths.length <= maxPathsToSiftLocks
+      ? changesConcern(knownPaths, space.roots, isOwn)
       : undefined;
   const snapshot = await readLocks(setup, io, keep && { keep });
   report.reaped = snapshot.reaped;
@@ -142,7 +143,7 @@ async function guard(
   const changes = known ?? (await collectChanges(request.source, repository, io.cwd, io.env));
   for (const outside of changes.outside)
     report.notes.push(`${outside} is outside this repository; not checked`);
-  const paths = checkedPaths(changes, settings.ignore);
+  const paths = knownPaths ?? checkedPaths(changes, settings.ignore);
   report.filesChecked = paths.length;
   if (changes.range) report.range = changes.range;
   const conflicts = await matchConflicts(paths, foreign, space.roots, () =>

@@ -12,20 +12,20 @@ import {
   serializeLockRecord,
   type LockRecord,
 } from './lock-record.js';
-import {
-  totalLeftOut,
-  type AcquireRequest,
-  type AcquireResult,
-  type LiveLock,
-  type LockSnapshot,
-  type LockStore,
-  type ReapedLock,
-  type ReleaseOptions,
-  type ReleaseOutcome,
-  type RenewOutcome,
-  type SnapshotOptions,
-  type StoreProbe,
+import type {
+  AcquireRequest,
+  AcquireResult,
+  LiveLock,
+  LockSnapshot,
+  LockStore,
+  ReapedLock,
+  ReleaseOptions,
+  ReleaseOutcome,
+  RenewOutcome,
+  SnapshotOptions,
+  StoreProbe,
 } from './lock-store.js';
+import { totalLeftOut } from './lock-store.js';
 import { freshInstance } from './fresh-instance.js';
 import { isHeldByAncestry, isSameHolderAs } from './own-locks.js';
 import {

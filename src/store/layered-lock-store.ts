@@ -1,19 +1,19 @@
-import {
-  totalLeftOut,
-  type AcquireRequest,
-  type AcquireResult,
-  type LiveLock,
-  type LockSnapshot,
-  type LockStore,
-  type ReapedLock,
-  type ReleaseOptions,
-  type ReleaseOutcome,
-  type RenewOutcome,
-  type SnapshotOptions,
-  type StoreLabel,
-  type StoreProbe,
-  type StoreProblem,
+import type {
+  AcquireRequest,
+  AcquireResult,
+  LiveLock,
+  LockSnapshot,
+  LockStore,
+  ReapedLock,
+  ReleaseOptions,
+  ReleaseOutcome,
+  RenewOutcome,
+  SnapshotOptions,
+  StoreLabel,
+  StoreProbe,
+  StoreProblem,
 } from '../lock/lock-store.js';
+import { totalLeftOut } from '../lock/lock-store.js';
 
 // Tries at a free name when another machine's lease already uses the one chosen here.
 const maxNameAttempts = 20;
