@@ -39,7 +39,7 @@ export default tseslint.config(
     files: ['bin/**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { require: 'readonly', __dirname: 'readonly' },
+      globals: { require: 'readonly', __dirname: 'readonly', Buffer: 'readonly' },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

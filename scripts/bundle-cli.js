@@ -44,6 +44,27 @@ const bundleRequire = {
   },
 };
 
+/**
+ * In the small bundles, `import path from 'node:path'` (the project's one default import of a
+ * built-in) as a plain `require`: esbuild would otherwise wrap the built-in in a copy with a getter
+ * per export, at every import site, each time the bundle loads (17 copies in the hook bundle). A
+ * named import from `node:path` then fails the build instead of reading the wrong thing.
+ */
+const plainPathDefault = {
+  name: 'plain-path-default',
+  setup(build) {
+    build.onResolve({ filter: /^node:path$/ }, ({ kind }) =>
+      kind === 'require-call'
+        ? { path: 'node:path', external: true }
+        : { path: 'node:path', namespace: 'plain-path-default' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'plain-path-default' }, () => ({
+      contents: "export default require('node:path');",
+      loader: 'js',
+    }));
+  },
+};
+
 const result = await esbuild.build({
   entryPoints: { cli: path.join(src, 'cli', 'cli-entry.ts') },
   outdir: path.dirname(outfile),
@@ -156,7 +177,7 @@ async function buildSmallBundle({ entry, file, packages, findsPackages }) {
     supported: { 'dynamic-import': false },
     packages: 'external',
     metafile: true,
-    plugins: findsPackages ? [bundleRequire] : [],
+    plugins: findsPackages ? [bundleRequire, plainPathDefault] : [plainPathDefault],
     logOverride: { 'empty-import-meta': 'silent' },
     logLevel: 'warning',
   });

@@ -10,7 +10,6 @@
 // is one process that loads the bundle with the cache so far and writes it back with what it
 // compiled. The first stages run where they end the hooks, with no lock directory. Plain `node`
 // runs them (no NODE_OPTIONS): V8 accepts a cache only under the flags it was made with.
-import { Buffer } from 'node:buffer';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -76,11 +75,12 @@ async function runFirstStages(commitBuildId, agentBuildId, messageFile) {
   writeCodeCache(agentFirstStageBundle.cache, agentBuildId, agent.script);
 }
 
-// Renamed into place: V8 checks a cache's header, not its payload, so a half-written one must
-// never be read.
+// Its build id's line, then the data in base64 (see matchingCache in bin/scopeguard.js). Renamed
+// into place: V8 checks a cache's header, not its payload, so a half-written one must never be
+// read.
 function writeCodeCache(file, buildId, script) {
   const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, Buffer.concat([Buffer.from(`${buildId}\n`), script.createCachedData()]));
+  writeFileSync(partial, `${buildId}\n${script.createCachedData().toString('base64')}`);
   renameSync(partial, file);
 }
 

@@ -46,18 +46,15 @@ describe('the hook code cache', () => {
 
     const { bin, dist } = packageCopy();
     const cache = path.join(dist, 'hook.cache');
-    const built = readFileSync(cache);
-    const buildId = built.subarray(0, built.indexOf(10) + 1);
-    const variants: [string, Buffer | undefined, unknown, string[]?][] = [
+    // The build id's line, then V8's data in base64.
+    const built = readFileSync(cache, 'utf8');
+    const buildId = built.slice(0, built.indexOf('\n') + 1);
+    const variants: [string, string | undefined, unknown, string[]?][] = [
       ['as built', built, false],
       ['missing', undefined, undefined],
-      [
-        'of another build',
-        Buffer.concat([Buffer.from('0123abcd\n'), built.subarray(buildId.length)]),
-        undefined,
-      ],
-      ['truncated', built.subarray(0, built.length >> 1), true],
-      ['not a cache', Buffer.concat([buildId, Buffer.alloc(4096, 7)]), true],
+      ['of another build', `0123abcd\n${built.slice(buildId.length)}`, undefined],
+      ['truncated', built.slice(0, built.length >> 1), true],
+      ['not a cache', buildId + Buffer.alloc(4096, 7).toString('base64'), true],
       ['made under other V8 flags', built, true, ['--no-opt']],
     ];
     for (const [name, contents, rejected, nodeFlags = []] of variants) {
@@ -94,8 +91,8 @@ describe('the hook code cache', () => {
     const root = await guardedRepo({ 'src/a.ts': 'a\n' });
     await holdLock(root, 'refactor', ['src']);
     const { bin, dist } = packageCopy();
-    const built = readFileSync(path.join(dist, 'hook.cache'));
-    const cached = built.length - (built.indexOf(10) + 1);
+    const built = readFileSync(path.join(dist, 'hook.cache'), 'utf8');
+    const cached = Buffer.from(built.slice(built.indexOf('\n') + 1), 'base64').length;
     const payload = agentPayload.claude(root, 'Edit', {
       file_path: path.join(root, 'src/a.ts'),
       old_string: 'a',
