@@ -72,6 +72,8 @@ function searchConfig(dir: string, stopDir: string): { config: unknown; file: st
 
 /** A file's text, or undefined when there is no such file (or none that can be seen). */
 function readConfigFile(file: string): string | undefined {
+  // Looked for first: a read that fails costs an exception (see readIfPresent).
+  if (!existsSync(file)) return undefined;
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {

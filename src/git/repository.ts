@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError } from '../errors.js';
+import { readIfPresent } from '../read-if-present.js';
 import { runGit } from './run-git.js';
 
 /** The parts of a repository's layout the guard needs. */
@@ -53,7 +54,7 @@ function readLayoutAtTopLevel(cwd: string, env: NodeJS.ProcessEnv): Repository |
     }
     gitDir = realpathSync(gitDir);
     // A linked worktree's git directory points at the common one; any other is its own.
-    const commonPointer = readOptional(path.join(gitDir, 'commondir'));
+    const commonPointer = readIfPresent(path.join(gitDir, 'commondir'));
     const commonDir = commonPointer
       ? realpathSync(path.resolve(gitDir, commonPointer.trim()))
       : gitDir;
@@ -64,14 +65,6 @@ function readLayoutAtTopLevel(cwd: string, env: NodeJS.ProcessEnv): Repository |
       commonDir,
       shallow: existsSync(path.join(commonDir, 'shallow')),
     };
-  } catch {
-    return undefined;
-  }
-}
-
-function readOptional(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
@@ -120,7 +113,7 @@ function mainWorktree(topLevel: string, gitDir: string, commonDir: string): stri
 
 /** The remembered main worktree, if it still exists and still belongs to this common dir. */
 function recordedMainWorktree(commonDir: string): string | undefined {
-  const recorded = readOptional(path.join(commonDir, mainWorktreeRecord))?.trim();
+  const recorded = readIfPresent(path.join(commonDir, mainWorktreeRecord))?.trim();
   if (!recorded) return undefined;
   try {
     const pointer = /^gitdir: (.+)$/m.exec(readFileSync(path.join(recorded, '.git'), 'utf8'))?.[1];
@@ -144,7 +137,7 @@ export function mainWorktreeUnknown(repository: Repository): boolean {
   const { topLevel, mainRoot, gitDir, commonDir } = repository;
   if (mainRoot !== topLevel || gitDir === commonDir || path.basename(commonDir) === '.git')
     return false;
-  const config = readOptional(path.join(commonDir, 'config')) ?? '';
+  const config = readIfPresent(path.join(commonDir, 'config')) ?? '';
   return !/^\s*bare\s*=\s*true\s*$/im.test(config);
 }
 
@@ -157,7 +150,7 @@ export function recordMainWorktree(repository: Repository): string | undefined {
   const { topLevel, gitDir, commonDir } = repository;
   if (gitDir !== commonDir || path.basename(commonDir) === '.git') return undefined;
   const file = path.join(commonDir, mainWorktreeRecord);
-  if (readOptional(file)?.trim() === topLevel) return undefined;
+  if (readIfPresent(file)?.trim() === topLevel) return undefined;
   writeFileSync(file, `${topLevel}\n`);
   return `recorded ${topLevel} as the main worktree in ${file}, so linked worktrees see its locks`;
 }
@@ -185,7 +178,8 @@ export function worktreeRoots(repository: Repository): string[] {
   const adminDir = path.join(repository.commonDir, 'worktrees');
   let names: string[] = [];
   try {
-    names = readdirSync(adminDir);
+    // Looked for first: most repositories have no linked worktree (see readIfPresent).
+    if (existsSync(adminDir)) names = readdirSync(adminDir);
   } catch {
     // no linked worktrees
   }

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { readIfPresent } from '../read-if-present.js';
 
 /** The environment variable that names the loops directory, like `--loops-dir`. */
 export const loopsDirEnv = 'SCOPEGUARD_LOOPS_DIR';
@@ -55,12 +55,8 @@ export function locateLoopsDir(options: {
 
 function readLittleLoopsDir(projectRoot: string): string | undefined {
   const file = path.join(projectRoot, littleLoopsConfig);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const text = readIfPresent(file);
+  if (text === undefined) return undefined;
   let config: unknown;
   try {
     config = JSON.parse(text);
