@@ -83,17 +83,32 @@ function addHuskyLine(file: string, hook: GuardedHook): string {
     : `added \`${huskyCommand}\` to ${file}`;
 }
 
-function writePlainHook(file: string, hook: GuardedHook, nodePath: string): string {
+/** The script `init` writes for `hook`, running the node at `nodePath`. */
+function plainHookScript(hook: GuardedHook, nodePath: string): string {
   const root = packageRoot();
   const bin = path.join(root, 'bin', 'scopeguard.js');
   // The bin names the flags, because it picks the code cache made under them; they are plain
   // words, which the script expands unquoted.
   const { scanFlags } = createRequire(import.meta.url)(bin) as { scanFlags: string[] };
-  const script = readFileSync(path.join(root, 'hooks', hook.name), 'utf8')
+  return readFileSync(path.join(root, 'hooks', hook.name), 'utf8')
     .replaceAll('__SCOPEGUARD_STAGED_LIST__', stagedListCommand)
     .replaceAll('__SCOPEGUARD_SCAN_FLAGS__', scanFlags.join(' '))
     .replaceAll('__SCOPEGUARD_NODE__', shellQuote(nodePath))
     .replaceAll('__SCOPEGUARD_BIN__', shellQuote(bin));
+}
+
+/**
+ * Whether an installed script of ours is what `init` would write now, whatever node it names:
+ * one written by an earlier scopeguard, or by one installed elsewhere, still runs the guard, but
+ * without what came since (and it looks for scopeguard where that one was).
+ */
+function isCurrentScript(text: string, hook: GuardedHook): boolean {
+  const nodeLine = /^node=.*$/m;
+  return text.replace(nodeLine, 'node=') === plainHookScript(hook, '').replace(nodeLine, 'node=');
+}
+
+function writePlainHook(file: string, hook: GuardedHook, nodePath: string): string {
+  const script = plainHookScript(hook, nodePath);
   mkdirSync(path.dirname(file), { recursive: true });
   const existing = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   let action = `installed ${file}`;
@@ -193,6 +208,12 @@ export async function inspectHook(
   }
   if (!isExecutable(file))
     return { active: false, detail: `${file} is not executable: chmod +x it` };
+  if (text.includes(marker) && !isCurrentScript(text, hook)) {
+    return {
+      active: true,
+      detail: `${file} runs scopeguard, but another version or install of it wrote the script: run \`scopeguard init\` to update it`,
+    };
+  }
   return { active: true, detail: `${file} runs scopeguard` };
 }
 

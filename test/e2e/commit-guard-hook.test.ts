@@ -536,6 +536,34 @@ describe('scopeguard doctor', () => {
     expect(inLinked.stdout).toContain(`ok   repository: ${linked} (linked worktree of ${root})`);
     expect(inLinked.stdout).toContain('ok   pre-commit hook:');
   });
+
+  it('says when another version of scopeguard wrote the hook, whatever node the hook names', async () => {
+    const root = makeTempRepo();
+    await initGuard(root);
+    const hook = path.join(root, '.git', 'hooks', 'pre-commit');
+    const current = readFileSync(hook, 'utf8');
+    const outdatedNote = 'another version or install of it wrote the script';
+
+    writeFileSync(hook, current.replace(/^node=.*$/m, "node='/opt/other/node'"));
+    const otherNode = await runCli(['doctor'], { cwd: root });
+    expect(otherNode.code, otherNode.stdout).toBe(0);
+    expect(otherNode.stdout).toContain(`ok   pre-commit hook: ${hook} runs scopeguard\n`);
+
+    // A script from before the scan flags: it still runs the guard, so doctor passes.
+    writeFileSync(hook, current.replace(/^ {2}if many_records .*\n/m, ''));
+    const earlier = await runCli(['doctor'], { cwd: root });
+    expect(earlier.code, earlier.stdout).toBe(0);
+    expect(earlier.stdout).toContain(
+      `ok   pre-commit hook: ${hook} runs scopeguard, but ${outdatedNote}`,
+    );
+    expect(earlier.stdout).toContain('run `scopeguard init` to update it');
+    expect(earlier.stdout).not.toMatch(/commit-msg hook: .*another version/);
+
+    expect(await initGuard(root)).toContain(`updated ${hook}`);
+    expect(readFileSync(hook, 'utf8')).toBe(current);
+    const updated = await runCli(['doctor'], { cwd: root });
+    expect(updated.stdout).not.toContain(outdatedNote);
+  });
 });
 
 describe('husky 9', () => {
