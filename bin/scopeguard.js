@@ -22,8 +22,8 @@ const lockCommands = ['locks acquire', 'locks release'];
 const dist = path.join(__dirname, '..', 'dist');
 // Each bundle and the V8 code cache the build writes for it (see loadBundle).
 const hookBundle = { file: path.join(dist, 'hook.cjs'), cache: path.join(dist, 'hook.cache') };
-// The V8 flags the installed pre-commit script gives node where the lock directory holds a few
-// hundred records or more (hooks/pre-commit). Eight times V8's tier-up budget: node's own argument
+// The V8 flags the installed pre-commit and commit-msg scripts give node where the lock directory
+// holds a few hundred records or more (hooks/). Eight times V8's tier-up budget: node's own argument
 // checks, which every file open and read passes through, share one budget, and a scan of about
 // 400 records spends the default one; V8 then starts its optimising compiler, whose first compile
 // alone adds about 4 MiB to the process. With this budget a scan of thousands stays in the

@@ -126,7 +126,7 @@ async function writeCache(buildId, commitFirstStageBuildId, agentFirstStageBuild
     const payload = edit('a.txt');
     const hook = (input, ...argv) =>
       run(process.execPath, [self, '--run', 'hook', buildId, ...argv], input);
-    // The installed pre-commit script gives node the scan flags where many records are.
+    // The installed pre-commit and commit-msg scripts give node the scan flags where many records are.
     const scanHook = (input, ...argv) =>
       run(process.execPath, [...scanFlags, self, '--run', 'hook', buildId, ...argv], input);
     const locks = (...argv) => run(process.execPath, [self, '--run', 'lock', lockBuildId, ...argv]);
@@ -149,6 +149,7 @@ async function writeCache(buildId, commitFirstStageBuildId, agentFirstStageBuild
     // An edit the other process's lock refuses: the refusal is written for the model.
     hook(edit('locked/b.txt'), 'agent-hook');
     scanHook('a.txt\0git-exit:0\n', 'pre-commit', '--staged-from-stdin');
+    scanHook('', 'commit-msg', message);
     locks('locks', 'acquire', '--name', 'mine', '--scope', 'free', '--pid', pid);
     locks('locks', 'release', '--name', 'mine', '--force');
     locks('locks', 'release', '--name', 'other', '--force');

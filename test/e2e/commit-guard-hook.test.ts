@@ -276,18 +276,22 @@ describe('the plain-git hook installed by `scopeguard init`', () => {
   it('past a few hundred records gives node the scan flags, blocks the same, and runs without flags node refuses', async () => {
     const root = await guardedRepo({ 'src/a.ts': 'a\n', 'README.md': 'r\n' });
     const holder = await holdLock(root, 'refactor', ['src']);
-    // The pre-commit guard of each commit writes the V8 flags it was started with.
+    // Each hook's node writes the V8 flags it was started with (commit-msg runs on a passed commit).
     const dir = makeTempDir();
-    const flagsFile = path.join(dir, 'exec-argv.json');
+    const flagsFile = (hook: string) => path.join(dir, `${hook}-exec-argv.json`);
     const probe = path.join(dir, 'probe.cjs');
     writeFileSync(
       probe,
-      `if (process.argv[2] === 'pre-commit') process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(flagsFile)}, JSON.stringify(process.execArgv)));`,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(dir)} + '/' + process.argv[2] + '-exec-argv.json', JSON.stringify(process.execArgv)));`,
     );
+    const flagsOf = (hook: string) =>
+      existsSync(flagsFile(hook))
+        ? (JSON.parse(readFileSync(flagsFile(hook), 'utf8')) as string[])
+        : undefined;
     const commitWithFlags = async (message: string) => {
-      rmSync(flagsFile, { force: true });
+      for (const hook of ['pre-commit', 'commit-msg']) rmSync(flagsFile(hook), { force: true });
       const outcome = await commit(root, message, [], { NODE_OPTIONS: `--require=${probe}` });
-      return { ...outcome, flags: JSON.parse(readFileSync(flagsFile, 'utf8')) as string[] };
+      return { ...outcome, flags: flagsOf('pre-commit'), messageFlags: flagsOf('commit-msg') };
     };
     const { scanFlags } = createRequire(import.meta.url)(binPath) as { scanFlags: string[] };
     const attempts = async () => {
@@ -305,6 +309,7 @@ describe('the plain-git hook installed by `scopeguard init`', () => {
     expect(few.blocked.flags).toEqual([]);
     expect(few.passed.code, few.passed.output).toBe(0);
     expect(few.passed.flags).toEqual([]);
+    expect(few.passed.messageFlags).toEqual([]);
 
     // 300 more live locks of the same holder, on folders the commits stay out of.
     const running = path.join(root, '.loops', '.running');
@@ -323,18 +328,22 @@ describe('the plain-git hook installed by `scopeguard init`', () => {
     expect(many.blocked.flags).toEqual(scanFlags);
     expect(many.passed.code, many.passed.output).toBe(0);
     expect(many.passed.flags).toEqual(scanFlags);
+    expect(many.passed.messageFlags).toEqual(scanFlags);
 
-    // A node that does not know the flags refuses to start (exit 9): the hook runs without them.
-    const hook = path.join(root, '.git', 'hooks', 'pre-commit');
-    const script = readFileSync(hook, 'utf8');
-    expect(script).toContain(`scan_flags='${scanFlags.join(' ')}'`);
-    writeFileSync(hook, script.replace(scanFlags.join(' '), '--no-such-v8-flag'));
+    // A node that does not know the flags refuses to start (exit 9): the hooks run without them.
+    for (const name of ['pre-commit', 'commit-msg']) {
+      const hook = path.join(root, '.git', 'hooks', name);
+      const script = readFileSync(hook, 'utf8');
+      expect(script).toContain(scanFlags.join(' '));
+      writeFileSync(hook, script.replace(scanFlags.join(' '), '--no-such-v8-flag'));
+    }
     const unknown = await attempts();
     expect(unknown.blocked.code, unknown.blocked.output).toBe(1);
     expect(unknown.blocked.output).toMatch(/scope src\n +src\/a\.ts\n/);
     expect(unknown.blocked.flags).toEqual([]);
     expect(unknown.passed.code, unknown.passed.output).toBe(0);
     expect(unknown.passed.flags).toEqual([]);
+    expect(unknown.passed.messageFlags).toEqual([]);
     expect(commitSubjects(root)).toEqual(['outside', 'outside', 'outside', 'baseline']);
   });
 
