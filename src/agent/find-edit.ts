@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
 import path from 'node:path';
+import { isFolder } from '../is-folder.js';
 import type { RunContext } from '../run-context.js';
 import { PayloadError, type AgentHook, type HookAnswer } from './agent-hook.js';
 import { agentForCall, readToolCall } from './agents.js';
@@ -44,20 +44,11 @@ export function findEdit(
     const paths = agent.editedPaths(call);
     if (!paths) return agent.allow;
     const base = path.resolve(cwd, agent.base(call) ?? '.');
-    if (!isDirectory(base))
-      return allowUnread(agent, `the payload's cwd ${base} is not a directory`);
+    if (!isFolder(base)) return allowUnread(agent, `the payload's cwd ${base} is not a directory`);
     return { agent, paths, base };
   } catch (error) {
     if (error instanceof PayloadError)
       return allowUnread(agent, `unreadable payload: ${error.message}`);
     throw error;
-  }
-}
-
-function isDirectory(dir: string): boolean {
-  try {
-    return statSync(dir).isDirectory();
-  } catch {
-    return false;
   }
 }

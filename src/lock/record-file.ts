@@ -16,6 +16,7 @@ import {
 import path from 'node:path';
 import { environmentErrorFrom, errnoCode } from '../errno-error.js';
 import { EnvironmentError, LockRecordError } from '../errors.js';
+import { isFolder } from '../is-folder.js';
 import { maxRecordBytes, parseLockRecord, type LockRecord } from './lock-record.js';
 import type { StoreProblem } from './lock-store.js';
 import { maxIdParts } from './lock-name.js';
@@ -271,14 +272,6 @@ function readBuffer(size: number): Buffer {
 function isSymlink(file: string): boolean {
   try {
     return lstatSync(file).isSymbolicLink();
-  } catch {
-    return false;
-  }
-}
-
-function isFolder(file: string | Buffer): boolean {
-  try {
-    return statSync(file).isDirectory();
   } catch {
     return false;
   }
