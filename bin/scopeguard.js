@@ -36,7 +36,7 @@ const hookBundle = { file: inDist('hook.cjs'), cache: inDist('hook.cache') };
 // (mark-compact) instead of copied between two halves: the first collection no longer makes V8
 // touch its second 1 MiB half (0.7 MiB less, the same time). V8 12 renamed that flag, so it is
 // given only to the V8 it was tested on; the flags are those of the node that installs the hook,
-// which is the node the hook runs.
+// which is the node the hook runs while it is there.
 const scanFlags = [
   '--interrupt-budget=540672',
   '--max-semi-space-size=1',

@@ -126,7 +126,8 @@ async function writeCache(buildId, commitFirstStageBuildId, agentFirstStageBuild
     const payload = edit('a.txt');
     const hook = (input, ...argv) =>
       run(process.execPath, [self, '--run', 'hook', buildId, ...argv], input);
-    // The installed pre-commit and commit-msg scripts give node the scan flags where many records are.
+    // The installed pre-commit and commit-msg scripts give node the scan flags where many records
+    // are.
     const scanHook = (input, ...argv) =>
       run(process.execPath, [...scanFlags, self, '--run', 'hook', buildId, ...argv], input);
     const locks = (...argv) => run(process.execPath, [self, '--run', 'lock', lockBuildId, ...argv]);
