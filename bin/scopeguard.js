@@ -25,9 +25,9 @@ const inDist = (name) => `${dist}${path.sep}${name}`;
 // Each bundle and the V8 code cache the build writes for it (see loadBundle).
 const hookBundle = { file: inDist('hook.cjs'), cache: inDist('hook.cache') };
 // The V8 flags the installed pre-commit and commit-msg scripts give node where the lock directory
-// holds a few hundred records or more (hooks/). Eight times V8's tier-up budget: node's own argument
-// checks, which every file open and read passes through, share one budget, and a scan of about
-// 400 records spends the default one; V8 then starts its optimising compiler, whose first compile
+// holds a few hundred records or more (hooks/). Eight times V8's tier-up budget: node's own
+// argument checks, which every file open and read passes through, share one budget, and a scan of
+// about 400 records spends the default one; V8 then starts its optimising compiler, whose first compile
 // alone adds about 4 MiB to the process. With this budget a scan of thousands stays in the
 // interpreter, while a commit of 100,000 paths is still hot enough to be optimised. A young
 // generation kept at its first size: the locks a scan keeps would otherwise make V8 double it. No
