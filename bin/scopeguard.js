@@ -27,12 +27,12 @@ const hookBundle = { file: inDist('hook.cjs'), cache: inDist('hook.cache') };
 // The V8 flags the installed pre-commit and commit-msg scripts give node where the lock directory
 // holds a few hundred records or more (hooks/). Eight times V8's tier-up budget: node's own
 // argument checks, which every file open and read passes through, share one budget, and a scan of
-// about 400 records spends the default one; V8 then starts its optimising compiler, whose first compile
-// alone adds about 4 MiB to the process. With this budget a scan of thousands stays in the
+// about 400 records spends the default one; V8 then starts its optimising compiler, whose first
+// compile alone adds about 4 MiB to the process. With this budget a scan of thousands stays in the
 // interpreter, while a commit of 100,000 paths is still hot enough to be optimised. A young
 // generation kept at its first size: the locks a scan keeps would otherwise make V8 double it. No
-// baseline compiler: what it compiles for a scan's few hot functions costs about 0.9 MiB, and
-// about 2% of the hook's time. And on V8 11 (Node 20), the young generation collected in place
+// baseline compiler: what it compiles for a scan's few hot functions costs about 0.9 MiB, and about
+// 2% of the hook's time. And on V8 11 (Node 20), the young generation collected in place
 // (mark-compact) instead of copied between two halves: the first collection no longer makes V8
 // touch its second 1 MiB half (0.7 MiB less, the same time). V8 12 renamed that flag, so it is
 // given only to the V8 it was tested on; the flags are those of the node that installs the hook,
