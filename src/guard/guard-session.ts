@@ -129,14 +129,7 @@ async function guard(
   const { own, foreign } = partitionLocks(snapshot.locks, isOwn);
   report.ownLocks = own;
   report.outsideLocks = locksOutside(foreign, space.roots);
-  for (const lock of report.outsideLocks) {
-    report.notes.push(
-      `warning: lock ${lock.instance} of loop "${lock.record.loop_name}" (${lock.location}) holds ` +
-        `no path inside this repository (scope: ${lock.record.scope.join(', ')}), so nothing is ` +
-        'checked against it here. A lock directory shared from another checkout must be that ' +
-        "checkout's own .loops, so that its entries map onto this repository.",
-    );
-  }
+  report.notes.push(...outsideLockNotes(report.outsideLocks));
   // The changes were checked against the locks left out too: the report says how many files.
   if (foreign.length === 0 && !snapshot.leftOut && request.asHook) return report;
 
@@ -260,4 +253,35 @@ export async function readLocks(
     );
     return store.local.snapshot(options);
   }
+}
+
+/** Locks that guard nothing here named one by one, at most; the JSON report counts them all. */
+const namedOutsideLocks = 5;
+
+/**
+ * The warnings about live locks none of whose entries lies in this repository: the first few by
+ * name, then how many more, so that a lock directory shared from the wrong checkout does not bury
+ * the verdict under a line per lock.
+ */
+function outsideLockNotes(locks: readonly LiveLock[]): string[] {
+  const notes = locks
+    .slice(0, namedOutsideLocks)
+    .map(
+      (lock, index) =>
+        `warning: lock ${lock.instance} of loop "${lock.record.loop_name}" (${lock.location}) holds ` +
+        `no path inside this repository (scope: ${lock.record.scope.join(', ')}), so nothing is ` +
+        'checked against it here.' +
+        (index === 0
+          ? " A lock directory shared from another checkout must be that checkout's own .loops, " +
+            'so that its entries map onto this repository.'
+          : ''),
+    );
+  const unnamed = locks.length - notes.length;
+  if (unnamed > 0) {
+    notes.push(
+      `warning: ${unnamed} more ${unnamed === 1 ? 'lock holds' : 'locks hold'} no path inside ` +
+        'this repository either (`scopeguard locks list` names them all).',
+    );
+  }
+  return notes;
 }

@@ -93,4 +93,37 @@ describe('scopeguard ci with a lock directory written by another checkout', () =
       `scopeguard: warning: lock far-away of loop "far-away" (${path.join(writer, '.loops', '.running', 'far-away.lock')}) holds no path inside this repository (scope: ${elsewhere})`,
     );
   });
+
+  it('names the first five locks that guard nothing here and counts the rest', async () => {
+    const repo = makeCiRepo();
+    const writer = loopsCheckout(repo.origin);
+    const elsewhere = makeTempDir();
+    for (let n = 1; n <= 7; n++) await holdLock(writer, `far-${n}`, [path.join(elsewhere, `${n}`)]);
+    const loopsDir = path.join(writer, '.loops');
+
+    const text = await runCli(['ci', '--base', 'main', '--loops-dir', loopsDir], {
+      cwd: repo.root,
+      env: noCiEnv(),
+    });
+    expect(text.code, text.stderr).toBe(0);
+    const warnings = text.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('scopeguard: warning:'));
+    expect(
+      warnings.filter((line) => line.includes('holds no path inside this repository (scope:')),
+    ).toHaveLength(5);
+    expect(warnings).toContain(
+      'scopeguard: warning: 2 more locks hold no path inside this repository either (`scopeguard locks list` names them all).',
+    );
+    expect(text.stderr.split("must be that checkout's own .loops")).toHaveLength(2);
+
+    const json = await runCli(
+      ['ci', '--base', 'main', '--format', 'json', '--loops-dir', loopsDir],
+      {
+        cwd: repo.root,
+        env: noCiEnv(),
+      },
+    );
+    expect(JSON.parse(json.stdout).locksOutsideRepository).toBe(7);
+  });
 });
