@@ -64,6 +64,8 @@ async function runIn(tmp, holderPid) {
 
   const processes = {
     nodeBare: node(unlocked, '-e', '0'),
+    // What any hook script pays before its own work: the shell git starts it with.
+    shellNode: ['/bin/sh', ['-c', `exec "${process.execPath}" -e 0`], { cwd: unlocked, env }],
     floor: node(locked, '-e', floorScript),
     preCommitNoLocks: hook(unlocked),
     preCommit: hook(locked),
@@ -73,6 +75,7 @@ async function runIn(tmp, holderPid) {
   // The floor of each run: what it cannot be cheaper than.
   const floors = {
     nodeBare: 'nodeBare',
+    shellNode: 'nodeBare',
     floor: 'floor',
     preCommitNoLocks: 'nodeBare',
     preCommit: 'floor',
@@ -199,6 +202,7 @@ export function toMarkdown({ n, stagedFiles, locks, manyLocks, lintStaged, rows,
   const { ms, times, mib } = format;
   const labels = {
     nodeBare: 'floor: `node -e 0`',
+    shellNode: "for scale: `sh -c 'exec node -e 0'`, the shell a hook script starts in",
     floor: 'floor: `node -e`, one `git diff --cached --name-only -z`',
     preCommitNoLocks: 'installed hook, no `.loops` (clean fast path)',
     preCommit: `installed hook, ${locks} foreign locks`,
