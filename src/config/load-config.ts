@@ -72,13 +72,15 @@ function searchConfig(dir: string, stopDir: string): { config: unknown; file: st
 
 /** A file's text, or undefined when there is no such file (or none that can be seen). */
 function readConfigFile(file: string): string | undefined {
-  // Looked for first: a read that fails costs an exception (see readIfPresent).
+  // Looked for first: a read that fails costs an exception (see readIfPresent), and a file that
+  // cannot be seen counts as none.
   if (!existsSync(file)) return undefined;
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
     const code = errnoCode(error);
-    if (code === 'ENOENT' || code === 'ENOTDIR' || !existsSync(file)) return undefined;
+    // Removed, or its folder made a file, since it was looked for.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new UsageError(
       `cannot read scopeguard configuration: ${file} (${code ?? String(error)}): check its permissions, or remove it.`,
       'bad-config',
